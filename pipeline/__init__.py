@@ -1,0 +1,3 @@
+"""Segment-level gettext translation pipeline for markdown websites."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,183 @@
+"""``pipeline.toml`` (or ``[tool.pipeline]`` in ``pyproject.toml``) -> a frozen ``Config``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError
+
+CONFIG_FILE = "pipeline.toml"
+
+_TOP_KEYS = {"source", "locales_dir", "output", "locales", "front_matter", "segment", "build"}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Where things live and what gets translated; every path is inside ``root``."""
+
+    root: Path
+    source: str = "source"
+    """English pages (``**/*.md``), relative to root."""
+    locales_dir: str = "locales"
+    """``templates/<page>.pot`` and ``<locale>/<page>.po`` live here."""
+    output: str = "build/{locale}"
+    """Translated pages, same relative paths as the source; ``{locale}`` is replaced."""
+    locales: tuple[str, ...] = ()
+    """Target locales; empty means the sub-folders of ``locales_dir`` except ``templates``."""
+    front_matter: tuple[str, ...] = ("title", "description")
+    """Front-matter keys whose values are translated (dotted paths reach nested keys)."""
+    html_attributes: tuple[str, ...] = ("alt", "title")
+    """HTML attributes whose values are translated inside raw HTML blocks."""
+    config_path: str | None = None
+    """The file the settings came from, for messages."""
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The whole parsed table, for sections that later stages read."""
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.source
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / self.locales_dir / "templates"
+
+    def locale_dir(self, locale: str) -> Path:
+        return self.root / self.locales_dir / locale
+
+    def output_dir(self, locale: str) -> Path:
+        return self.root / self.output.replace("{locale}", locale)
+
+    def target_locales(self) -> tuple[str, ...]:
+        """Configured locales, or the locale folders found on disk (sorted)."""
+        if self.locales:
+            return self.locales
+        base = self.root / self.locales_dir
+        if not base.is_dir():
+            return ()
+        found = sorted(p.name for p in base.iterdir() if p.is_dir() and p.name != "templates")
+        for name in found:
+            validate_locale(name, f"{self.locales_dir}/{name}")
+        return tuple(found)
+
+
+def validate_locale(code: str, where: str | None = None, line: int | None = None) -> str:
+    """Check a locale code with babel (``nl``, ``pt_BR``, ``pt-BR``); return it unchanged."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ConfigError(
+            f"unknown locale code {code!r}",
+            where,
+            line,
+            "use a language code babel knows, such as nl, de, pt_BR",
+        ) from None
+    return code
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """Best-effort line of ``key =`` in a TOML text, for error messages."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
+    """Refuse a configured path that leaves the project root."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key} must be a non-empty string", where, _line_of(text, key))
+    probe = value.replace("{locale}", "xx")
+    path = Path(probe)
+    if path.is_absolute() or ".." in path.parts:
+        raise ConfigError(
+            f"{key} = {value!r} points outside the project",
+            where,
+            _line_of(text, key),
+            "use a path relative to the project root, without '..'",
+        )
+    resolved = (root / probe).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{key} = {value!r} leads outside the project (through a symbolic link)",
+            where,
+            _line_of(text, key),
+            "use a folder inside the project",
+        )
+    return value
+
+
+def _str_list(value: Any, key: str, where: str, text: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of strings", where, _line_of(text, key.split(".")[-1]))
+    return tuple(value)
+
+
+def load(root: Path) -> Config:
+    """Read ``root/pipeline.toml`` (or ``[tool.pipeline]`` of ``pyproject.toml``); defaults if neither."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"project folder {root} does not exist", hint="pass an existing folder to --root")
+    data: dict[str, Any] = {}
+    text = ""
+    where: str | None = None
+    toml_file = root / CONFIG_FILE
+    if toml_file.is_file():
+        where = CONFIG_FILE
+        text = _read_text(toml_file, where)
+        data = _parse(text, where)
+    else:
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            text = _read_text(pyproject, "pyproject.toml")
+            tool = _parse(text, "pyproject.toml").get("tool", {})
+            if isinstance(tool, dict) and isinstance(tool.get("pipeline"), dict):
+                data = tool["pipeline"]
+                where = "pyproject.toml"
+    return from_dict(root, data, where or CONFIG_FILE, text)
+
+
+def _read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", where, hint="save the file as UTF-8") from None
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, "fix the syntax"
+        ) from None
+
+
+def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
+    """Validate a parsed table into a ``Config``; unknown top-level keys are kept for later stages."""
+    kwargs: dict[str, Any] = {}
+    for key in ("source", "locales_dir", "output"):
+        if key in data:
+            kwargs[key] = _inside(root, data[key], key, where, text)
+    if "locales" in data:
+        locales = _str_list(data["locales"], "locales", where, text)
+        line = _line_of(text, "locales")
+        kwargs["locales"] = tuple(validate_locale(code, where, line) for code in locales)
+        if "templates" in kwargs["locales"]:
+            raise ConfigError("'templates' cannot be a locale", where, line)
+    fm = data.get("front_matter", {})
+    if not isinstance(fm, dict):
+        raise ConfigError("[front_matter] must be a table", where, _line_of(text, "front_matter"))
+    if "translate" in fm:
+        kwargs["front_matter"] = _str_list(fm["translate"], "front_matter.translate", where, text)
+    seg = data.get("segment", {})
+    if not isinstance(seg, dict):
+        raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
+    if "html_attributes" in seg:
+        kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
+    return Config(root=root, config_path=where, raw=dict(data), **kwargs)

@@ -1,0 +1,79 @@
+"""Segmented pages -> templates (POT catalogs), one per page. Pure: no disk access."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+
+from .model import Catalog, Message
+from .segment import Document
+
+HASH_FIELD = "X-Pipeline-Source-Hash"
+SOURCE_FIELD = "X-Pipeline-Source"
+
+
+def template_messages(doc: Document) -> tuple[Message, ...]:
+    """One message per distinct (msgctxt, msgid), in order of first appearance."""
+    seen: dict[tuple[str | None, str], int] = {}
+    out: list[Message] = []
+    for seg in doc.segments:
+        key = (seg.msgctxt, seg.msgid)
+        if key in seen:
+            continue
+        seen[key] = len(out)
+        out.append(
+            Message(
+                msgid=seg.msgid,
+                msgctxt=seg.msgctxt,
+                auto_comments=seg.comments,
+                references=(doc.page.path,),
+            )
+        )
+    return tuple(out)
+
+
+def content_hash(messages: tuple[Message, ...]) -> str:
+    """Hash of what translators translate (contexts and msgids), not of the page bytes.
+
+    Re-wrapping or reformatting the English leaves it unchanged, so it says exactly whether
+    a translation was made from the current English text.
+    """
+    h = hashlib.sha256()
+    for m in messages:
+        h.update((m.msgctxt or "").encode("utf-8") + b"\x04" + m.msgid.encode("utf-8") + b"\x00")
+    return h.hexdigest()[:16]
+
+
+def now_stamp() -> str:
+    """Current UTC time in PO header format (used only when a template's content changed)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$")
+
+
+def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) -> Catalog:
+    """The template of a page; keeps ``old``'s creation date when the content is unchanged."""
+    messages = template_messages(doc)
+    digest = content_hash(messages)
+    old_date = old.header_value("POT-Creation-Date") if old else None
+    same = old is not None and old.messages == messages and old.header_value(HASH_FIELD) == digest
+    if same and old_date:
+        date = old_date
+    else:
+        date = stamp or now_stamp()
+    header = (
+        ("Project-Id-Version", doc.page.name),
+        ("POT-Creation-Date", date),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        (SOURCE_FIELD, doc.page.path),
+        (HASH_FIELD, digest),
+    )
+    return Catalog(header=header, messages=messages)
+
+
+def valid_stamp(value: str | None) -> bool:
+    return bool(value and _STAMP.match(value))

@@ -1,0 +1,232 @@
+"""Typed values that move between the stages: pages, segments, catalog messages.
+
+Everything here is a frozen dataclass: stages take values and return new ones, so a
+stage can never mutate what another stage still holds (babel's rule: the template is
+never mutated by an update).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """What construct a segment comes from; shown to translators and used by checks."""
+
+    FRONT_MATTER = "front matter"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    TABLE_CELL = "table cell"
+    QUOTE = "block quote"
+    HTML_TEXT = "html text"
+    HTML_ATTR = "html attribute"
+    IMAGE_ALT = "image alt"
+
+
+class Render(str, Enum):
+    """How a translation is written back into a span; chosen by the segmenter."""
+
+    INLINE = "inline"  # markdown inline text spread over lines (paragraph, list item, quote)
+    ATX = "atx"  # one-line ATX heading text
+    SETEXT = "setext"  # setext heading text (may span lines, underline kept)
+    CELL = "cell"  # GFM table cell: one line, pipes escaped
+    HTML_TEXT = "html-text"  # text run inside a raw HTML block
+    ATTR = "attr"  # an HTML attribute value inside quotes
+    IMAGE_ALT = "image-alt"  # the text between ![ and ]
+    YAML = "yaml"  # a front-matter scalar value
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` in a page's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable unit of a page, and where its text lives.
+
+    The segmenter computes it once; extraction uses ``msgid`` and build replaces
+    ``pieces`` (one span per source line, so line prefixes such as ``> `` or list
+    indentation stay outside what is replaced).
+    """
+
+    msgid: str
+    """The English text as translators see it: soft line breaks are spaces, hard breaks ``\\n``."""
+    kind: Kind
+    """Construct the text comes from."""
+    render: Render
+    """How a translation is written back."""
+    pieces: tuple[Span, ...]
+    """Content span of each source line, in order; bytes between them are line glue."""
+    line: int
+    """1-based line of the first piece in the page."""
+    msgctxt: str | None = None
+    """Disambiguating context (from an ``i18n:context`` directive)."""
+    comments: tuple[str, ...] = ()
+    """Extracted comments for translators (``#.`` lines)."""
+    anchor: str | None = None
+    """For headings: the id the English page serves (explicit ``{#id}`` or slug)."""
+    explicit_anchor: bool = False
+    """For headings: True when the English heading carries ``{#id}`` itself."""
+    key: str | None = None
+    """For front matter: the YAML key; for HTML attributes: the attribute name."""
+    style: str = ""
+    """Render detail: YAML scalar style, or the attribute's quote character."""
+    hard_breaks: tuple[str, ...] = ()
+    """For each break between pieces: ``""`` for a soft break, else the hard-break marker."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """An English (or translated) page as read from disk."""
+
+    name: str
+    """Path relative to the source folder without ``.md``, with ``/`` separators (``foo/bar``)."""
+    path: str
+    """Path for messages, relative to the project root."""
+    text: str
+    """Decoded text without a byte-order mark; line endings as in the file."""
+    bom: bool = False
+    """True when the file started with a UTF-8 byte-order mark (kept on output)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One PO/POT entry (or the header, whose msgid is empty)."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    """``#,`` flags in file order, e.g. ``("fuzzy",)``."""
+    auto_comments: tuple[str, ...] = ()
+    """``#.`` extracted comments (ours, regenerated from the template)."""
+    comments: tuple[str, ...] = ()
+    """``#`` translator comments (theirs, always kept)."""
+    references: tuple[str, ...] = ()
+    """``#:`` references (page paths, no line numbers)."""
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    obsolete: bool = False
+    lineno: int = 0
+    """Line of the ``msgid`` keyword in the file it was read from (0 when made in memory)."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """Identity of a message in a catalog: context and msgid."""
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """True when the entry has a usable translation (non-empty, not fuzzy, not obsolete)."""
+        if self.obsolete or self.fuzzy:
+            return False
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return bool(self.msgstr)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A PO or POT file: header fields in order, then messages in file order."""
+
+    header: tuple[tuple[str, str], ...] = ()
+    """Header fields (``Project-Id-Version`` …) in file order."""
+    header_comments: tuple[str, ...] = ()
+    """Translator comments above the header entry."""
+    header_flags: tuple[str, ...] = ()
+    """Flags of the header entry (``fuzzy`` in a fresh template)."""
+    messages: tuple[Message, ...] = ()
+    """Non-header entries; obsolete ones are written last whatever their position."""
+
+    def header_value(self, name: str) -> str | None:
+        for key, value in self.header:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def with_header(self, **updates: str | None) -> Catalog:
+        """Return a copy with header fields set (``None`` removes); names use ``_`` for ``-``."""
+        wanted = {k.replace("_", "-"): v for k, v in updates.items()}
+        lowered = {k.lower(): k for k in wanted}
+        fields: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for key, value in self.header:
+            name = lowered.get(key.lower())
+            if name is None:
+                fields.append((key, value))
+                continue
+            seen.add(name)
+            new = wanted[name]
+            if new is not None:
+                fields.append((key, new))
+        for name, new in wanted.items():
+            if name not in seen and new is not None:
+                fields.append((name, new))
+        return Catalog(tuple(fields), self.header_comments, self.header_flags, self.messages)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Translation progress of one catalog, in entries and in English words."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    translated_words: int = 0
+    fuzzy_words: int = 0
+    untranslated_words: int = 0
+    obsolete: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def total_words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def share(self) -> float:
+        """Share of English words translated (1.0 for an empty page)."""
+        total = self.total_words
+        return 1.0 if total == 0 else self.translated_words / total
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            *(getattr(self, f) + getattr(other, f) for f in _COUNT_FIELDS)  # type: ignore[arg-type]
+        )
+
+
+_COUNT_FIELDS = (
+    "translated",
+    "fuzzy",
+    "untranslated",
+    "translated_words",
+    "fuzzy_words",
+    "untranslated_words",
+    "obsolete",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A translated page produced by build, with what fell back to English and why."""
+
+    text: str
+    used: int = 0
+    """Segments written from a translation."""
+    fallbacks: tuple[tuple[Segment, str], ...] = field(default=())
+    """Segments whose translation was refused, with the reason."""
