@@ -179,6 +179,8 @@ def _front_matter(
         return None, 0, None, []
     close = next((i for i in range(1, len(lines)) if _FM_BOUNDARY.fullmatch(lines.line(i))), None)
     if close is None:
+        if len(lines) < 2 or not re.match(r"\s*[\w\"'][^:]*:(\s|$)", lines.line(1)):
+            return None, 0, None, []  # a thematic break, not front matter
         raise InputError(
             "front matter opened by '---' on line 1 is never closed",
             page.path,
