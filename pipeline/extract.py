@@ -66,6 +66,10 @@ def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) 
     header = (
         ("Project-Id-Version", doc.page.name),
         ("POT-Creation-Date", date),
+        ("PO-Revision-Date", date),
+        ("Last-Translator", ""),
+        ("Language-Team", ""),
+        ("Language", "en"),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),

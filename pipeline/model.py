@@ -116,7 +116,7 @@ class Message:
     previous_msgid: str | None = None
     previous_msgid_plural: str | None = None
     obsolete: bool = False
-    lineno: int = 0
+    lineno: int = field(default=0, compare=False)
     """Line of the ``msgid`` keyword in the file it was read from (0 when made in memory)."""
 
     @property
