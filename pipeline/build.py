@@ -21,13 +21,13 @@ import yaml
 
 from .model import Built, Catalog, Page, Render, Segment, Span
 from .safety import unsafe_reason
-from .segment import MD, Document, Options, has_text, segment_page
+from .segment import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from .slug import Slugger
 
 Key = tuple[str | None, str]
 
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'’”»)\]*_]*$")
-_CUT_AFTER = re.compile(r"[.!?…][\"'’”»)\]*_]*$")
+_SENTENCE_END = re.compile(r"[.!?…:][\"'’”»)\]*_]*$")
+_CUT_AFTER = _SENTENCE_END
 _CUT_BEFORE = re.compile(r"[^\W\d_]|[\"'“‘«(\[*_`<]|\d")
 # A line starting like this would open a block construct inside a paragraph.
 _BLOCK_START = re.compile(
@@ -58,7 +58,7 @@ class _Edit:
     expected: str  # what the segment should read back as (normalised)
 
 
-def build_page(doc: Document, table: Mapping[Key, str], options: Options = Options()) -> Built:
+def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS) -> Built:
     """Splice the translations in ``table`` into the English page of ``doc``."""
     text = doc.page.text
     fallbacks: list[tuple[Segment, str]] = []
@@ -168,7 +168,7 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
     """True when the built page segments like the English one, with the translations in place."""
     try:
         again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options)
-    except Exception:  # noqa: BLE001 - any failure to read back means: refuse
+    except Exception:
         return False
     if len(again.segments) != len(doc.segments):
         return False
@@ -179,9 +179,7 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
         expected = edit.expected if edit else _normal(old.msgid)
         if _normal(new.msgid) != expected:
             return False
-    if [h.anchor for h in again.headings] != [h.anchor for h in doc.headings]:
-        return False
-    return True
+    return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -221,10 +219,7 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     hard_glues = [g for g, brk in zip(glue, seg.hard_breaks, strict=False) if brk]
     cont = _continuation(doc, seg)
     soft_default = soft_glues[-1] if soft_glues else doc.newline + cont
-    if hard_glues:
-        hard_default = hard_glues[-1]
-    else:
-        hard_default = "\\" + doc.newline + cont
+    hard_default = hard_glues[-1] if hard_glues else "\\" + doc.newline + cont
     parts = t.split("\n")
     out: list[str] = []
     soft_i = 0
@@ -307,6 +302,12 @@ def _render_yaml(doc: Document, seg: Segment, t: str) -> _Edit | None:
         new = "'" + one.replace("'", "''") + "'"
     elif style == "" and _plain_ok(one):
         new = one
+        english = _english_lines(text, seg.pieces[0])
+        if len(english) > 1:
+            raw = text[seg.pieces[0].start : seg.pieces[0].end]
+            second = raw.splitlines()[1]
+            indent = second[: len(second) - len(second.lstrip(" "))]
+            new = (doc.newline + indent).join(_distribute(one, english))
     else:
         new = json.dumps(t, ensure_ascii=False)
         one = t
@@ -322,7 +323,7 @@ def _plain_ok(value: str) -> bool:
     if not value or value != value.strip() or "\n" in value:
         return False
     try:
-        return yaml.safe_load(f"k: {value}\n") == {"k": value}
+        return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
     except yaml.YAMLError:
         return False
 
@@ -382,32 +383,25 @@ def _break_points(text: str) -> list[int]:
 
 
 def _distribute(text: str, english: list[str]) -> list[str]:
-    """Lay out a translation over lines the way its English was: per sentence, wrapped, or one line."""
+    """Lay out a translation over lines the way its English was laid out.
+
+    A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
+    wrapped at the same width. Otherwise each English line break is mapped to the allowed
+    break in the translation nearest to the same relative position, at a sentence end where
+    the English broke at one: one sentence per line stays one sentence per line, and the
+    translation keeps about as many lines as the English.
+    """
     if len(english) <= 1:
         return [text]
     points = _break_points(text)
     if not points:
         return [text]
-    if all(_SENTENCE_END.search(line) for line in english[:-1]):
-        cuts = [
-            p
-            for p in points
-            if _CUT_AFTER.search(text[:p])
-            and (m := _CUT_BEFORE.match(text, p + 1)) is not None
-            and not m.group(0).islower()
-        ]
+    ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]
+    width = max(len(line) for line in english)
+    if not all(ends) and width >= 40 and all(len(line) >= 0.6 * width for line in english[:-1]):
+        cuts = _wrap(text, points, width)
     else:
-        width = max(len(line) for line in english)
-        cuts = []
-        line_start = 0
-        last_ok = -1
-        for p in points:
-            if p - line_start > width and last_ok > line_start:
-                cuts.append(last_ok)
-                line_start = last_ok + 1
-            last_ok = p
-        if len(text) - line_start > width and last_ok > line_start:
-            cuts.append(last_ok)
+        cuts = _proportional(text, points, english, ends)
     lines: list[str] = []
     prev = 0
     for c in cuts:
@@ -415,3 +409,43 @@ def _distribute(text: str, english: list[str]) -> list[str]:
         prev = c + 1
     lines.append(text[prev:].strip(" "))
     return [ln for ln in lines if ln] or [text]
+
+
+def _wrap(text: str, points: list[int], width: int) -> list[int]:
+    cuts: list[int] = []
+    line_start = 0
+    last_ok = -1
+    for p in points:
+        if p - line_start > width and last_ok > line_start:
+            cuts.append(last_ok)
+            line_start = last_ok + 1
+        last_ok = p
+    if len(text) - line_start > width and last_ok > line_start:
+        cuts.append(last_ok)
+    return cuts
+
+
+def _proportional(text: str, points: list[int], english: list[str], ends: list[bool]) -> list[int]:
+    sentence = [
+        p
+        for p in points
+        if _CUT_AFTER.search(text[:p])
+        and (m := _CUT_BEFORE.match(text, p + 1)) is not None
+        and not m.group(0).islower()
+    ]
+    total = sum(len(line) for line in english) + len(english) - 1
+    cuts: list[int] = []
+    prev = -1
+    done = 0
+    for line, at_end in zip(english[:-1], ends, strict=False):
+        done += len(line) + 1
+        target = done / total * len(text)
+        pool = [p for p in (sentence if at_end else points) if p > prev]
+        if not pool:
+            pool = [p for p in points if p > prev]
+        if not pool:
+            break
+        best = min(pool, key=lambda p: (abs(p - target), p))
+        cuts.append(best)
+        prev = best
+    return cuts

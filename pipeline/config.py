@@ -153,9 +153,7 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, "fix the syntax"
-        ) from None
+        raise ConfigError(f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, "fix the syntax") from None
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:

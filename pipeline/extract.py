@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .model import Catalog, Message
 from .segment import Document
@@ -47,7 +47,7 @@ def content_hash(messages: tuple[Message, ...]) -> str:
 
 def now_stamp() -> str:
     """Current UTC time in PO header format (used only when a template's content changed)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$")
@@ -59,10 +59,7 @@ def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) 
     digest = content_hash(messages)
     old_date = old.header_value("POT-Creation-Date") if old else None
     same = old is not None and old.messages == messages and old.header_value(HASH_FIELD) == digest
-    if same and old_date:
-        date = old_date
-    else:
-        date = stamp or now_stamp()
+    date = old_date if same and old_date else stamp or now_stamp()
     header = (
         ("Project-Id-Version", doc.page.name),
         ("POT-Creation-Date", date),

@@ -31,7 +31,7 @@ def plural_forms(locale: str) -> str:
     """The ``Plural-Forms`` header value for a locale, from babel's CLDR data."""
     try:
         return str(get_plural(locale.replace("-", "_")).plural_forms)
-    except Exception:  # noqa: BLE001 - babel raises several types for unknown codes
+    except Exception:
         return "nplurals=2; plural=(n != 1);"
 
 
@@ -67,9 +67,12 @@ def _merged_header(template: Catalog, old: Catalog, locale: str) -> Catalog:
 def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
     """Carry ``old``'s translations onto ``template``'s messages for ``locale``."""
     if old is None:
-        return Catalog(header=new_header(template, locale), messages=tuple(
-            replace(m, msgstr="", flags=tuple(f for f in m.flags if f != "fuzzy")) for m in template.messages
-        ))
+        return Catalog(
+            header=new_header(template, locale),
+            messages=tuple(
+                replace(m, msgstr="", flags=tuple(f for f in m.flags if f != "fuzzy")) for m in template.messages
+            ),
+        )
     exact: dict[tuple[str | None, str], Message] = {}
     for m in old.messages:
         # an active entry wins over an obsolete one with the same key
@@ -140,9 +143,7 @@ def _best_fuzzy(
     pool = [c for c in candidates if c.msgctxt == tm.msgctxt]
     if not pool:
         return None
-    found = process.extractOne(
-        tm.msgid, [c.msgid for c in pool], scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
-    )
+    found = process.extractOne(tm.msgid, [c.msgid for c in pool], scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
     if found is None:
         return None
     return pool[found[2]]

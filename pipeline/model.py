@@ -8,10 +8,10 @@ never mutated by an update).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What construct a segment comes from; shown to translators and used by checks."""
 
     FRONT_MATTER = "front matter"
@@ -25,7 +25,7 @@ class Kind(str, Enum):
     IMAGE_ALT = "image alt"
 
 
-class Render(str, Enum):
+class Render(StrEnum):
     """How a translation is written back into a span; chosen by the segmenter."""
 
     INLINE = "inline"  # markdown inline text spread over lines (paragraph, list item, quote)
@@ -205,9 +205,7 @@ class Counts:
         return 1.0 if total == 0 else self.translated_words / total
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            *(getattr(self, f) + getattr(other, f) for f in _COUNT_FIELDS)  # type: ignore[arg-type]
-        )
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in _COUNT_FIELDS))
 
 
 _COUNT_FIELDS = (

@@ -134,9 +134,9 @@ def plan_extract(cfg: Config, docs: list[Document], plan: Plan) -> dict[str, Cat
     return templates
 
 
-def plan_update(cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan) -> dict[
-    tuple[str, str], Catalog
-]:
+def plan_update(
+    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan
+) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
     for locale in locales:

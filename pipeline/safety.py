@@ -10,15 +10,31 @@ import html
 import re
 import unicodedata
 
-_TAGS = ("script", "iframe", "object", "embed", "style", "frame", "frameset", "applet", "base", "meta",
-         "link", "form", "svg", "math", "template", "noscript")
+_TAGS = (
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+)
 _TAG_RE = re.compile(r"<\s*/?\s*([a-z][a-z0-9-]*)")
 _HANDLER_RE = re.compile(r"(?:^|[\s\"'/<;])on[a-z]+\s*=")
 _SCHEME_RE = re.compile(r"(javascript|vbscript|data|livescript)\s*:")
 _HTML_BLOCK_RE = re.compile(r"(?:^|\n)\s{0,3}<(?:[a-z]|!--|/)", re.IGNORECASE)
-_INVISIBLE = dict.fromkeys(
-    c for c in range(0x110000) if c < 0x20 or (0x7F <= c < 0xA0)
-) if False else None  # built lazily below
+_INVISIBLE = (
+    dict.fromkeys(c for c in range(0x110000) if c < 0x20 or (0x7F <= c < 0xA0)) if False else None
+)  # built lazily below
 
 
 def _fold(text: str) -> str:

@@ -36,8 +36,38 @@ _SVELTE_LINE = re.compile(r"^\{[#:/@][^{}]*\}$")
 _MD_TRIM = " \t\n\r\f\v"  # CommonMark whitespace for table cells
 
 _INLINE_TAGS = frozenset(
-    "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong "
-    "sub sup time u var wbr font".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "font",
+    ]
 )
 _RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "pre", "template"})
 
@@ -145,7 +175,10 @@ def dominant_newline(text: str) -> str:
     return "\r\n" if crlf > lf else "\n"
 
 
-def segment_page(page: Page, options: Options = Options()) -> Document:
+DEFAULT_OPTIONS = Options()
+
+
+def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     """Split a page into segments (document order) and list its headings with their ids."""
     lines = _Lines.of(page.text)
     segments: list[Segment] = []
@@ -171,9 +204,7 @@ def segment_page(page: Page, options: Options = Options()) -> Document:
 # --------------------------------------------------------------------------- front matter
 
 
-def _front_matter(
-    page: Page, lines: _Lines, options: Options
-) -> tuple[Span | None, int, str | None, list[Segment]]:
+def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | None, int, str | None, list[Segment]]:
     """Locate and parse YAML front matter; return its span, the first body line, title, segments."""
     if len(lines) < 2 or not _FM_BOUNDARY.fullmatch(lines.line(0)):
         return None, 0, None, []
@@ -413,10 +444,10 @@ class _Walker:
             spans.append(Span(base + pos, base + pos + len(text)))
         msgid = " ".join(t for t in texts if t)
         # headings path for context is updated after the heading itself
-        comment = self.ctx.where(f"heading {level}")
         del self.ctx.headings[level - 1 :]
         while len(self.ctx.headings) < level - 1:
             self.ctx.headings.append("")
+        comment = self.ctx.where(f"heading {level}")
         self.ctx.headings.append(title_text)
         if not spans or not has_text(msgid):
             return
@@ -445,8 +476,7 @@ class _Walker:
         kind = self._kind()
         children = inline.children or []
         if children and all(
-            c.type == "image" or (c.type == "text" and not c.content.strip()) or c.type == "softbreak"
-            for c in children
+            c.type == "image" or (c.type == "text" and not c.content.strip()) or c.type == "softbreak" for c in children
         ):
             self._image_alts(l0, l1, children, kind)
             return
@@ -537,7 +567,9 @@ class _Walker:
         if row_line < 0 or not inline.content.strip():
             return
         src = self.lines.line(row_line)
-        p0 = _row_start(src, self.ctx.containers.count("quote"), bool(item_first_line) and item_first_line[-1] == row_line)
+        p0 = _row_start(
+            src, self.ctx.containers.count("quote"), bool(item_first_line) and item_first_line[-1] == row_line
+        )
         cells = _split_cells(src, p0)
         if cell - 1 >= len(cells):
             return
@@ -628,7 +660,7 @@ def _split_cells(src: str, p0: int) -> list[tuple[int, int]]:
     ranges.append((last, end))
     if ranges and not src[ranges[0][0] : ranges[0][1]].strip(_MD_TRIM) and src[p0 : p0 + 1] == "|":
         ranges.pop(0)
-    if ranges and ranges[-1][0] == ranges[-1][1] or (ranges and not src[ranges[-1][0] : ranges[-1][1]]):
+    if (ranges and ranges[-1][0] == ranges[-1][1]) or (ranges and not src[ranges[-1][0] : ranges[-1][1]]):
         ranges.pop()
     return ranges
 
@@ -661,7 +693,9 @@ class _HtmlTok:
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*")
 _ATTR_NAME = re.compile(r"[^\s\"'>/=]+")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 def _brace_end(text: str, pos: int) -> int:
@@ -813,9 +847,7 @@ def _is_inline(tok: _HtmlTok) -> bool:
     return False
 
 
-def _html_segments(
-    text: str, offsets: list[int], options: Options, ctx: _Context, lines: _Lines
-) -> Iterator[Segment]:
+def _html_segments(text: str, offsets: list[int], options: Options, ctx: _Context, lines: _Lines) -> Iterator[Segment]:
     """Text runs (text with inline tags) and translatable attributes of one HTML block."""
     toks = _html_tokens(text)
     line_starts = [0]

@@ -18,9 +18,7 @@ from pipeline.cli import main
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PIPELINE_CORPUS", REPO.parent / "shared" / "corpus" / "pauseai"))
 
-_MARKUP = re.compile(
-    r"`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|\{[^{}]*\}|&[#A-Za-z0-9]+;|https?://\S+|\\."
-)
+_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|\{[^{}]*\}|&[#A-Za-z0-9]+;|https?://\S+|\\.")
 
 
 def pseudo(text: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, corpus_dir, pseudo
+
 from pipeline.build import build_page
 from pipeline.files import read_page
 from pipeline.model import Page
@@ -106,7 +106,7 @@ SHORT = "Kort."
         ("## Heading here\n", "Heading here"),
         ("Heading\ntwo lines\n---\n", "Heading two lines"),
         ("| Cell A | B |\n|---|---|\n| c | d |\n", "Cell A"),
-        ('<div>\n  <p>Html text\n  over lines.</p>\n</div>\n', "Html text over lines."),
+        ("<div>\n  <p>Html text\n  over lines.</p>\n</div>\n", "Html text over lines."),
         ('<img src="x.png" alt="Alt text">\n', "Alt text"),
         ("![Image alt](/x.png)\n", "Image alt"),
         ("---\ntitle: Plain title\n---\n", "Plain title"),
@@ -126,7 +126,19 @@ def test_translations_of_any_length_keep_the_construct(markdown: str, msgid: str
 
 def test_yaml_values_stay_valid_with_characters_yaml_must_quote() -> None:
     text = "---\ntitle: Plain\ndescription: 'Single'\n---\n"
-    for t in ["a: b", "# hash", "@at", "*star", "'quote", '"dq"', "- dash", "x #y", "tab\tin", "{brace} word", "[list]"]:
+    for t in [
+        "a: b",
+        "# hash",
+        "@at",
+        "*star",
+        "'quote",
+        '"dq"',
+        "- dash",
+        "x #y",
+        "tab\tin",
+        "{brace} word",
+        "[list]",
+    ]:
         out = build_with(text, {"Plain": t, "Single": t + "!"})
         data = yaml.safe_load(out.split("---\n")[1])
         assert data == {"title": t, "description": t + "!"}, out
@@ -135,18 +147,20 @@ def test_yaml_values_stay_valid_with_characters_yaml_must_quote() -> None:
 def test_long_translation_follows_sentence_per_line_layout() -> None:
     text = "First sentence.\nSecond one.\n"
     out = build_with(text, {"First sentence. Second one.": "Eerste zin is lang. Tweede zin ook. Derde!"})
-    assert out == "Eerste zin is lang.\nTweede zin ook.\nDerde!\n"
+    assert out == "Eerste zin is lang.\nTweede zin ook. Derde!\n"  # as many lines as the English
 
 
 def test_translation_in_list_item_keeps_continuation_indent() -> None:
     text = "- Alpha one.\n  Alpha two.\n- Beta\n"
     out = build_with(text, {"Alpha one. Alpha two.": "Een. Twee. Drie."})
-    assert out == "- Een.\n  Twee.\n  Drie.\n- Beta\n"
+    assert out == "- Een. Twee.\n  Drie.\n- Beta\n"
 
 
 def test_translation_in_block_quote_keeps_markers() -> None:
     text = "> One.\n> Two.\n"
-    assert build_with(text, {"One. Two.": "Een. Twee. Drie."}) == "> Een.\n> Twee.\n> Drie.\n"
+    assert build_with(text, {"One. Two.": "Een. Twee. Drie."}) == "> Een. Twee.\n> Drie.\n"
+    text = "> One.\n> Two.\n> Three.\n"
+    assert build_with(text, {"One. Two. Three.": "Een. Twee. Drie. Vier."}) == "> Een.\n> Twee. Drie.\n> Vier.\n"
 
 
 def test_translation_that_starts_like_a_list_is_escaped() -> None:
@@ -216,4 +230,4 @@ def test_crlf_and_bom_are_kept() -> None:
     text = "---\r\ntitle: Hi\r\n---\r\n\r\nOne.\r\nTwo.\r\n"
     doc = segment_page(Page("p", "p.md", text, bom=True))
     built = build_page(doc, {(None, "One. Two."): "Een. Twee. Drie.", (None, "Hi"): "Hoi"})
-    assert built.text == "---\r\ntitle: Hoi\r\n---\r\n\r\nEen.\r\nTwee.\r\nDrie.\r\n"
+    assert built.text == "---\r\ntitle: Hoi\r\n---\r\n\r\nEen. Twee.\r\nDrie.\r\n"

@@ -12,7 +12,9 @@ from pipeline.model import Catalog, Message
 
 
 def template(*msgids: str) -> Catalog:
-    return Catalog(header=(("Project-Id-Version", "p"),), messages=tuple(Message(m, references=("p.md",)) for m in msgids))
+    return Catalog(
+        header=(("Project-Id-Version", "p"),), messages=tuple(Message(m, references=("p.md",)) for m in msgids)
+    )
 
 
 def po(*entries: Message) -> Catalog:
@@ -85,7 +87,9 @@ def test_untranslated_removed_entry_is_dropped() -> None:
 
 def test_header_of_translators_is_kept_ours_updated() -> None:
     old = po(Message("A", "B"))
-    tpl = replace(template("A"), header=(("Project-Id-Version", "page"), ("POT-Creation-Date", "2026-01-01 10:00+0000")))
+    tpl = replace(
+        template("A"), header=(("Project-Id-Version", "page"), ("POT-Creation-Date", "2026-01-01 10:00+0000"))
+    )
     new = update(tpl, old, "nl")
     assert new.header_value("Last-Translator") == "Anna"
     assert new.header_value("POT-Creation-Date") == "2026-01-01 10:00+0000"
@@ -99,8 +103,18 @@ def test_template_is_not_mutated() -> None:
 
 
 TEXT = st.sampled_from(
-    ["We march on Sunday.", "We march on Saturday.", "Join us", "Join us today", "Donate", "Contact",
-     "The street is closed to cars.", "The street is open to cars.", "FAQ", "About us"]
+    [
+        "We march on Sunday.",
+        "We march on Saturday.",
+        "Join us",
+        "Join us today",
+        "Donate",
+        "Contact",
+        "The street is closed to cars.",
+        "The street is open to cars.",
+        "FAQ",
+        "About us",
+    ]
 )
 
 
@@ -118,7 +132,9 @@ def test_update_is_idempotent_and_never_loses_a_translation(
         if msgid in seen:
             continue
         seen.add(msgid)
-        entries.append(Message(msgid, msgstr, flags=("fuzzy",) if fuzzy and msgstr else (), obsolete=obs and bool(msgstr)))
+        entries.append(
+            Message(msgid, msgstr, flags=("fuzzy",) if fuzzy and msgstr else (), obsolete=obs and bool(msgstr))
+        )
     old = po(*entries)
     once = update(template(*new_ids), old, "nl")
     twice = update(template(*new_ids), once, "nl")

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from conftest import pseudo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import pseudo
 from pipeline.build import build_page
 from pipeline.errors import InputError
 from pipeline.model import Page
 from pipeline.segment import segment_page
 
 WORDS = st.sampled_from(
-    ["street", "school", "Café", "naïve", "über", "**bold**", "*em*", "`code`", "[link](/x#y)", "{count}",
-     "<abbr title=\"t\">AI</abbr>", "1.", "-", "#", "|", ">", "<", "&amp;", "🚸", "שלום", "日本語", "x\\|y", "![i](/i.png)"]
+    [
+        "street",
+        "school",
+        "Café",
+        "naïve",
+        "über",
+        "**bold**",
+        "*em*",
+        "`code`",
+        "[link](/x#y)",
+        "{count}",
+        '<abbr title="t">AI</abbr>',
+        "1.",
+        "-",
+        "#",
+        "|",
+        ">",
+        "<",
+        "&amp;",
+        "🚸",
+        "שלום",
+        "日本語",
+        "x\\|y",
+        "![i](/i.png)",
+    ]
 )
 LINE = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
 PARA = st.lists(LINE, min_size=1, max_size=4).map("\n".join)
@@ -21,7 +44,9 @@ PARA = st.lists(LINE, min_size=1, max_size=4).map("\n".join)
 
 @st.composite
 def blocks(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["para", "head", "setext", "list", "olist", "quote", "table", "code", "html", "svelte"]))
+    kind = draw(
+        st.sampled_from(["para", "head", "setext", "list", "olist", "quote", "table", "code", "html", "svelte"])
+    )
     if kind == "para":
         return draw(PARA)
     if kind == "head":
@@ -46,7 +71,13 @@ def blocks(draw: st.DrawFn) -> str:
     if kind == "code":
         return "```\n" + draw(PARA) + "\n```"
     if kind == "html":
-        return '<div class="x">\n<p>' + draw(LINE) + '</p>\n<img alt="' + draw(st.sampled_from(["a cat", "x"])) + '">\n</div>'
+        return (
+            '<div class="x">\n<p>'
+            + draw(LINE)
+            + '</p>\n<img alt="'
+            + draw(st.sampled_from(["a cat", "x"]))
+            + '">\n</div>'
+        )
     return "{#if open}\n" + draw(PARA) + "\n{:else}\n" + draw(LINE) + "\n{/if}"
 
 
@@ -95,8 +126,31 @@ def test_segmenter_never_crashes_on_arbitrary_text(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["---", "title: x", "- a", "> q", "| a |", "|---|", "```", "<div>", "</div>", "{#if a}",
-                         "  indented", "\t tab", "text", "", "#", "===", "<!--", "-->", "[r]: /u", "1) x", "<p>t</p>"]),
+        st.sampled_from(
+            [
+                "---",
+                "title: x",
+                "- a",
+                "> q",
+                "| a |",
+                "|---|",
+                "```",
+                "<div>",
+                "</div>",
+                "{#if a}",
+                "  indented",
+                "\t tab",
+                "text",
+                "",
+                "#",
+                "===",
+                "<!--",
+                "-->",
+                "[r]: /u",
+                "1) x",
+                "<p>t</p>",
+            ]
+        ),
         max_size=15,
     ).map("\n".join)
 )

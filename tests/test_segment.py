@@ -33,11 +33,14 @@ def msgids(text: str) -> list[str]:
         ("1. a\n   - nested b\n", [("list item", "a"), ("list item", "nested b")]),
         ("> quoted\n> text\n", [("block quote", "quoted text")]),
         ("> quoted\nlazy line\n", [("block quote", "quoted lazy line")]),
-        ("| A | B |\n|---|---|\n| x \\| y | `z` |\n", [("table cell", "A"), ("table cell", "B"), ("table cell", "x \\| y")]),
+        (
+            "| A | B |\n|---|---|\n| x \\| y | `z` |\n",
+            [("table cell", "A"), ("table cell", "B"), ("table cell", "x \\| y")],
+        ),
         ("![A cat on a mat](/cat.png)\n", [("image alt", "A cat on a mat")]),
         ("See ![icon](/i.png) here.\n", [("paragraph", "See ![icon](/i.png) here.")]),
         ("Read [the guide](/guide#start) now.\n", [("paragraph", "Read [the guide](/guide#start) now.")]),
-        ("Use <abbr title=\"x\">AI</abbr> well.\n", [("paragraph", "Use <abbr title=\"x\">AI</abbr> well.")]),
+        ('Use <abbr title="x">AI</abbr> well.\n', [("paragraph", 'Use <abbr title="x">AI</abbr> well.')]),
     ],
 )
 def test_markdown_constructs_become_segments(markdown: str, expected: list[tuple[str, str]]) -> None:
@@ -53,7 +56,7 @@ def test_markdown_constructs_become_segments(markdown: str, expected: list[tuple
         "<script>\nconst greeting = 'hello'\n</script>\n",
         "<style>\np { color: red }\n</style>\n",
         "<!-- a comment with words -->\n",
-        "<SignupForm list=\"news\" />\n",
+        '<SignupForm list="news" />\n',
         "{#if open}\n\n{/if}\n",
         "---\n",
         "`only code`\n",

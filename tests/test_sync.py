@@ -6,13 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, git, msgcat_stable, msgfmt_check, write
+
 from pipeline import po
 
 
 def small_site(root: Path) -> Path:
-    write(root / "source" / "index.md", "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school.\nEvery day.\n\n- Safe\n- Calm\n")
+    write(
+        root / "source" / "index.md",
+        "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school.\nEvery day.\n\n- Safe\n- Calm\n",
+    )
     write(root / "source" / "sub" / "page.md", "## Sub page\n\nText of the sub page.\n")
     (root / "locales" / "nl").mkdir(parents=True)
     return root
@@ -56,7 +59,10 @@ def test_sync_twice_leaves_git_status_clean(tmp_path: Path, run: Callable[..., R
 def test_translator_loop_edit_po_then_sync_builds_translation(tmp_path: Path, run: Callable[..., Run]) -> None:
     root = small_site(tmp_path)
     run(root, "sync")
-    translate(root / "locales/nl/index.po", {"Welcome": "Welkom", "We walk to school. Every day.": "We lopen naar school. Elke dag."})
+    translate(
+        root / "locales/nl/index.po",
+        {"Welcome": "Welkom", "We walk to school. Every day.": "We lopen naar school. Elke dag."},
+    )
     assert run(root, "sync").code == 0
     built = (root / "build/nl/index.md").read_text()
     assert "# Welkom {#welcome}\n" in built
@@ -67,8 +73,14 @@ def test_translator_loop_edit_po_then_sync_builds_translation(tmp_path: Path, ru
 def test_english_change_makes_fuzzy_removed_becomes_obsolete(tmp_path: Path, run: Callable[..., Run]) -> None:
     root = small_site(tmp_path)
     run(root, "sync")
-    translate(root / "locales/nl/index.po", {"We walk to school. Every day.": "We lopen naar school. Elke dag.", "Calm": "Rustig"})
-    write(root / "source" / "index.md", "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school.\nEvery weekday.\n\n- Safe\n")
+    translate(
+        root / "locales/nl/index.po",
+        {"We walk to school. Every day.": "We lopen naar school. Elke dag.", "Calm": "Rustig"},
+    )
+    write(
+        root / "source" / "index.md",
+        "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school.\nEvery weekday.\n\n- Safe\n",
+    )
     assert run(root, "sync").code == 0
     catalog = po.read_po(root / "locales/nl/index.po")
     entry = next(m for m in catalog.messages if m.msgid == "We walk to school. Every weekday.")
@@ -88,7 +100,10 @@ def test_rewrapping_english_keeps_translations_exact(tmp_path: Path, run: Callab
     run(root, "sync")
     translate(root / "locales/nl/index.po", {"We walk to school. Every day.": "We lopen. Elke dag."})
     before = (root / "locales/nl/index.po").read_bytes()
-    write(root / "source" / "index.md", "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school. Every day.\n\n- Safe\n- Calm\n")
+    write(
+        root / "source" / "index.md",
+        "---\ntitle: Home\n---\n\n# Welcome\n\nWe walk to school. Every day.\n\n- Safe\n- Calm\n",
+    )
     run(root, "sync")
     assert (root / "locales/nl/index.po").read_bytes() == before
 
@@ -103,7 +118,9 @@ def test_template_date_does_not_move_when_content_is_unchanged(tmp_path: Path, r
     assert pot.read_text() == text
 
 
-def test_deleted_page_removes_template_and_output_but_keeps_translations(tmp_path: Path, run: Callable[..., Run]) -> None:
+def test_deleted_page_removes_template_and_output_but_keeps_translations(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
     root = small_site(tmp_path)
     run(root, "sync")
     translate(root / "locales/nl/sub/page.po", {"Sub page": "Subpagina"})
@@ -128,7 +145,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
         (lambda r: write(r / "locales/nl/index.po", 'msgid "x"\nmsgstr "y\n'), "locales/nl/index.po:", "error"),
         (lambda r: write(r / "pipeline.toml", 'locales = ["xx_YY_zz"]\n'), "pipeline.toml:1: error:", "unknown locale"),
         (lambda r: write(r / "pipeline.toml", 'source = "missing"\n'), "missing: error:", "does not exist"),
-        (lambda r: write(r / "pipeline.toml", 'source = "../outside"\n'), "pipeline.toml:1: error:", "outside the project"),
+        (
+            lambda r: write(r / "pipeline.toml", 'source = "../outside"\n'),
+            "pipeline.toml:1: error:",
+            "outside the project",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_exit_2_nothing_written(
@@ -166,6 +187,8 @@ def test_python_dash_m_pipeline_runs(tmp_path: Path) -> None:
     import sys
 
     root = small_site(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), "sync"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), "sync"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "sync: 2 pages" in done.stdout
