@@ -1,6 +1,8 @@
 """``pipeline [--root DIR] COMMAND``: the only place that prints and exits.
 
 Exit codes: 0 ok, 1 findings or a failure a user must act on, 2 usage or config error.
+Each command is a pair of functions below (``_add_<name>`` declares its arguments,
+``_run_<name>`` runs it) registered in ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +24,14 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
+@dataclass(frozen=True, slots=True)
+class Io:
+    """Where a command writes: ``out`` for results, ``err`` for warnings and errors."""
+
+    out: TextIO
+    err: TextIO
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with our usage code (2) and a one-line hint."""
 
@@ -30,31 +41,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
-    parser.add_argument("-v", "--verbose", action="store_true", help="say what each stage did")
-    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser("extract", help="English pages -> locales/templates/*.pot")
-    sub.add_parser("update", help="templates + PO files -> updated PO files")
-    sub.add_parser("build", help="PO files -> translated pages")
-    sub.add_parser("sync", help="extract, update and build")
-    st = sub.add_parser("status", help="translation progress per locale and page")
-    st.add_argument("--format", choices=("text", "json"), default="text")
-    st.add_argument("--locale", action="append", help="only this locale (repeatable)")
-    return parser
+# --------------------------------------------------------------------------- extract/update/build/sync
 
 
-def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: Io) -> int:
     for warning in outcome.warnings:
-        err.write(warning + "\n")
+        io.err.write(warning + "\n")
     for f in outcome.fallbacks:
-        err.write(f"{f.po_path}:{f.line}: warning: [fallback] English kept: {f.reason}\n")
+        io.err.write(f"{f.po_path}:{f.line}: warning: [fallback] English kept: {f.reason}\n")
     if not args.quiet:
         locales = f", {len(outcome.locales)} locales ({', '.join(outcome.locales)})" if outcome.locales else ""
-        out.write(
+        io.out.write(
             f"{stage}: {outcome.pages} pages{locales}: {len(outcome.written)} written, "
             f"{len(outcome.removed)} removed, {outcome.unchanged} unchanged"
             + (f", {len(outcome.fallbacks)} translations refused" if outcome.fallbacks else "")
@@ -62,13 +59,41 @@ def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, out:
         )
         if args.verbose:
             for path in outcome.written:
-                out.write(f"  wrote {path}\n")
+                io.out.write(f"  wrote {path}\n")
             for path in outcome.removed:
-                out.write(f"  removed {path}\n")
+                io.out.write(f"  removed {path}\n")
     return EXIT_OK
 
 
-def _status(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
+def _add_nothing(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+def _run_extract(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    return _report(project.extract(cfg), "extract", args, io)
+
+
+def _run_update(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    return _report(project.update_command(cfg), "update", args, io)
+
+
+def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    return _report(project.build_command(cfg), "build", args, io)
+
+
+def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    return _report(project.sync(cfg), "sync", args, io)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _add_status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+
+
+def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     rows = project.status(cfg)
     if args.locale:
         rows = [r for r in rows if r.locale in args.locale]
@@ -90,44 +115,64 @@ def _status(cfg: Config, args: argparse.Namespace, out: TextIO) -> int:
             }
             for r in rows
         ]
-        out.write(json.dumps({"pages": data}, indent=2, ensure_ascii=False) + "\n")
+        io.out.write(json.dumps({"pages": data}, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     width = max([len(r.page) for r in rows] + [4])
-    out.write(f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}\n")
+    io.out.write(f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}\n")
     for r in rows:
         c = r.counts
-        out.write(
+        io.out.write(
             f"{r.locale:6}  {r.page:{width}}  {c.share:>5.0%}  {c.translated:>6}  {c.fuzzy:>5}  {c.untranslated:>5}\n"
         )
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help: str
+    add: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Config, argparse.Namespace, Io], int]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
+    Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
+    Command("build", "PO files -> translated pages", _add_nothing, _run_build),
+    Command("sync", "extract, update and build", _add_nothing, _run_sync),
+    Command("status", "translation progress per locale and page", _add_status, _run_status),
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what each stage did")
+    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        command.add(sub.add_parser(command.name, help=command.help, description=command.help))
+    return parser
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; return its exit code (tests call this directly)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    io = Io(out or sys.stdout, err or sys.stderr)
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.command:
-        parser.print_help(out)
+        parser.print_help(io.out)
         return EXIT_USAGE
+    command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        cfg = load(args.root)
-        commands: dict[str, Callable[[Config], project.Outcome]] = {
-            "extract": project.extract,
-            "update": project.update_command,
-            "build": project.build_command,
-            "sync": project.sync,
-        }
-        if args.command in commands:
-            return _report(commands[args.command](cfg), args.command, args, out, err)
-        if args.command == "status":
-            return _status(cfg, args, out)
+        return command.run(load(args.root), args, io)
     except PipelineError as exc:
-        err.write(f"{exc}\n")
+        io.err.write(f"{exc}\n")
         return exc.exit_code
-    parser.error(f"unknown command {args.command}")
-    return EXIT_USAGE  # pragma: no cover
 
 
 def entry() -> None:

@@ -14,7 +14,23 @@ from .errors import ConfigError
 
 CONFIG_FILE = "pipeline.toml"
 
-_TOP_KEYS = {"source", "locales_dir", "output", "locales", "front_matter", "segment", "build"}
+_TOP_KEYS = frozenset(
+    {
+        "source",
+        "locales_dir",
+        "output",
+        "locales",
+        "front_matter",
+        "segment",
+        "build",
+        "upstream",
+        "site",
+        "check",
+        "update",
+        "messages",
+    }
+)
+"""Top-level keys and sections; a later stage reads its own section with ``section()``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +54,8 @@ class Config:
     """The file the settings came from, for messages."""
     raw: dict[str, Any] = field(default_factory=dict)
     """The whole parsed table, for sections that later stages read."""
+    text: str = ""
+    """The configuration file's text, to point errors at a line."""
 
     @property
     def source_dir(self) -> Path:
@@ -64,6 +82,26 @@ class Config:
         for name in found:
             validate_locale(name, f"{self.locales_dir}/{name}")
         return tuple(found)
+
+
+def section(cfg: Config, name: str) -> dict[str, Any]:
+    """A table of the configuration (``[upstream]``, ``[site]`` …), empty when absent."""
+    value = cfg.raw.get(name, {})
+    if not isinstance(value, dict):
+        raise config_error(cfg, name, f"[{name}] must be a table")
+    return value
+
+
+def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigError:
+    """A ``ConfigError`` pointing at the line where ``key`` is set (last dotted part)."""
+    name = key.split(".")[-1]
+    line = _line_of(cfg.text, name) or _section_line(cfg.text, name)
+    return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
+
+
+def _section_line(text: str, name: str) -> int | None:
+    m = re.search(rf"^\s*\[+\s*{re.escape(name)}\s*\]+", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def validate_locale(code: str, where: str | None = None, line: int | None = None) -> str:
@@ -157,7 +195,15 @@ def _parse(text: str, where: str) -> dict[str, Any]:
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
-    """Validate a parsed table into a ``Config``; unknown top-level keys are kept for later stages."""
+    """Validate a parsed table into a ``Config``; sections are validated by the stages that read them."""
+    for key in sorted(data):
+        if key not in _TOP_KEYS:
+            raise ConfigError(
+                f"unknown setting {key!r}",
+                where,
+                _line_of(text, key) or _section_line(text, key),
+                "check the spelling; see the README for the settings",
+            )
     kwargs: dict[str, Any] = {}
     for key in ("source", "locales_dir", "output"):
         if key in data:
@@ -178,4 +224,4 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
     if "html_attributes" in seg:
         kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
-    return Config(root=root, config_path=where, raw=dict(data), **kwargs)
+    return Config(root=root, config_path=where, raw=dict(data), text=text, **kwargs)

@@ -228,3 +228,31 @@ class Built:
     """Segments written from a translation."""
     fallbacks: tuple[tuple[Segment, str], ...] = field(default=())
     """Segments whose translation was refused, with the reason."""
+
+
+class Severity(StrEnum):
+    """How bad a finding is; only errors make ``pipeline check`` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem ``check`` (or the CI gate) found, located where a person fixes it.
+
+    Ordered by place, so sorted findings read like a compiler's output.
+    """
+
+    path: str
+    """File to edit: the PO file for a translation problem, the page for an English one."""
+    line: int
+    """1-based line (0 when the file as a whole is meant)."""
+    col: int
+    """1-based column (0 when unknown)."""
+    code: str
+    """Stable identifier such as ``anchor-missing``; users silence or re-grade findings by it."""
+    severity: Severity
+    message: str
+    hint: str = ""
+    """What to do about it."""
