@@ -79,6 +79,8 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
             fallbacks.append((seg, "cannot be written in this construct"))
             continue
         edits[index] = edit
+    if not edits:
+        return Built(text=text, used=0, fallbacks=tuple(fallbacks))
     active = dict(edits)
     # Read back; drop the smallest failing prefix's last edit until the page reads back right.
     for _ in range(len(active) + 1):
