@@ -519,6 +519,7 @@ class _Walker:
             base = self.lines.starts[ln]
             spans.append(Span(base + start, base + end))
             texts.append(c)
+        spans, texts = _peel_wrapper(spans, texts)
         msgid = texts[0]
         for brk, text in zip(breaks, texts[1:], strict=True):
             msgid += ("\n" if brk else " ") + text
@@ -615,6 +616,41 @@ class _Walker:
         text = "\n".join(content_lines[: len(offsets)])
         for seg in _html_segments(text, offsets, self.options, self.ctx, self.lines):
             self._add(seg)
+
+
+_WRAP_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:._-]*)(?:\s(?:[^<>{}]|\{[^{}]*\})*)?>")
+
+
+def _peel_wrapper(spans: list[Span], texts: list[str]) -> tuple[list[Span], list[str]]:
+    """Leave out an inline tag that wraps a whole paragraph (``<Button href=…>Join</Button>``).
+
+    The tag and its attributes are structure; translators see only the text inside.
+    """
+    first, last = texts[0], texts[-1]
+    m = _WRAP_OPEN.match(first)
+    if not m:
+        return spans, texts
+    name = m.group(1)
+    close = f"</{name}>"
+    if not last.endswith(close) or (len(texts) == 1 and len(first) < m.end() + len(close)):
+        return spans, texts
+    inner = " ".join(texts)[m.end() : -len(close)]
+    if re.search(rf"</?{re.escape(name)}[\s>/]", inner) or not inner.strip():
+        return spans, texts
+    new_texts = list(texts)
+    new_spans = list(spans)
+    if len(texts) == 1:
+        new_texts[0] = first[m.end() : -len(close)]
+        new_spans[0] = Span(spans[0].start + m.end(), spans[0].end - len(close))
+    else:
+        new_texts[0] = first[m.end() :]
+        new_spans[0] = Span(spans[0].start + m.end(), spans[0].end)
+        new_texts[-1] = last[: -len(close)]
+        new_spans[-1] = Span(spans[-1].start, spans[-1].end - len(close))
+    edges = (new_texts[0], new_texts[-1])
+    if any(not t or t != t.strip() for t in edges):
+        return spans, texts  # empty or space-padded inside the tag: keep it as it is
+    return new_spans, new_texts
 
 
 def _plain_text(children: list[Token]) -> str:

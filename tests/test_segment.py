@@ -177,3 +177,26 @@ def test_pieces_cover_exactly_the_msgid_text() -> None:
         joined = " ".join(text[p.start : p.end] for p in seg.pieces)
         assert joined == seg.msgid
     assert {s.kind for s in doc.segments} == {Kind.QUOTE, Kind.LIST_ITEM, Kind.TABLE_CELL}
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ('<Button href="/join">Join the campaign</Button>\n', "Join the campaign"),
+        ("<span>Whole line</span>\n", "Whole line"),
+        ("<strong>Bold</strong> start only\n", "<strong>Bold</strong> start only"),
+        ("<b>one</b> and <b>two</b>\n", "<b>one</b> and <b>two</b>"),
+        ("<em> padded </em>\n", "<em> padded </em>"),
+    ],
+)
+def test_tag_wrapping_a_whole_paragraph_is_left_out(markdown: str, expected: str) -> None:
+    assert msgids(markdown) == [expected]
+
+
+def test_duplicate_msgids_share_one_template_entry() -> None:
+    from pipeline.extract import make_template
+
+    doc = segment_page(Page("p", "source/p.md", "- Yes\n- No\n- Yes\n"))
+    template = make_template(doc, None, "2026-01-01 00:00+0000")
+    assert [m.msgid for m in template.messages] == ["Yes", "No"]
+    assert template.messages[0].references == ("source/p.md",)
