@@ -84,7 +84,7 @@ def run_gettext(texts: list[str], width: int = po.PAGE_WIDTH) -> list[Oracle]:
         for i in range(len(texts)):
             out = folder / "out" / f"{i:05d}.po"
             errors = (folder / "err" / f"{i:05d}.po").read_text("utf-8", "replace")
-            failed = "\n".join(line for line in errors.splitlines() if "failed" in line or "error" in line)
+            failed = errors if ("failed" in errors or "error" in errors) else ""
             results.append(Oracle(out.read_bytes().decode("utf-8") if out.exists() else None, failed))
         return results
 
@@ -165,6 +165,8 @@ def messages(draw: st.DrawFn, oracle: bool, obsolete: bool) -> Message:
     if oracle:
         msgstr = aligned(msgstr, msgid)
         forms = tuple(aligned(form, msgid) for form in forms)
+        if forms and forms[0]:  # msgfmt -c checks every form once the first one is set
+            forms = tuple(form or aligned("x", msgid) for form in forms)
         if msgid_plural is not None:
             msgid_plural = aligned(msgid_plural or "x", msgid)
     if obsolete:  # msgcat does not write obsolete entries without a translation
