@@ -57,6 +57,7 @@ __all__ = [
     "problems",
     "read_message_file",
     "sources",
+    "update_catalog",
 ]
 
 DEFAULT_NAME = "messages"
@@ -289,12 +290,20 @@ def parse_json(text: str, path: str, bom: bool = False) -> MessageFile:
         )
     entries: list[Entry] = []
     seen: dict[str, int] = {}
-    pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    gaps: list[str] = []  # layout: before the first key, first key..value, (marker), first value..second key
+    start = pos + 1
+    pos = _JSON_WS.match(text, start).end()  # type: ignore[union-attr]
+    gaps.append(text[start:pos])
     while text[pos] != "}":
+        if len(gaps) == 3:
+            gaps.append(text[start:pos])
         key_line = line(pos)
         key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+        start = pos
         pos = _JSON_WS.match(text, pos).end() + 1  # type: ignore[union-attr]  # past ':'
         pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
+        if len(gaps) == 1:
+            gaps.append(text[start:pos])
         value_line = line(pos)
         value, pos = _DECODER.raw_decode(text, pos)
         if key in seen:
@@ -322,10 +331,13 @@ def parse_json(text: str, path: str, bom: bool = False) -> MessageFile:
                 )
         seen[key] = key_line
         entries.append(Entry(key, value, key_line))
+        start = pos
         pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
         if text[pos] == ",":
             pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-    return MessageFile(path, tuple(entries), detect_style(text, bom))
+        if len(gaps) == 2:
+            gaps.append("")  # marks that the gap after the first value is taken at the next key
+    return MessageFile(path, tuple(entries), _style(text, gaps, bom))
 
 
 def _json_type(value: object) -> str:
@@ -340,24 +352,24 @@ def _json_type(value: object) -> str:
     return "a number"
 
 
-_FIRST_MEMBER = re.compile(r"\{[ \t]*\r?\n([ \t]*)\"")
 _ESCAPED_U = re.compile(r"(?<!\\)(?:\\\\)*\\u([0-9a-fA-F]{4})")
+_INDENT = re.compile(r"\r?\n([ \t]*)")
+_ITEM_GAP = re.compile(r",[ \t]*")
 
 
-def detect_style(text: str, bom: bool = False) -> JsonStyle:
-    """Indentation, separators, line ending, final newline and escaping of a JSON text."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    m = _FIRST_MEMBER.search(text)
+def _style(text: str, gaps: list[str], bom: bool) -> JsonStyle:
+    """The layout of a JSON text from the gaps around its first members (defaults where it has none)."""
+    opening = gaps[0] if gaps else ""
+    m = _INDENT.fullmatch(opening)
     indent = m.group(1) if m else None
     key_sep = ": "
-    sep = re.search(r'"[ \t]*:([ \t]*)', text)
-    if sep:
-        key_sep = ":" + sep.group(1)
-    item_sep = ","
-    if indent is None:
-        items = re.search(r'",([ \t]*)"', text)
-        item_sep = "," + (items.group(1) if items else " ")
-    ensure_ascii = text.isascii() and any(int(h, 16) >= 0x80 for h in _ESCAPED_U.findall(text))
+    if len(gaps) > 1 and "\n" not in gaps[1]:
+        key_sep = gaps[1]
+    item_sep = "," if indent is not None else ", "
+    if indent is None and len(gaps) > 3 and _ITEM_GAP.fullmatch(gaps[3]):
+        item_sep = gaps[3]
+    ensure_ascii = text.isascii() and any(int(h, 16) >= 0x7F for h in _ESCAPED_U.findall(text))
+    newline = "\r\n" if "\r\n" in text else "\n"
     return JsonStyle(indent, item_sep, key_sep, newline, text.endswith("\n"), ensure_ascii, bom)
 
 
@@ -614,6 +626,41 @@ def build_messages(spec: MessageSource, english: MessageFile, catalog: Catalog |
     return BuiltMessages(text, page_bytes(text, english.style.bom), used, tuple(fallbacks))
 
 
+# --------------------------------------------------------------------------- update
+
+
+def update_catalog(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
+    """``merge.update`` for a message catalog, where the key is the identity of a string.
+
+    When the English of a key changes so much that msgmerge's similarity finds no match
+    (short UI strings often change whole: "Groups" -> "Events"), the key's old translation
+    still becomes the fuzzy translation of the new English, with the old English as
+    ``#| msgid``, instead of going obsolete.
+    """
+    merged = update(template, old, locale)
+    if old is None:
+        return merged
+    orphans = {m.msgctxt: m for m in merged.messages if m.obsolete and m.msgstr and m.msgid_plural is None}
+    if not orphans:
+        return merged
+    taken: set[tuple[str | None, str]] = set()
+    out: list[Message] = []
+    for m in merged.messages:
+        prior = orphans.get(m.msgctxt)
+        if not m.obsolete and not m.msgstr and prior is not None and m.msgid_plural is None:
+            taken.add(prior.key)
+            m = replace(
+                m,
+                msgstr=prior.msgstr,
+                flags=("fuzzy", *[f for f in m.flags if f != "fuzzy"]),
+                comments=prior.comments,
+                previous_msgctxt=None,
+                previous_msgid=prior.msgid,
+            )
+        out.append(m)
+    return replace(merged, messages=tuple(m for m in out if not (m.obsolete and m.key in taken)))
+
+
 # --------------------------------------------------------------------------- import
 
 
@@ -640,7 +687,7 @@ def import_catalog(
     template: Catalog, spec: MessageSource, translated: MessageFile, locale: str, existing: Catalog | None = None
 ) -> ImportResult:
     """Pair a translated file with the template by key; existing translations are kept (fill the gaps only)."""
-    base = update(template, existing, locale)
+    base = update_catalog(template, existing, locale)
     values = {e.key: e for e in translated.entries if role(e.key, spec.instructions_suffix) is Role.MESSAGE}
     counts = Counter[str]()
     out: list[Message] = []

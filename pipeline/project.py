@@ -168,10 +168,12 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
+    message_names = {spec.name for spec in messages.sources(cfg)}
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
-            new = update(tpl, _read_catalog(cfg, path), locale)
+            merge = messages.update_catalog if name in message_names else update
+            new = merge(tpl, _read_catalog(cfg, path), locale)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
