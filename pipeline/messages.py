@@ -19,7 +19,7 @@ import bisect
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -162,8 +162,6 @@ def _source(cfg: Config, index: int, table: dict[str, Any], count: int) -> Messa
         raise fail(
             "output", f"[[messages]] output = {output!r} has no {{locale}}", 'e.g. output = "messages/{locale}.json"'
         )
-    if output.replace("{locale}", "") == "" or output == source:
-        raise fail("output", "[[messages]] output would overwrite the English file")
     name = table.get("name")
     if name is None:
         if count > 1:
@@ -178,7 +176,7 @@ def _source(cfg: Config, index: int, table: dict[str, Any], count: int) -> Messa
     return MessageSource(name, source, output, fallback, suffix_key)
 
 
-def _relative(cfg: Config, value: str, key: str, fail: Any) -> str:
+def _relative(cfg: Config, value: str, key: str, fail: Callable[..., ConfigError]) -> str:
     """A path inside the project root (``{locale}`` allowed); refuses ``..``, absolute paths and links out."""
     if not value:
         raise fail(key, f"[[messages]] {key} must not be empty")

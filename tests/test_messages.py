@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline import po
 from pipeline.errors import InputError
+from pipeline.merge import update
 from pipeline.messages import (
     MessageSource,
     build_messages,
@@ -22,6 +23,7 @@ from pipeline.messages import (
     parse_json,
     placeholders,
     problems,
+    update_catalog,
 )
 from pipeline.model import Catalog, Message
 
@@ -391,3 +393,27 @@ def test_problems_never_crash(msgid: str, msgstr: str) -> None:
 
 def test_message_equality_ignores_line_numbers() -> None:
     assert Message("a", lineno=3) == Message("a")
+
+
+# --------------------------------------------------------------------------- update
+
+
+def test_update_keeps_a_keys_translation_as_fuzzy_however_much_its_english_changed() -> None:
+    old_template, _ = english()
+    old = translated(old_template, {"menu_home": "Start", "footer_join": "Meedoen"})
+    new_template, _ = english(ENGLISH.replace('"Home"', '"Front page"'))
+    merged = update_catalog(new_template, old, "nl")
+    home = next(m for m in merged.messages if m.msgctxt == "menu_home")
+    assert (home.msgstr, home.fuzzy, home.previous_msgid) == ("Start", True, "Home")
+    assert not any(m.obsolete for m in merged.messages)
+    assert update(new_template, old, "nl").messages[-1].obsolete  # plain msgmerge semantics would drop it to #~
+
+
+def test_update_never_moves_a_translation_to_another_key() -> None:
+    old_template, _ = english()
+    old = translated(old_template, {"footer_join": "Meedoen"})
+    new_template, _ = english(ENGLISH.replace('\t"footer_join": "Join",\n', '\t"footer_signup": "Join",\n'))
+    merged = update_catalog(new_template, old, "nl")
+    assert next(m for m in merged.messages if m.msgctxt == "footer_signup").msgstr == ""
+    gone = next(m for m in merged.messages if m.msgctxt == "footer_join")
+    assert gone.obsolete and gone.msgstr == "Meedoen"
