@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, project
+from . import __version__, messages, project
 from .config import Config, load
 from .errors import PipelineError
+from .report import FORMATS, format_findings, has_errors
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -51,6 +52,9 @@ def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: 
         io.err.write(f"{f.po_path}:{f.line}: warning: [fallback] English kept: {f.reason}\n")
     if not args.quiet:
         locales = f", {len(outcome.locales)} locales ({', '.join(outcome.locales)})" if outcome.locales else ""
+        files = outcome.message_files
+        if files:
+            locales = f", {files} message file{'s' if files > 1 else ''}{locales}"
         io.out.write(
             f"{stage}: {outcome.pages} pages{locales}: {len(outcome.written)} written, "
             f"{len(outcome.removed)} removed, {outcome.unchanged} unchanged"
@@ -102,6 +106,7 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
             {
                 "locale": r.locale,
                 "page": r.page,
+                "kind": r.kind,
                 "exists": r.exists,
                 "translated": r.counts.translated,
                 "fuzzy": r.counts.fuzzy,
@@ -127,6 +132,50 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- import
+
+
+def _add_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", required=True, help="the locale of the translated file (nl, de, ...)")
+    parser.add_argument(
+        "--messages",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="an existing translated message file (inlang JSON) -> locales/<locale>/<name>.po",
+    )
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the translations the PO file already has; fill only its gaps"
+    )
+
+
+def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    outcome = messages.import_messages(cfg, args.locale, args.messages, merge=args.merge)
+    for warning in outcome.warnings:
+        io.err.write(warning + "\n")
+    r = outcome.result
+    if not args.quiet:
+        io.out.write(
+            f"import: {outcome.po_path}: {r.translated} translated, {r.same} equal to the English (left "
+            f"untranslated), {r.missing} missing, {r.kept} kept, {len(r.extra)} not in the English, "
+            f"{r.instructions} translated notes ignored; {'written' if outcome.written else 'unchanged'}\n"
+        )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _add_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text")
+
+
+def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    findings = messages.message_findings(cfg)
+    io.out.write(format_findings(findings, args.format))
+    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -144,6 +193,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
     Command("sync", "extract, update and build", _add_nothing, _run_sync),
     Command("status", "translation progress per locale and page", _add_status, _run_status),
+    Command("import", "an existing translated message file -> PO file", _add_import, _run_import),
+    Command("check", "placeholders, HTML and unsafe additions in translations", _add_check, _run_check),
 )
 
 

@@ -55,13 +55,22 @@ _STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$")
 
 def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) -> Catalog:
     """The template of a page; keeps ``old``'s creation date when the content is unchanged."""
-    messages = template_messages(doc)
+    return template_catalog(doc.page.name, doc.page.path, template_messages(doc), old, stamp)
+
+
+def template_catalog(
+    name: str, source: str, messages: tuple[Message, ...], old: Catalog | None, stamp: str | None = None
+) -> Catalog:
+    """A template named ``name`` made from ``source``; keeps ``old``'s date when its content is unchanged.
+
+    Shared by pages and message files, so every template has the same header and date rule.
+    """
     digest = content_hash(messages)
     old_date = old.header_value("POT-Creation-Date") if old else None
     same = old is not None and old.messages == messages and old.header_value(HASH_FIELD) == digest
     date = old_date if same and old_date else stamp or now_stamp()
     header = (
-        ("Project-Id-Version", doc.page.name),
+        ("Project-Id-Version", name),
         ("POT-Creation-Date", date),
         ("PO-Revision-Date", date),
         ("Last-Translator", ""),
@@ -70,7 +79,7 @@ def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) 
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
-        (SOURCE_FIELD, doc.page.path),
+        (SOURCE_FIELD, source),
         (HASH_FIELD, digest),
     )
     return Catalog(header=header, messages=messages)

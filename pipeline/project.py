@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import po
+from . import messages, po
 from .build import build_page, translations
-from .config import Config
-from .errors import InputError
+from .config import CONFIG_FILE, Config
+from .errors import ConfigError, InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
 from .merge import update
@@ -33,6 +33,7 @@ class Fallback:
     line: int
     msgid: str
     reason: str
+    msgctxt: str | None = None
 
 
 @dataclass(slots=True)
@@ -56,6 +57,8 @@ class Outcome:
     fallbacks: tuple[Fallback, ...]
     pages: int
     locales: tuple[str, ...]
+    message_files: int = 0
+    """``[[messages]]`` files handled besides the pages."""
 
 
 def options(cfg: Config) -> Options:
@@ -111,6 +114,26 @@ def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
     return po.read_po(path, display_path(cfg.root, path))
 
 
+def message_files(
+    cfg: Config, page_names: Iterable[str] = ()
+) -> list[tuple[messages.MessageSource, messages.MessageFile]]:
+    """The ``[[messages]]`` sources with their English files, read and parsed.
+
+    A source whose name is also a page name is refused: both would own ``<name>.pot``.
+    """
+    pages = set(page_names)
+    found: list[tuple[messages.MessageSource, messages.MessageFile]] = []
+    for spec in messages.sources(cfg):
+        if spec.name in pages:
+            raise ConfigError(
+                f"[[messages]] name {spec.name!r} is also a page ({cfg.source}/{spec.name}.md)",
+                cfg.config_path or CONFIG_FILE,
+                hint='give the [[messages]] table another name = "..."',
+            )
+        found.append((spec, messages.read_message_file(cfg.root, cfg.root / spec.source)))
+    return found
+
+
 def _names_under(folder: Path, suffix: str) -> set[str]:
     if not folder.is_dir():
         return set()
@@ -129,6 +152,12 @@ def plan_extract(cfg: Config, docs: list[Document], plan: Plan) -> dict[str, Cat
         tpl = make_template(doc, old)
         templates[doc.page.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
+    for spec, english in message_files(cfg, templates):
+        path = template_path(cfg, spec.name)
+        tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
+        templates[spec.name] = tpl
+        plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.warnings.extend(messages.orphan_warnings(spec, english))
     for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys()):
         plan.removals.add(template_path(cfg, name))
     return templates
@@ -139,10 +168,12 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
+    message_names = {spec.name for spec in messages.sources(cfg)}
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
-            new = update(tpl, _read_catalog(cfg, path), locale)
+            merge = messages.update_catalog if name in message_names else update
+            new = merge(tpl, _read_catalog(cfg, path), locale)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
@@ -169,13 +200,38 @@ def plan_build(
                 lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
                 rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
                 for seg, reason in built.fallbacks:
-                    plan.fallbacks.append(
-                        Fallback(locale, doc.page.name, rel, lines.get((seg.msgctxt, seg.msgid), 0), seg.msgid, reason)
-                    )
+                    line = lines.get((seg.msgctxt, seg.msgid), 0)
+                    plan.fallbacks.append(Fallback(locale, doc.page.name, rel, line, seg.msgid, reason, seg.msgctxt))
         stale = _names_under(cfg.output_dir(locale), ".md") - names
         known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
+    plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
+
+
+def plan_build_messages(
+    cfg: Config,
+    files: list[tuple[messages.MessageSource, messages.MessageFile]],
+    catalogs: dict[tuple[str, str], Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+) -> None:
+    """Translated message files for every ``[[messages]]`` source and locale."""
+    for locale in locales:
+        for spec, english in files:
+            out = cfg.root / spec.output_for(locale)
+            if out.resolve() == (cfg.root / spec.source).resolve():
+                raise ConfigError(
+                    f"[[messages]] output for locale {locale!r} is the English file {spec.source}",
+                    cfg.config_path or CONFIG_FILE,
+                    hint="leave the source language out of locales",
+                )
+            catalog = catalogs.get((locale, spec.name))
+            built = messages.build_messages(spec, english, catalog)
+            plan.writes[out] = built.data
+            rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
+            for m, reason in built.fallbacks:
+                plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
 
 
 def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
@@ -197,7 +253,14 @@ def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
     written, removed, unchanged = apply(cfg, plan)
     return Outcome(
-        tuple(written), tuple(removed), unchanged, tuple(plan.warnings), tuple(plan.fallbacks), pages, locales
+        tuple(written),
+        tuple(removed),
+        unchanged,
+        tuple(plan.warnings),
+        tuple(plan.fallbacks),
+        pages,
+        locales,
+        len(messages.sources(cfg)),
     )
 
 
@@ -205,15 +268,16 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
     """Fill in msgstr line numbers of fallbacks from the PO text about to be written."""
     if not any(f.line == 0 for f in plan.fallbacks):
         return
-    lines: dict[str, dict[str, int]] = {}
+    lines: dict[str, dict[tuple[str | None, str], int]] = {}
     fixed: list[Fallback] = []
     for f in plan.fallbacks:
         if f.line == 0:
             if f.po_path not in lines:
                 data = plan.writes.get(cfg.root / f.po_path)
                 catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
-                lines[f.po_path] = {m.msgid: m.lineno for m in catalog.messages} if catalog else {}
-            f = Fallback(f.locale, f.page, f.po_path, lines[f.po_path].get(f.msgid, 0), f.msgid, f.reason)
+                lines[f.po_path] = {m.key: m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+            line = lines[f.po_path].get((f.msgctxt, f.msgid), 0)
+            f = Fallback(f.locale, f.page, f.po_path, line, f.msgid, f.reason, f.msgctxt)
         fixed.append(f)
     plan.fallbacks[:] = fixed
 
@@ -255,11 +319,12 @@ def build_command(cfg: Config) -> Outcome:
     locales = cfg.target_locales()
     docs = load_documents(cfg)
     catalogs: dict[tuple[str, str], Catalog] = {}
+    names = [doc.page.name for doc in docs] + [spec.name for spec in messages.sources(cfg)]
     for locale in locales:
-        for doc in docs:
-            catalog = _read_catalog(cfg, po_path(cfg, locale, doc.page.name))
+        for name in names:
+            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
             if catalog is not None:
-                catalogs[(locale, doc.page.name)] = catalog
+                catalogs[(locale, name)] = catalog
     plan = Plan()
     plan_build(cfg, docs, catalogs, locales, plan)
     return _outcome(cfg, plan, len(docs), locales)
@@ -283,12 +348,15 @@ class PageStatus:
     page: str
     counts: Counts
     exists: bool
+    kind: str = "page"
+    """``page`` for a markdown page, ``messages`` for a ``[[messages]]`` file."""
 
 
 def status(cfg: Config) -> list[PageStatus]:
     """Per locale and page: progress counts of the PO file (missing files count as untranslated)."""
     locales = cfg.target_locales()
     templates = {name: template_path(cfg, name) for name in sorted(_names_under(cfg.templates_dir, ".pot"))}
+    message_names = {spec.name for spec in messages.sources(cfg)}
     rows: list[PageStatus] = []
     for locale in locales:
         for name, tpl_path in templates.items():
@@ -297,7 +365,8 @@ def status(cfg: Config) -> list[PageStatus]:
             exists = catalog is not None
             if catalog is None:
                 catalog = _read_catalog(cfg, tpl_path) or Catalog()
-            rows.append(PageStatus(locale, name, count(catalog), exists))
+            kind = "messages" if name in message_names else "page"
+            rows.append(PageStatus(locale, name, count(catalog), exists, kind))
     return rows
 
 

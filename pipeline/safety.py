@@ -70,8 +70,12 @@ def _features(text: str) -> dict[str, int]:
     return found
 
 
-def unsafe_reason(msgid: str, msgstr: str) -> str | None:
-    """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe."""
+def unsafe_reason(msgid: str, msgstr: str, markdown: bool = True) -> str | None:
+    """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe.
+
+    ``markdown=False`` is for strings that are not markdown (UI messages): there a leading
+    tag cannot open a raw HTML block, so only the additions themselves count.
+    """
     if not msgstr:
         return None
     src = _features(msgid)
@@ -81,6 +85,6 @@ def unsafe_reason(msgid: str, msgstr: str) -> str | None:
             if key.startswith("tag:"):
                 return f"adds HTML <{key[4:]}> that the English does not have"
             return f"adds {key} that the English does not have"
-    if _HTML_BLOCK_RE.search(msgstr) and not _HTML_BLOCK_RE.search(msgid):
+    if markdown and _HTML_BLOCK_RE.search(msgstr) and not _HTML_BLOCK_RE.search(msgid):
         return "starts a raw HTML block that the English does not have"
     return None
