@@ -27,10 +27,15 @@ def template_messages(doc: Document) -> tuple[Message, ...]:
                 msgid=seg.msgid,
                 msgctxt=seg.msgctxt,
                 auto_comments=seg.comments,
-                references=(doc.page.path,),
+                references=(reference(doc.page.path),),
             )
         )
     return tuple(out)
+
+
+def reference(path: str) -> str:
+    """A ``#:`` reference for a page path; whitespace is %-encoded (gettext 0.21 cannot write it)."""
+    return re.sub(r"\s", lambda m: f"%{ord(m.group(0)):02X}", path)
 
 
 def content_hash(messages: tuple[Message, ...]) -> str:

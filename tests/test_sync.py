@@ -192,3 +192,15 @@ def test_python_dash_m_pipeline_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "sync: 2 pages" in done.stdout
+
+
+def test_page_with_spaces_in_its_name_gets_a_reference_gettext_can_read(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    root = small_site(tmp_path)
+    write(root / "source" / "my page.md", "Some text.\n")
+    assert run(root, "sync").code == 0
+    pot = root / "locales/templates/my page.pot"
+    assert "#: source/my%20page.md" in pot.read_text()
+    msgfmt_check(pot)
+    msgcat_stable(pot)
