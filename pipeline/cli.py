@@ -8,14 +8,13 @@ Each command is a pair of functions below (``_add_<name>`` declares its argument
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, project
+from . import __version__, project, statusview
 from .config import Config, load
 from .errors import PipelineError
 
@@ -89,41 +88,23 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _add_status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pages", nargs="*", metavar="PAGE", help="only pages matching these globs (faq, 'campaigns/*')")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+
+
+def _page_globs(cfg: Config, patterns: Sequence[str]) -> list[str]:
+    """Page globs as typed: a path under the source folder (tab completion) works too."""
+    prefix = cfg.source.rstrip("/") + "/"
+    return [p.replace("\\", "/").removeprefix("./").removeprefix(prefix) for p in patterns]
 
 
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    rows = project.status(cfg)
-    if args.locale:
-        rows = [r for r in rows if r.locale in args.locale]
+    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
     if args.format == "json":
-        data = [
-            {
-                "locale": r.locale,
-                "page": r.page,
-                "exists": r.exists,
-                "translated": r.counts.translated,
-                "fuzzy": r.counts.fuzzy,
-                "untranslated": r.counts.untranslated,
-                "words": {
-                    "translated": r.counts.translated_words,
-                    "fuzzy": r.counts.fuzzy_words,
-                    "untranslated": r.counts.untranslated_words,
-                },
-                "share": round(r.counts.share, 4),
-            }
-            for r in rows
-        ]
-        io.out.write(json.dumps({"pages": data}, indent=2, ensure_ascii=False) + "\n")
+        io.out.write(statusview.status_json(rows))
         return EXIT_OK
-    width = max([len(r.page) for r in rows] + [4])
-    io.out.write(f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}\n")
-    for r in rows:
-        c = r.counts
-        io.out.write(
-            f"{r.locale:6}  {r.page:{width}}  {c.share:>5.0%}  {c.translated:>6}  {c.fuzzy:>5}  {c.untranslated:>5}\n"
-        )
+    statusview.render(rows, statusview.console_for(io.out))
     return EXIT_OK
 
 
