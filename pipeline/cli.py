@@ -10,13 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from rich.console import Console
+
 from . import __version__, project, statusview
 from .config import Config, load
 from .errors import PipelineError
+from .progress import SILENT, Bars, Progress
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -57,6 +61,8 @@ def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: 
             + "\n"
         )
         if args.verbose:
+            for note in outcome.stages:
+                io.out.write(f"  {note.stage}: {note.text}\n")
             for path in outcome.written:
                 io.out.write(f"  wrote {path}\n")
             for path in outcome.removed:
@@ -68,20 +74,35 @@ def _add_nothing(parser: argparse.ArgumentParser) -> None:
     return None
 
 
+def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Progress]:
+    """Progress bars on the error stream when it is a terminal and not ``--quiet``; else silence."""
+    if args.quiet or not getattr(io.err, "isatty", lambda: False)():
+        return nullcontext(SILENT)
+    return Bars(Console(file=io.err, force_terminal=True))
+
+
 def _run_extract(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.extract(cfg), "extract", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.extract(cfg, progress)
+    return _report(outcome, "extract", args, io)
 
 
 def _run_update(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.update_command(cfg), "update", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.update_command(cfg, progress)
+    return _report(outcome, "update", args, io)
 
 
 def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.build_command(cfg), "build", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.build_command(cfg, progress)
+    return _report(outcome, "build", args, io)
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.sync(cfg), "sync", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.sync(cfg, progress)
+    return _report(outcome, "sync", args, io)
 
 
 # --------------------------------------------------------------------------- status

@@ -19,6 +19,7 @@ from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
 from .merge import update
 from .model import Catalog, Counts, Page, Segment
+from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
 from .stats import count
 
@@ -43,6 +44,18 @@ class Plan:
     removals: set[Path] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     fallbacks: list[Fallback] = field(default_factory=list)
+    stage_of: dict[Path, str] = field(default_factory=dict)
+    """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageNote:
+    """What one stage did, for ``-v``: ``extract: 111 pages, 3 changed``."""
+
+    stage: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +69,7 @@ class Outcome:
     fallbacks: tuple[Fallback, ...]
     pages: int
     locales: tuple[str, ...]
+    stages: tuple[StageNote, ...] = ()
 
 
 def options(cfg: Config) -> Options:
@@ -88,9 +102,15 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
     return found
 
 
-def load_documents(cfg: Config) -> list[Document]:
+def load_documents(cfg: Config, progress: Progress = SILENT) -> list[Document]:
     opts = options(cfg)
-    return [segment_page(read_page(cfg.root, file, name), opts) for name, file in page_names(cfg)]
+    names = page_names(cfg)
+    progress.start("read", len(names))
+    docs: list[Document] = []
+    for name, file in names:
+        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        progress.advance()
+    return docs
 
 
 def template_path(cfg: Config, name: str) -> Path:
@@ -120,51 +140,74 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
 # --------------------------------------------------------------------------- stages
 
 
-def plan_extract(cfg: Config, docs: list[Document], plan: Plan) -> dict[str, Catalog]:
+def plan_extract(cfg: Config, docs: list[Document], plan: Plan, progress: Progress = SILENT) -> dict[str, Catalog]:
     """Templates for all pages; stale templates (page gone) are removed."""
     templates: dict[str, Catalog] = {}
+    progress.start("extract", len(docs))
     for doc in docs:
         path = template_path(cfg, doc.page.name)
         old = _read_catalog(cfg, path)
         tpl = make_template(doc, old)
         templates[doc.page.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.stage_of[path] = "extract"
+        progress.advance()
     for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys()):
         plan.removals.add(template_path(cfg, name))
+        plan.stage_of[template_path(cfg, name)] = "extract"
+    plan.notes["extract"] = f"{len(docs)} pages, {sum(len(t.messages) for t in templates.values())} entries"
     return templates
 
 
 def plan_update(
-    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan
+    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan, progress: Progress = SILENT
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
+    locales = tuple(locales)
+    progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
             new = update(tpl, _read_catalog(cfg, path), locale)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
+            plan.stage_of[path] = "update"
+            progress.advance()
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
             rel = display_path(cfg.root, po_path(cfg, locale, name))
             plan.warnings.append(
                 f"{rel}: warning: no English page '{name}' any more; kept with its translations "
                 "(delete it on purpose once they are no longer needed)"
             )
+    fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+    plan.notes["update"] = f"{len(catalogs)} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
     return catalogs
 
 
 def plan_build(
-    cfg: Config, docs: list[Document], catalogs: dict[tuple[str, str], Catalog], locales: Iterable[str], plan: Plan
+    cfg: Config,
+    docs: list[Document],
+    catalogs: dict[tuple[str, str], Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+    progress: Progress = SILENT,
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
     names = {doc.page.name for doc in docs}
+    locales = tuple(locales)
+    progress.start("build", len(locales) * len(docs))
+    used = 0
     for locale in locales:
         for doc in docs:
             catalog = catalogs.get((locale, doc.page.name))
             built = build_page(doc, translations(catalog), opts)
-            plan.writes[output_path(cfg, locale, doc.page.name)] = page_bytes(built.text, doc.page.bom)
+            used += built.used
+            out = output_path(cfg, locale, doc.page.name)
+            plan.writes[out] = page_bytes(built.text, doc.page.bom)
+            plan.stage_of[out] = "build"
+            progress.advance()
             if catalog is not None:
                 lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
                 rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
@@ -176,28 +219,49 @@ def plan_build(
         known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
+            plan.stage_of[output_path(cfg, locale, name)] = "build"
+    refused = len(plan.fallbacks)
+    plan.notes["build"] = f"{len(locales) * len(docs)} pages, {used} translated segments" + (
+        f", {refused} translations refused" if refused else ""
+    )
 
 
-def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
-    """Write and remove what the plan says; return (written, removed, unchanged)."""
+def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
+    """Write and remove what the plan says; return (written, removed, unchanged).
+
+    ``changed`` (if given) counts the files each stage actually wrote or removed.
+    """
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
+    tally = changed if changed is not None else {}
     for path in sorted(plan.writes):
         if write_atomic(path, plan.writes[path]):
             written.append(display_path(cfg.root, path))
+            stage = plan.stage_of.get(path, "")
+            tally[stage] = tally.get(stage, 0) + 1
         else:
             unchanged += 1
     for path in sorted(plan.removals):
         if remove(path):
             removed.append(display_path(cfg.root, path))
+            stage = plan.stage_of.get(path, "")
+            tally[stage] = tally.get(stage, 0) + 1
     return written, removed, unchanged
 
 
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
-    written, removed, unchanged = apply(cfg, plan)
+    changed: dict[str, int] = {}
+    written, removed, unchanged = apply(cfg, plan, changed)
+    stages = tuple(
+        StageNote(stage, f"{note}, {_files(changed.get(stage, 0))} changed") for stage, note in plan.notes.items()
+    )
     return Outcome(
-        tuple(written), tuple(removed), unchanged, tuple(plan.warnings), tuple(plan.fallbacks), pages, locales
+        tuple(written), tuple(removed), unchanged, tuple(plan.warnings), tuple(plan.fallbacks), pages, locales, stages
     )
 
 
@@ -221,10 +285,10 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def extract(cfg: Config) -> Outcome:
-    docs = load_documents(cfg)
+def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    docs = load_documents(cfg, progress)
     plan = Plan()
-    plan_extract(cfg, docs, plan)
+    plan_extract(cfg, docs, plan, progress)
     return _outcome(cfg, plan, len(docs), ())
 
 
@@ -243,17 +307,17 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
     return templates
 
 
-def update_command(cfg: Config) -> Outcome:
+def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
     plan = Plan()
     templates = _templates_on_disk(cfg)
-    plan_update(cfg, templates, locales, plan)
+    plan_update(cfg, templates, locales, plan, progress)
     return _outcome(cfg, plan, len(templates), locales)
 
 
-def build_command(cfg: Config) -> Outcome:
+def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
-    docs = load_documents(cfg)
+    docs = load_documents(cfg, progress)
     catalogs: dict[tuple[str, str], Catalog] = {}
     for locale in locales:
         for doc in docs:
@@ -261,18 +325,18 @@ def build_command(cfg: Config) -> Outcome:
             if catalog is not None:
                 catalogs[(locale, doc.page.name)] = catalog
     plan = Plan()
-    plan_build(cfg, docs, catalogs, locales, plan)
+    plan_build(cfg, docs, catalogs, locales, plan, progress)
     return _outcome(cfg, plan, len(docs), locales)
 
 
-def sync(cfg: Config) -> Outcome:
+def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     """extract -> update -> build in memory, then write everything that changed."""
     locales = cfg.target_locales()
-    docs = load_documents(cfg)
+    docs = load_documents(cfg, progress)
     plan = Plan()
-    templates = plan_extract(cfg, docs, plan)
-    catalogs = plan_update(cfg, templates, locales, plan)
-    plan_build(cfg, docs, catalogs, locales, plan)
+    templates = plan_extract(cfg, docs, plan, progress)
+    catalogs = plan_update(cfg, templates, locales, plan, progress)
+    plan_build(cfg, docs, catalogs, locales, plan, progress)
     _locate_fallbacks(cfg, plan)
     return _outcome(cfg, plan, len(docs), locales)
 
