@@ -17,9 +17,11 @@ from typing import TextIO
 
 from rich.console import Console
 
-from . import __version__, project, statusview
+from . import __version__, dashboard, project, statusview
 from .config import Config, load
-from .errors import PipelineError
+from .errors import ConfigError, InputError, PipelineError
+from .files import write_atomic
+from .model import Finding
 from .progress import SILENT, Bars, Progress
 
 EXIT_OK = 0
@@ -129,6 +131,45 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- report
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pages", nargs="*", metavar="PAGE", help="only pages matching these globs")
+    parser.add_argument(
+        "--html", type=Path, required=True, metavar="OUT.html", help="write the dashboard (one self-contained file)"
+    )
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+
+
+def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    findings: list[Finding] = []  # the `check` findings (issue 5) are passed here once check exists
+    data = dashboard.Dashboard(
+        title=f"Translations · {project.site_title(cfg)}",
+        rows=tuple(rows),
+        findings=tuple(findings),
+        fuzzy=tuple(project.fuzzy_entries(cfg, rows)),
+        last_change=project.last_changes(cfg),
+    )
+    page = dashboard.render(data).encode("utf-8")
+    out: Path = args.html
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"--html {out}: the dashboard file must end in .html", hint="e.g. --html build/report.html")
+    try:
+        written = write_atomic(out, page)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", str(out), hint="choose a writable path") from None
+    if not args.quiet:
+        io.out.write(
+            f"report: {out} ({len(page):,} bytes; {len({r.page for r in rows})} pages, "
+            f"{len({r.locale for r in rows})} locales, {len(data.fuzzy)} fuzzy entries, {len(findings)} findings)"
+            + ("" if written else ", unchanged")
+            + "\n"
+        )
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -146,6 +187,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
     Command("sync", "extract, update and build", _add_nothing, _run_sync),
     Command("status", "translation progress per locale and page", _add_status, _run_status),
+    Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
 )
 
 

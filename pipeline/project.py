@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import git
+
 from . import po
 from .build import build_page, translations
 from .config import Config
@@ -18,7 +20,7 @@ from .errors import InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
 from .merge import update
-from .model import Catalog, Counts, Page, Segment
+from .model import Catalog, Counts, FuzzyEntry, Page, Segment
 from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
 from .stats import count
@@ -363,6 +365,71 @@ def status(cfg: Config) -> list[PageStatus]:
                 catalog = _read_catalog(cfg, tpl_path) or Catalog()
             rows.append(PageStatus(locale, name, count(catalog), exists))
     return rows
+
+
+def site_title(cfg: Config) -> str:
+    """The English home page's title (``index.md``), else the project folder's name."""
+    for name, file in page_names(cfg):
+        if name == "index":
+            title = segment_page(read_page(cfg.root, file, name), options(cfg)).title
+            if title:
+                return title
+    return cfg.root.name
+
+
+def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
+    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
+    found: list[FuzzyEntry] = []
+    for row in rows:
+        path = po_path(cfg, row.locale, row.page)
+        catalog = _read_catalog(cfg, path) if row.exists else None
+        if catalog is None:
+            continue
+        rel = display_path(cfg.root, path)
+        for m in catalog.messages:
+            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
+                found.append(
+                    FuzzyEntry(
+                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
+                    )
+                )
+    return found
+
+
+def last_changes(cfg: Config) -> dict[str, str]:
+    """Per page name: the date (``YYYY-MM-DD``) of the last commit that changed its English page.
+
+    One ``git log`` over the source folder; a page with uncommitted changes says so. Empty
+    when the project is not in a git repository (the dashboard then shows no dates).
+    """
+    try:
+        repo = git.Repo(cfg.root, search_parent_directories=True)
+        top = Path(repo.working_tree_dir or cfg.root).resolve()
+        src = cfg.source_dir.resolve().relative_to(top).as_posix()
+        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", src or ".")
+        dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", src or ".")
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
+        return {}
+    prefix = f"{src}/" if src and src != "." else ""
+
+    def name_of(path: str) -> str | None:
+        if not path.startswith(prefix) or not path.endswith(".md"):
+            return None
+        return path[len(prefix) : -3]
+
+    dates: dict[str, str] = {}
+    for record in log.split("\x00")[1:]:
+        date, _, files = record.partition("\n")
+        for path in files.split("\n"):
+            name = name_of(path.strip())
+            if name is not None and name not in dates:
+                dates[name] = date.strip()
+    for line in dirty.splitlines():
+        path = line[3:].split(" -> ")[-1].strip().strip('"')
+        name = name_of(path)
+        if name is not None:
+            dates[name] = "uncommitted"
+    return dates
 
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
