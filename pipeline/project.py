@@ -382,7 +382,7 @@ def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
     found: list[FuzzyEntry] = []
     for row in rows:
         path = po_path(cfg, row.locale, row.page)
-        catalog = _read_catalog(cfg, path) if row.exists else None
+        catalog = _read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
         if catalog is None:
             continue
         rel = display_path(cfg.root, path)
