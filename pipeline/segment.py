@@ -249,7 +249,7 @@ def _directives(page: Page, tokens: list[Token]) -> list[_Rule]:
     open_skip: int | None = None
     pending: list[tuple[str, str, int]] = []
     for i, tok in enumerate(tokens):
-        if tok.type == "inline" and _ANY_DIRECTIVE.search(tok.content) and tok.map is not None:
+        if tok.type == "inline" and tok.map is not None and _inline_directive(tok):
             raise InputError(
                 "i18n directive inside a paragraph has no effect",
                 page.path,
@@ -342,6 +342,11 @@ def _directives(page: Page, tokens: list[Token]) -> list[_Rule]:
             "add <!-- i18n:skip-end --> where the untranslated part ends",
         )
     return rules
+
+
+def _inline_directive(tok: Token) -> bool:
+    """True when a paragraph holds a directive as HTML (not as code that shows one)."""
+    return any(c.type == "html_inline" and _ANY_DIRECTIVE.search(c.content) for c in tok.children or [])
 
 
 def _is_directive_block(tok: Token) -> bool:

@@ -112,6 +112,8 @@ def test_context_makes_one_phrase_two_entries_translated_two_ways() -> None:
         ("<div>\n<!-- i18n:skip-start -->\n<p>Gone</p>\n<!-- i18n:skip-end -->\n<p>Here</p>\n</div>\n", ["Here"]),
         ("<!-- i18n:comment: note -->\n<!-- i18n:skip -->\nSkipped.\n\nKept.\n", ["Kept."]),
         ("<!-- a plain comment -->\nKept.\n", ["Kept."]),
+        ("Write `<!-- i18n:skip -->` before a block.\n", ["Write `<!-- i18n:skip -->` before a block."]),
+        ("```\n<!-- i18n:skip -->\n```\n\nKept.\n", ["Kept."]),
     ],
 )
 def test_skip_directives_remove_exactly_their_blocks(markdown: str, expected: list[str]) -> None:
