@@ -267,7 +267,7 @@ summary{cursor:pointer;font-weight:600;padding:4px 0}
 .fuzzy p{margin:2px 0;overflow-wrap:anywhere}
 .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
 .ctx{color:var(--muted);margin-left:8px}
-del{background:#ffe3e3;color:#c92a2a}ins{background:#d3f9d8;color:#2b8a3e;text-decoration:none}
+del{background:#ffe3e3;color:#c92a2a}del+ins{margin-left:2px}ins{background:#d3f9d8;color:#2b8a3e;text-decoration:none}
 code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
 .none{color:var(--muted)}
 [hidden]{display:none!important}
