@@ -158,7 +158,7 @@ class _Context:
 def context_notes(where: str, kind: Kind, key: str | None = None) -> tuple[str, str]:
     """Two ``#.`` lines for translators: ``Title › Heading › list item 3`` and ``kind: list item``.
 
-    Poedit ("Notes for translators") and Weblate (source string explanation) show each
+    Poedit ("Notes for translators") and Weblate ("Source string description") show each
     ``#.`` line on its own line, so the first reads as a breadcrumb of the page and the
     second as a stable ``label: value`` that people and scripts can search for.
     """
