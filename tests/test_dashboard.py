@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,33 @@ def test_report_narrows_to_locale_and_pages(site: Path, run: Callable[..., Run],
     page = out.read_text()
     assert "data-locale='nl'" not in page
     assert re.findall(r"<tr data-locale='de' data-page='([^']*)'", page) == ["faq"]
+
+
+class _Balance(HTMLParser):
+    """Checks that every opened element is closed in order (void elements excepted)."""
+
+    VOID = frozenset({"meta", "input", "br", "img", "wbr", "hr", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def test_page_is_well_formed_even_with_markup_in_the_data() -> None:
+    entry = FuzzyEntry("nl", "faq", "locales/nl/faq.po", 7, None, "a <b>bold</b> claim", EVIL, "</details>")
+    finding = Finding("x.po", 1, 0, "code", Severity.WARNING, "</table>", "</section>")
+    checker = _Balance()
+    checker.feed(render(Dashboard("</h1>", (*ROWS, PageStatus("de", "</td>", Counts(), False)), (finding,), (entry,))))
+    checker.close()
+    assert checker.errors == [] and checker.stack == []

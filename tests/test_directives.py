@@ -239,3 +239,14 @@ def test_skip_before_every_block_leaves_nothing_and_builds_the_english(parts: li
     doc = segment_page(Page("p", "p.md", text))
     assert [s.msgid for s in doc.segments] == ["Kept"]
     assert build_page(doc, {(None, "Kept"): "Bewaard"}).text == text.replace("title: Kept", "title: Bewaard")
+
+
+@pytest.mark.parametrize(
+    "translation",
+    ["Hallo <!-- i18n:skip --> wereld.", "<!-- i18n:skip-end -->", "Hallo\n<!-- i18n:skip-start -->"],
+)
+def test_directive_typed_into_a_translation_falls_back_to_english(translation: str) -> None:
+    doc = segment_page(Page("p", "source/p.md", "Hello world.\n\nSecond.\n"))
+    built = build_page(doc, {(None, "Hello world."): translation})
+    assert built.text == doc.page.text
+    assert [s.msgid for s, _ in built.fallbacks] == ["Hello world."]

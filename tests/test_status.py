@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -148,3 +152,31 @@ def test_status_data_is_deterministic(site: Path) -> None:
 def test_select_keeps_row_order() -> None:
     rows = [PageStatus(loc, name, Counts(), True) for loc in ("nl", "de") for name in ("b", "a")]
     assert [(r.locale, r.page) for r in select(rows, ["de"], ["*"])] == [("de", "b"), ("de", "a")]
+
+
+def test_status_in_a_real_terminal_is_coloured(site: Path) -> None:
+    """Run the command with its output on a pseudo-terminal, as a person at a shell sees it."""
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | {"TERM": "xterm-256color"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(site), "status"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=60,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    shown = b"".join(chunks).decode("utf-8")
+    assert done.returncode == 0, done.stderr
+    assert ANSI.search(shown)
+    assert "campaigns/school-streets" in shown and "total" in shown
