@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: sync test lint check bench clean
+.PHONY: sync test lint check bench screenshot clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/pipeline check
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/report_corpus.py
+
+screenshot: $(STAMP)
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) build .pipeline

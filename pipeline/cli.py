@@ -8,16 +8,21 @@ Each command is a pair of functions below (``_add_<name>`` declares its argument
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, messages, project
+from rich.console import Console
+
+from . import __version__, dashboard, messages, project, statusview
 from .config import Config, load
-from .errors import PipelineError
+from .errors import ConfigError, InputError, PipelineError
+from .files import write_atomic
+from .model import Finding
+from .progress import SILENT, Bars, Progress
 from .report import FORMATS, format_findings, has_errors
 
 EXIT_OK = 0
@@ -62,6 +67,8 @@ def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: 
             + "\n"
         )
         if args.verbose:
+            for note in outcome.stages:
+                io.out.write(f"  {note.stage}: {note.text}\n")
             for path in outcome.written:
                 io.out.write(f"  wrote {path}\n")
             for path in outcome.removed:
@@ -73,61 +80,96 @@ def _add_nothing(parser: argparse.ArgumentParser) -> None:
     return None
 
 
+def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Progress]:
+    """Progress bars on the error stream when it is a terminal and not ``--quiet``; else silence."""
+    if args.quiet or not getattr(io.err, "isatty", lambda: False)():
+        return nullcontext(SILENT)
+    return Bars(Console(file=io.err, force_terminal=True))
+
+
 def _run_extract(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.extract(cfg), "extract", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.extract(cfg, progress)
+    return _report(outcome, "extract", args, io)
 
 
 def _run_update(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.update_command(cfg), "update", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.update_command(cfg, progress)
+    return _report(outcome, "update", args, io)
 
 
 def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.build_command(cfg), "build", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.build_command(cfg, progress)
+    return _report(outcome, "build", args, io)
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    return _report(project.sync(cfg), "sync", args, io)
+    with progress_for(args, io) as progress:
+        outcome = project.sync(cfg, progress)
+    return _report(outcome, "sync", args, io)
 
 
 # --------------------------------------------------------------------------- status
 
 
 def _add_status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pages", nargs="*", metavar="PAGE", help="only pages matching these globs (faq, 'campaigns/*')")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+
+
+def _page_globs(cfg: Config, patterns: Sequence[str]) -> list[str]:
+    """Page globs as typed: a path under the source folder (tab completion) works too."""
+    prefix = cfg.source.rstrip("/") + "/"
+    return [p.replace("\\", "/").removeprefix("./").removeprefix(prefix) for p in patterns]
 
 
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    rows = project.status(cfg)
-    if args.locale:
-        rows = [r for r in rows if r.locale in args.locale]
+    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
     if args.format == "json":
-        data = [
-            {
-                "locale": r.locale,
-                "page": r.page,
-                "kind": r.kind,
-                "exists": r.exists,
-                "translated": r.counts.translated,
-                "fuzzy": r.counts.fuzzy,
-                "untranslated": r.counts.untranslated,
-                "words": {
-                    "translated": r.counts.translated_words,
-                    "fuzzy": r.counts.fuzzy_words,
-                    "untranslated": r.counts.untranslated_words,
-                },
-                "share": round(r.counts.share, 4),
-            }
-            for r in rows
-        ]
-        io.out.write(json.dumps({"pages": data}, indent=2, ensure_ascii=False) + "\n")
+        io.out.write(statusview.status_json(rows))
         return EXIT_OK
-    width = max([len(r.page) for r in rows] + [4])
-    io.out.write(f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}\n")
-    for r in rows:
-        c = r.counts
+    statusview.render(rows, statusview.console_for(io.out))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pages", nargs="*", metavar="PAGE", help="only pages matching these globs")
+    parser.add_argument(
+        "--html", type=Path, required=True, metavar="OUT.html", help="write the dashboard (one self-contained file)"
+    )
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+
+
+def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    findings: list[Finding] = []  # the `check` findings (issue 5) are passed here once check exists
+    data = dashboard.Dashboard(
+        title=f"Translations · {project.site_title(cfg)}",
+        rows=tuple(rows),
+        findings=tuple(findings),
+        fuzzy=tuple(project.fuzzy_entries(cfg, rows)),
+        last_change=project.last_changes(cfg),
+    )
+    page = dashboard.render(data).encode("utf-8")
+    out: Path = args.html
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"--html {out}: the dashboard file must end in .html", hint="e.g. --html build/report.html")
+    try:
+        written = write_atomic(out, page)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", str(out), hint="choose a writable path") from None
+    if not args.quiet:
         io.out.write(
-            f"{r.locale:6}  {r.page:{width}}  {c.share:>5.0%}  {c.translated:>6}  {c.fuzzy:>5}  {c.untranslated:>5}\n"
+            f"report: {out} ({len(page):,} bytes; {len({r.page for r in rows})} pages, "
+            f"{len({r.locale for r in rows})} locales, {len(data.fuzzy)} fuzzy entries, {len(findings)} findings)"
+            + ("" if written else ", unchanged")
+            + "\n"
         )
     return EXIT_OK
 
@@ -195,6 +237,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("status", "translation progress per locale and page", _add_status, _run_status),
     Command("import", "an existing translated message file -> PO file", _add_import, _run_import),
     Command("check", "placeholders, HTML and unsafe additions in translations", _add_check, _run_check),
+    Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
 )
 
 

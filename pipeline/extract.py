@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from .model import Catalog, Message
@@ -14,12 +15,20 @@ SOURCE_FIELD = "X-Pipeline-Source"
 
 
 def template_messages(doc: Document) -> tuple[Message, ...]:
-    """One message per distinct (msgctxt, msgid), in order of first appearance."""
+    """One message per distinct (msgctxt, msgid), in order of first appearance.
+
+    A text that occurs more than once gets the comments of every occurrence (as xgettext
+    does), so a translator sees each place it is used.
+    """
     seen: dict[tuple[str | None, str], int] = {}
     out: list[Message] = []
     for seg in doc.segments:
         key = (seg.msgctxt, seg.msgid)
         if key in seen:
+            first = out[seen[key]]
+            extra = tuple(c for c in seg.comments if c not in first.auto_comments)
+            if extra:
+                out[seen[key]] = replace(first, auto_comments=first.auto_comments + extra)
             continue
         seen[key] = len(out)
         out.append(

@@ -256,3 +256,22 @@ class Finding:
     message: str
     hint: str = ""
     """What to do about it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyEntry:
+    """A fuzzy PO entry: its translation was made for ``previous``; the English is now ``current``."""
+
+    locale: str
+    page: str
+    po_path: str
+    """PO file, relative to the project root."""
+    line: int
+    """Line of the entry's ``msgid`` in the PO file."""
+    msgctxt: str | None
+    previous: str
+    """The English the translation was made for (``#| msgid``; empty when unknown)."""
+    current: str
+    """The English as it is now (``msgid``)."""
+    translation: str
+    """The translation, still of the previous English."""

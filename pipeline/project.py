@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import git
+
 from . import messages, po
 from .build import build_page, translations
 from .config import CONFIG_FILE, Config
@@ -18,7 +20,8 @@ from .errors import ConfigError, InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
 from .merge import update
-from .model import Catalog, Counts, Page, Segment
+from .model import Catalog, Counts, FuzzyEntry, Page, Segment
+from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
 from .stats import count
 
@@ -44,6 +47,18 @@ class Plan:
     removals: set[Path] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     fallbacks: list[Fallback] = field(default_factory=list)
+    stage_of: dict[Path, str] = field(default_factory=dict)
+    """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageNote:
+    """What one stage did, for ``-v``: ``extract: 111 pages, 3 changed``."""
+
+    stage: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +72,7 @@ class Outcome:
     fallbacks: tuple[Fallback, ...]
     pages: int
     locales: tuple[str, ...]
+    stages: tuple[StageNote, ...] = ()
     message_files: int = 0
     """``[[messages]]`` files handled besides the pages."""
 
@@ -91,9 +107,15 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
     return found
 
 
-def load_documents(cfg: Config) -> list[Document]:
+def load_documents(cfg: Config, progress: Progress = SILENT) -> list[Document]:
     opts = options(cfg)
-    return [segment_page(read_page(cfg.root, file, name), opts) for name, file in page_names(cfg)]
+    names = page_names(cfg)
+    progress.start("read", len(names))
+    docs: list[Document] = []
+    for name, file in names:
+        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        progress.advance()
+    return docs
 
 
 def template_path(cfg: Config, name: str) -> Path:
@@ -143,32 +165,40 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
 # --------------------------------------------------------------------------- stages
 
 
-def plan_extract(cfg: Config, docs: list[Document], plan: Plan) -> dict[str, Catalog]:
+def plan_extract(cfg: Config, docs: list[Document], plan: Plan, progress: Progress = SILENT) -> dict[str, Catalog]:
     """Templates for all pages; stale templates (page gone) are removed."""
     templates: dict[str, Catalog] = {}
+    progress.start("extract", len(docs))
     for doc in docs:
         path = template_path(cfg, doc.page.name)
         old = _read_catalog(cfg, path)
         tpl = make_template(doc, old)
         templates[doc.page.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.stage_of[path] = "extract"
+        progress.advance()
     for spec, english in message_files(cfg, templates):
         path = template_path(cfg, spec.name)
         tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
         templates[spec.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.stage_of[path] = "extract"
         plan.warnings.extend(messages.orphan_warnings(spec, english))
     for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys()):
         plan.removals.add(template_path(cfg, name))
+        plan.stage_of[template_path(cfg, name)] = "extract"
+    plan.notes["extract"] = f"{len(docs)} pages, {sum(len(t.messages) for t in templates.values())} entries"
     return templates
 
 
 def plan_update(
-    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan
+    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan, progress: Progress = SILENT
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
     message_names = {spec.name for spec in messages.sources(cfg)}
+    locales = tuple(locales)
+    progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
@@ -176,26 +206,42 @@ def plan_update(
             new = merge(tpl, _read_catalog(cfg, path), locale)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
+            plan.stage_of[path] = "update"
+            progress.advance()
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
             rel = display_path(cfg.root, po_path(cfg, locale, name))
             plan.warnings.append(
                 f"{rel}: warning: no English page '{name}' any more; kept with its translations "
                 "(delete it on purpose once they are no longer needed)"
             )
+    fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+    plan.notes["update"] = f"{len(catalogs)} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
     return catalogs
 
 
 def plan_build(
-    cfg: Config, docs: list[Document], catalogs: dict[tuple[str, str], Catalog], locales: Iterable[str], plan: Plan
+    cfg: Config,
+    docs: list[Document],
+    catalogs: dict[tuple[str, str], Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+    progress: Progress = SILENT,
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
     names = {doc.page.name for doc in docs}
+    locales = tuple(locales)
+    progress.start("build", len(locales) * len(docs))
+    used = 0
     for locale in locales:
         for doc in docs:
             catalog = catalogs.get((locale, doc.page.name))
             built = build_page(doc, translations(catalog), opts)
-            plan.writes[output_path(cfg, locale, doc.page.name)] = page_bytes(built.text, doc.page.bom)
+            used += built.used
+            out = output_path(cfg, locale, doc.page.name)
+            plan.writes[out] = page_bytes(built.text, doc.page.bom)
+            plan.stage_of[out] = "build"
+            progress.advance()
             if catalog is not None:
                 lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
                 rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
@@ -206,7 +252,12 @@ def plan_build(
         known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
+            plan.stage_of[output_path(cfg, locale, name)] = "build"
     plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
+    refused = len(plan.fallbacks)
+    plan.notes["build"] = f"{len(locales) * len(docs)} pages, {used} translated segments" + (
+        f", {refused} translations refused" if refused else ""
+    )
 
 
 def plan_build_messages(
@@ -229,29 +280,46 @@ def plan_build_messages(
             catalog = catalogs.get((locale, spec.name))
             built = messages.build_messages(spec, english, catalog)
             plan.writes[out] = built.data
+            plan.stage_of[out] = "build"
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
                 plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
 
 
-def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
-    """Write and remove what the plan says; return (written, removed, unchanged)."""
+def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
+    """Write and remove what the plan says; return (written, removed, unchanged).
+
+    ``changed`` (if given) counts the files each stage actually wrote or removed.
+    """
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
+    tally = changed if changed is not None else {}
     for path in sorted(plan.writes):
         if write_atomic(path, plan.writes[path]):
             written.append(display_path(cfg.root, path))
+            stage = plan.stage_of.get(path, "")
+            tally[stage] = tally.get(stage, 0) + 1
         else:
             unchanged += 1
     for path in sorted(plan.removals):
         if remove(path):
             removed.append(display_path(cfg.root, path))
+            stage = plan.stage_of.get(path, "")
+            tally[stage] = tally.get(stage, 0) + 1
     return written, removed, unchanged
 
 
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
-    written, removed, unchanged = apply(cfg, plan)
+    changed: dict[str, int] = {}
+    written, removed, unchanged = apply(cfg, plan, changed)
+    stages = tuple(
+        StageNote(stage, f"{note}, {_files(changed.get(stage, 0))} changed") for stage, note in plan.notes.items()
+    )
     return Outcome(
         tuple(written),
         tuple(removed),
@@ -260,6 +328,7 @@ def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> O
         tuple(plan.fallbacks),
         pages,
         locales,
+        stages,
         len(messages.sources(cfg)),
     )
 
@@ -285,10 +354,10 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def extract(cfg: Config) -> Outcome:
-    docs = load_documents(cfg)
+def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    docs = load_documents(cfg, progress)
     plan = Plan()
-    plan_extract(cfg, docs, plan)
+    plan_extract(cfg, docs, plan, progress)
     return _outcome(cfg, plan, len(docs), ())
 
 
@@ -307,17 +376,17 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
     return templates
 
 
-def update_command(cfg: Config) -> Outcome:
+def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
     plan = Plan()
     templates = _templates_on_disk(cfg)
-    plan_update(cfg, templates, locales, plan)
+    plan_update(cfg, templates, locales, plan, progress)
     return _outcome(cfg, plan, len(templates), locales)
 
 
-def build_command(cfg: Config) -> Outcome:
+def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
-    docs = load_documents(cfg)
+    docs = load_documents(cfg, progress)
     catalogs: dict[tuple[str, str], Catalog] = {}
     names = [doc.page.name for doc in docs] + [spec.name for spec in messages.sources(cfg)]
     for locale in locales:
@@ -326,18 +395,18 @@ def build_command(cfg: Config) -> Outcome:
             if catalog is not None:
                 catalogs[(locale, name)] = catalog
     plan = Plan()
-    plan_build(cfg, docs, catalogs, locales, plan)
+    plan_build(cfg, docs, catalogs, locales, plan, progress)
     return _outcome(cfg, plan, len(docs), locales)
 
 
-def sync(cfg: Config) -> Outcome:
+def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     """extract -> update -> build in memory, then write everything that changed."""
     locales = cfg.target_locales()
-    docs = load_documents(cfg)
+    docs = load_documents(cfg, progress)
     plan = Plan()
-    templates = plan_extract(cfg, docs, plan)
-    catalogs = plan_update(cfg, templates, locales, plan)
-    plan_build(cfg, docs, catalogs, locales, plan)
+    templates = plan_extract(cfg, docs, plan, progress)
+    catalogs = plan_update(cfg, templates, locales, plan, progress)
+    plan_build(cfg, docs, catalogs, locales, plan, progress)
     _locate_fallbacks(cfg, plan)
     return _outcome(cfg, plan, len(docs), locales)
 
@@ -368,6 +437,71 @@ def status(cfg: Config) -> list[PageStatus]:
             kind = "messages" if name in message_names else "page"
             rows.append(PageStatus(locale, name, count(catalog), exists, kind))
     return rows
+
+
+def site_title(cfg: Config) -> str:
+    """The English home page's title (``index.md``), else the project folder's name."""
+    for name, file in page_names(cfg):
+        if name == "index":
+            title = segment_page(read_page(cfg.root, file, name), options(cfg)).title
+            if title:
+                return title
+    return cfg.root.name
+
+
+def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
+    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
+    found: list[FuzzyEntry] = []
+    for row in rows:
+        path = po_path(cfg, row.locale, row.page)
+        catalog = _read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
+        if catalog is None:
+            continue
+        rel = display_path(cfg.root, path)
+        for m in catalog.messages:
+            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
+                found.append(
+                    FuzzyEntry(
+                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
+                    )
+                )
+    return found
+
+
+def last_changes(cfg: Config) -> dict[str, str]:
+    """Per page name: the date (``YYYY-MM-DD``) of the last commit that changed its English file.
+
+    Pages and ``[[messages]]`` files alike; one ``git log`` over their paths; a file with
+    uncommitted changes says so. Empty when the project is not in a git repository (the
+    dashboard then shows no dates).
+    """
+    try:
+        repo = git.Repo(cfg.root, search_parent_directories=True)
+        top = Path(repo.working_tree_dir or cfg.root).resolve()
+        names: dict[str, str] = {}
+        for name, file in page_names(cfg):
+            names[file.resolve().relative_to(top).as_posix()] = name
+        for spec in messages.sources(cfg):
+            names[(cfg.root / spec.source).resolve().relative_to(top).as_posix()] = spec.name
+        paths = sorted(
+            {cfg.source_dir.resolve().relative_to(top).as_posix() or "."} | {p for p in names if not p.endswith(".md")}
+        )
+        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", *paths)
+        dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
+        return {}
+    dates: dict[str, str] = {}
+    for record in log.split("\x00")[1:]:
+        date, _, files = record.partition("\n")
+        for path in files.split("\n"):
+            changed = names.get(path.strip())
+            if changed is not None and changed not in dates:
+                dates[changed] = date.strip()
+    for line in dirty.splitlines():
+        changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
+        if changed is not None:
+            dates[changed] = "uncommitted"
+    return dates
 
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -150,6 +150,21 @@ class _Context:
         parts.append(detail)
         return " › ".join(parts)
 
+    def notes(self, detail: str, kind: Kind, key: str | None = None) -> tuple[str, str]:
+        """The ``#.`` lines of a segment: where it is, then what it is (see ``context_notes``)."""
+        return context_notes(self.where(detail), kind, key)
+
+
+def context_notes(where: str, kind: Kind, key: str | None = None) -> tuple[str, str]:
+    """Two ``#.`` lines for translators: ``Title › Heading › list item 3`` and ``kind: list item``.
+
+    Poedit ("Notes for translators") and Weblate ("Source string description") show each
+    ``#.`` line on its own line, so the first reads as a breadcrumb of the page and the
+    second as a stable ``label: value`` that people and scripts can search for.
+    """
+    what = f"kind: {kind.value}" + (f", key: {key}" if key else "")
+    return where, what
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -187,9 +202,10 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     # markdown-it sees the body with front-matter lines blanked, so its line numbers are ours.
     body = "\n" * body_line + "\n".join(lines.line(i) for i in range(body_line, len(lines)))
     tokens = MD.parse(body)
+    rules = _directives(page, tokens)
     walker = _Walker(page, lines, options, _Context(title))
     walker.walk(tokens)
-    segments.extend(walker.segments)
+    segments.extend(_apply_directives(walker.segments, rules) if rules else walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)
     return Document(
         page=page,
@@ -199,6 +215,169 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
         front_matter=fm_span,
         title=title,
     )
+
+
+# --------------------------------------------------------------------------- directives
+
+DIRECTIVES = ("skip", "skip-start", "skip-end", "comment", "context")
+"""Comment directives an English page may carry, as in mdbook-i18n-helpers."""
+
+_DIRECTIVE = re.compile(r"<!--\s*i18n:([A-Za-z][\w-]*)[ \t]*(?::(.*?))?\s*-->", re.DOTALL)
+_ANY_DIRECTIVE = re.compile(r"<!--\s*i18n:")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """What directives do to the segments starting on lines ``first..last`` (1-based, inclusive)."""
+
+    first: int
+    last: int
+    skip: bool = False
+    comments: tuple[str, ...] = ()
+    msgctxt: str | None = None
+
+
+def _directives(page: Page, tokens: list[Token]) -> list[_Rule]:
+    """Line ranges the page's ``<!-- i18n:… -->`` comments apply to.
+
+    ``skip-start``/``skip-end`` may stand anywhere (also inside raw HTML); ``skip``,
+    ``comment`` and ``context`` must be a comment block of their own and apply to the next
+    block at the same level (paragraph, heading, list, table, quote, HTML block); several
+    of them in a row add up.
+    """
+    rules: list[_Rule] = []
+    open_skip: int | None = None
+    pending: list[tuple[str, str, int]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and tok.map is not None and _inline_directive(tok):
+            raise InputError(
+                "i18n directive inside a paragraph has no effect",
+                page.path,
+                tok.map[0] + 1,
+                "put the <!-- i18n:… --> comment on a line of its own before the block it is for",
+            )
+        if tok.type != "html_block" or tok.map is None or not _ANY_DIRECTIVE.search(tok.content):
+            continue
+        found = list(_DIRECTIVE.finditer(tok.content))
+        if len(found) != len(_ANY_DIRECTIVE.findall(tok.content)):
+            raise InputError(
+                "i18n directive comment is not closed",
+                page.path,
+                tok.map[0] + 1,
+                "write it as <!-- i18n:name --> or <!-- i18n:name: text -->",
+            )
+        standalone = len(found) == 1 and found[0].group(0) == tok.content.strip()
+        for m in found:
+            name, value = m.group(1), " ".join((m.group(2) or "").split())
+            line = tok.map[0] + 1 + tok.content.count("\n", 0, m.start())
+            if name not in DIRECTIVES:
+                raise InputError(
+                    f"unknown directive 'i18n:{name}'",
+                    page.path,
+                    line,
+                    "use one of " + ", ".join(f"i18n:{d}" for d in DIRECTIVES),
+                )
+            if name in ("comment", "context") and not value:
+                raise InputError(f"'i18n:{name}' needs a text", page.path, line, f"write <!-- i18n:{name}: … -->")
+            if value.endswith("\\"):
+                raise InputError(f"'i18n:{name}' text ends with a backslash", page.path, line, "remove the backslash")
+            if name not in ("comment", "context") and value:
+                raise InputError(f"'i18n:{name}' takes no text", page.path, line, f"write <!-- i18n:{name} -->")
+            if name == "skip-start":
+                if open_skip is not None:
+                    raise InputError(
+                        f"'i18n:skip-start' inside the skipped part opened on line {open_skip}",
+                        page.path,
+                        line,
+                        "close the first part with <!-- i18n:skip-end --> before opening another",
+                    )
+                open_skip = line
+            elif name == "skip-end":
+                if open_skip is None:
+                    raise InputError(
+                        "'i18n:skip-end' without an 'i18n:skip-start' before it",
+                        page.path,
+                        line,
+                        "add <!-- i18n:skip-start --> where the untranslated part begins, or remove this line",
+                    )
+                rules.append(_Rule(open_skip, line, skip=True))
+                open_skip = None
+            elif not standalone:
+                raise InputError(
+                    f"'i18n:{name}' must be a comment of its own, not inside an HTML block",
+                    page.path,
+                    line,
+                    "put it on its own line (blank line after the HTML above), or use i18n:skip-start/-end",
+                )
+            else:
+                pending.append((name, value, line))
+        if pending and standalone and found[0].group(1) in ("skip", "comment", "context"):
+            target = _next_block(tokens, i)
+            if target is None:
+                name, _, line = pending[0]
+                raise InputError(
+                    f"'i18n:{name}' is not followed by a block it could apply to",
+                    page.path,
+                    line,
+                    "put the comment right before the paragraph, heading, list or table it is for",
+                )
+            if target.type == "html_block" and _is_directive_block(target):
+                continue  # directives in a row add up and apply to the first real block
+            assert target.map is not None
+            rules.append(
+                _Rule(
+                    target.map[0] + 1,
+                    target.map[1],
+                    skip=any(n == "skip" for n, _, _ in pending),
+                    comments=tuple(v for n, v, _ in pending if n == "comment"),
+                    msgctxt=next((v for n, v, _ in reversed(pending) if n == "context"), None),
+                )
+            )
+            pending = []
+    if open_skip is not None:
+        raise InputError(
+            "'i18n:skip-start' is never closed",
+            page.path,
+            open_skip,
+            "add <!-- i18n:skip-end --> where the untranslated part ends",
+        )
+    return rules
+
+
+def _inline_directive(tok: Token) -> bool:
+    """True when a paragraph holds a directive as HTML (not as code that shows one)."""
+    return any(c.type == "html_inline" and _ANY_DIRECTIVE.search(c.content) for c in tok.children or [])
+
+
+def _is_directive_block(tok: Token) -> bool:
+    m = _DIRECTIVE.fullmatch(tok.content.strip())
+    return m is not None and m.group(1) in ("skip", "comment", "context")
+
+
+def _next_block(tokens: list[Token], index: int) -> Token | None:
+    """The next block at the same nesting level as ``tokens[index]``, or None at a container's end."""
+    level = tokens[index].level
+    for tok in tokens[index + 1 :]:
+        if tok.level < level or tok.nesting < 0:
+            return None
+        if tok.level == level:
+            return tok if tok.map is not None else None
+    return None
+
+
+def _apply_directives(segments: list[Segment], rules: list[_Rule]) -> list[Segment]:
+    """Drop skipped segments; give the others their directive comments and context."""
+    out: list[Segment] = []
+    for seg in segments:
+        hits = [r for r in rules if r.first <= seg.line <= r.last]
+        if any(r.skip for r in hits):
+            continue
+        notes = tuple(c for r in hits for c in r.comments)
+        ctx = next((r.msgctxt for r in reversed(hits) if r.msgctxt is not None), seg.msgctxt)
+        if notes or ctx != seg.msgctxt:
+            seg = replace(seg, comments=notes + seg.comments, msgctxt=ctx)
+        out.append(seg)
+    return out
 
 
 # --------------------------------------------------------------------------- front matter
@@ -245,11 +424,12 @@ def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | N
         )
     segments: list[Segment] = []
     title: str | None = None
+    for k, v in root.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == "title" and isinstance(v, yaml.ScalarNode):
+            title = " ".join(str(v.value).split()) or None
     for key, node in _fm_values(root, options.front_matter):
-        if key == "title" and isinstance(node, yaml.ScalarNode):
-            title = " ".join(str(node.value).split())
         for scalar in _scalars(node):
-            seg = _yaml_segment(page, lines, start, key, scalar)
+            seg = _yaml_segment(page, lines, start, key, scalar, title)
             if seg is not None:
                 segments.append(seg)
     return Span(start, end), close + 1, title, segments
@@ -281,7 +461,9 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
             yield from _scalars(item)
 
 
-def _yaml_segment(page: Page, lines: _Lines, base: int, key: str, node: yaml.ScalarNode) -> Segment | None:
+def _yaml_segment(
+    page: Page, lines: _Lines, base: int, key: str, node: yaml.ScalarNode, title: str | None
+) -> Segment | None:
     value = str(node.value)
     start = base + node.start_mark.index
     end = base + node.end_mark.index
@@ -313,7 +495,7 @@ def _yaml_segment(page: Page, lines: _Lines, base: int, key: str, node: yaml.Sca
         render=Render.YAML,
         pieces=(Span(start, end),),
         line=lines.line_of(start) + 1,
-        comments=(f"front matter: {key}",),
+        comments=context_notes(" › ".join(p for p in (title, "front matter", key) if p), Kind.FRONT_MATTER, key),
         key=key,
         style=style,
     )
@@ -447,7 +629,7 @@ class _Walker:
         del self.ctx.headings[level - 1 :]
         while len(self.ctx.headings) < level - 1:
             self.ctx.headings.append("")
-        comment = self.ctx.where(f"heading {level}")
+        comment = self.ctx.notes(f"heading {level}", Kind.HEADING)
         self.ctx.headings.append(title_text)
         if not spans or not has_text(msgid):
             return
@@ -458,7 +640,7 @@ class _Walker:
                 render=Render.SETEXT if setext else Render.ATX,
                 pieces=tuple(spans),
                 line=l0 + 1,
-                comments=(comment,),
+                comments=comment,
                 anchor=anchor,
                 explicit_anchor=explicit is not None,
                 hard_breaks=("",) * (len(spans) - 1),
@@ -531,7 +713,7 @@ class _Walker:
             render=Render.INLINE,
             pieces=tuple(spans),
             line=run[0][0] + 1,
-            comments=(self.ctx.where(self._detail(kind)),),
+            comments=self.ctx.notes(self._detail(kind), kind),
             hard_breaks=tuple(breaks),
         )
 
@@ -558,7 +740,7 @@ class _Walker:
                     render=Render.IMAGE_ALT,
                     pieces=(Span(a, a + len(alt)),),
                     line=self.lines.line_of(a) + 1,
-                    comments=(self.ctx.where("image alt text"),),
+                    comments=self.ctx.notes("image alt text", Kind.IMAGE_ALT),
                 )
             )
 
@@ -590,7 +772,7 @@ class _Walker:
                 render=Render.CELL,
                 pieces=(Span(base, base + len(text)),),
                 line=row_line + 1,
-                comments=(self.ctx.where(f"table cell {cell}"),),
+                comments=self.ctx.notes(f"table cell {cell}", Kind.TABLE_CELL),
             )
         )
 
@@ -939,7 +1121,7 @@ def _html_segments(text: str, offsets: list[int], options: Options, ctx: _Contex
                     render=Render.ATTR,
                     pieces=(Span(pa, pa + len(value)),),
                     line=lines.line_of(pa) + 1,
-                    comments=(ctx.where(f"{aname} of <{tok.name}>"),),
+                    comments=ctx.notes(f"{aname} of <{tok.name}>", Kind.HTML_ATTR, aname),
                     key=aname,
                     style=quote,
                 )
@@ -1024,6 +1206,6 @@ def _run_segment(
         render=Render.HTML_TEXT,
         pieces=tuple(spans),
         line=lines.line_of(spans[0].start) + 1,
-        comments=(ctx.where("html text"),),
+        comments=ctx.notes("html text", Kind.HTML_TEXT),
         hard_breaks=("",) * (len(spans) - 1),
     )

@@ -66,8 +66,9 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     root.mkdir()
     shutil.copytree(REPO / "source", root / "source")
-    if (REPO / "locales").exists():
-        shutil.copytree(REPO / "locales", root / "locales")
+    for folder in ("locales", "messages"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
     if (REPO / "pipeline.toml").exists():
         shutil.copy(REPO / "pipeline.toml", root / "pipeline.toml")
     return root

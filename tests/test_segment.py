@@ -140,7 +140,7 @@ def test_duplicate_text_yields_two_segments_one_msgid() -> None:
 def test_context_comment_has_title_heading_path_and_position() -> None:
     text = "---\ntitle: Guide\n---\n\n## Start\n\n### Steps\n\n- a\n- b\n"
     doc = segment_page(Page("p", "p.md", text))
-    assert doc.segments[-1].comments == ("Guide › Start › Steps › list item 2",)
+    assert doc.segments[-1].comments == ("Guide › Start › Steps › list item 2", "kind: list item")
 
 
 def test_crlf_page_segments_like_lf_page() -> None:
