@@ -579,28 +579,30 @@ def renames_between(page: str, old: Sequence[HeadingId], new: Sequence[HeadingId
 
 
 def pair_translated(
-    translated: Sequence[HeadingId], english: Sequence[HeadingId], skip_lines: int = 0
+    translated: Sequence[HeadingId], english: Sequence[HeadingId], skip_lines: int = 0, by_id: bool = True
 ) -> list[tuple[int, int]]:
-    """Pair a whole-page translation's headings with its English ones by position and content.
+    """Pair a whole-page translation's headings with its English ones, order kept.
 
-    A dynamic-programming alignment (order kept, sections may be dropped or added) scoring the
-    same level, the id the translation carries (exact or with a ``-N`` suffix) and text
-    similarity (names and numbers survive translation).
+    A dynamic-programming alignment (sections may be dropped or added) scoring the same
+    level and text similarity (names and numbers survive translation) and, with ``by_id``,
+    the id the translation carries (exact, or with a ``-N`` suffix).
     """
     n, m = len(translated), len(english)
+    pair = [
+        [_pair_score(translated[i], english[j], by_id) if translated[i].line > skip_lines else 0.0 for j in range(m)]
+        for i in range(n)
+    ]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
             best = max(score[i + 1][j], score[i][j + 1])
-            s = _pair_score(translated[i], english[j]) if translated[i].line > skip_lines else 0.0
-            if s > 0:
-                best = max(best, s + score[i + 1][j + 1])
+            if pair[i][j] > 0:
+                best = max(best, pair[i][j] + score[i + 1][j + 1])
             score[i][j] = best
     pairs: list[tuple[int, int]] = []
     i = j = 0
     while i < n and j < m:
-        s = _pair_score(translated[i], english[j]) if translated[i].line > skip_lines else 0.0
-        if s > 0 and score[i][j] == s + score[i + 1][j + 1]:
+        if pair[i][j] > 0 and score[i][j] == pair[i][j] + score[i + 1][j + 1]:
             pairs.append((i, j))
             i += 1
             j += 1
@@ -611,18 +613,33 @@ def pair_translated(
     return pairs
 
 
-def _pair_score(t: HeadingId, e: HeadingId) -> float:
-    s = 0.0
-    if t.level == e.level:
-        s += 1.0
+_NUMBER = re.compile(r"\d+")
+
+
+def _similarity(a: HeadingId, b: HeadingId) -> float:
+    """Text likeness of two headings across languages: characters, and numbers (which survive translation)."""
+    score = float(fuzz.ratio(a.plain.lower(), b.plain.lower())) / 100.0
+    na, nb = set(_NUMBER.findall(a.plain)), set(_NUMBER.findall(b.plain))
+    if na and nb:
+        score += 0.4 if na == nb else -0.4
+    return score
+
+
+def _pair_score(t: HeadingId, e: HeadingId, by_id: bool) -> float:
+    s = (1.0 if t.level == e.level else 0.0) + 3.0 * _similarity(t, e)
+    if not by_id:
+        return s - 1.5
     if t.written == e.written or t.served == e.served:
         s += 3.0
     else:
         m = _SUFFIX.match(t.written)
         if m and m.group(1) == e.written:
             s += 2.0
-    s += fuzz.ratio(t.plain.lower(), e.plain.lower()) / 50.0
     return s - 1.5
+
+
+SHIFT_MARGIN = 0.2
+"""How much more a heading's text must resemble another English heading to call its id shifted."""
 
 
 # --------------------------------------------------------------------------- pure: the site
@@ -1036,6 +1053,7 @@ def _check_headings(
 ) -> None:
     """Each translated heading against the English heading it is paired with."""
     pairs = pair_translated(f.headings, source.headings, tp.front_matter_end)
+    by_content = dict(pair_translated(f.headings, source.headings, tp.front_matter_end, by_id=False))
     index: dict[str, int] = {}
     for k, h in enumerate(source.headings):
         index.setdefault(h.written, k)
@@ -1043,6 +1061,22 @@ def _check_headings(
     current = {h.served for h in english.headings}
     for i, j in pairs:
         t, e = f.headings[i], source.headings[j]
+        c = by_content.get(i)
+        if c is not None and c != j and t.explicit:
+            e_c = source.headings[c]
+            sim_c, sim_j = _similarity(t, e_c), _similarity(t, e)
+            if sim_c >= 0.5 and sim_c >= sim_j + SHIFT_MARGIN:
+                wanted = e_c.served if e_c.served in current else None
+                out.add(
+                    tp.path,
+                    t.line,
+                    1,
+                    "id-shifted",
+                    f"heading carries #{t.written} of the English heading '{e.plain}', "
+                    f"but by position and content it translates '{e_c.plain}'" + (f" (#{wanted})" if wanted else ""),
+                    _id_hint(site, wanted),
+                )
+                continue
         if e.served in current:
             expected: str | None = e.served
         else:
@@ -1191,7 +1225,8 @@ def check_po_site(
                 0,
                 "anchor-stale",
                 f"English renamed this heading: #{old} is now #{rename.new}; "
-                f"{len(linked)} link(s) still point at #{old}: " + ", ".join(linked[:5])
+                f"{len(linked)} link(s) still point at #{old}: "
+                + ", ".join(linked[:5])
                 + (" …" if len(linked) > 5 else ""),
                 "'pipeline check --fix' rewrites the links in PO files; fix English pages upstream",
                 ignored_codes(msg),
