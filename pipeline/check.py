@@ -17,6 +17,7 @@ import difflib
 import fnmatch
 import re
 import subprocess
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -375,6 +376,32 @@ def features(text: str, references: Mapping[str, Any] | None = None) -> Features
     return Features(tuple(links), tuple(code), tuple(markup), tuple(placeholders), tuple(ids))
 
 
+_SKELETON = re.compile(r"\\.|`+[^`]*`+|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\}|&#?\w+;|https?://[^\s)>]+|[*_~]+|!\[|[\[\]()]")
+
+
+def markup_skeleton(text: str) -> str:
+    """Every piece of ``text`` that markdown reads as markup, with the flanking of ``*``/``_``/``~`` runs.
+
+    Two strings with the same skeleton parse to the same links, code, emphasis and placeholders
+    (only their words differ), so a msgstr whose skeleton equals its msgid's needs no parse.
+    """
+    parts: list[str] = []
+    for m in _SKELETON.finditer(text):
+        piece = m.group(0)
+        if piece[0] in "*_~":
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            piece += _flank(before) + _flank(after)
+        parts.append(piece)
+    return "\x00".join(parts)
+
+
+def _flank(ch: str) -> str:
+    if ch.isspace():
+        return "s"
+    return "p" if unicodedata.category(ch)[0] in "PS" else "w"
+
+
 def _diff(a: Sequence[str], b: Sequence[str]) -> tuple[list[str], list[str]]:
     """(missing from b, added in b) as sorted lists with repeats."""
     ca, cb = Counter(a), Counter(b)
@@ -658,6 +685,8 @@ class Site:
     renames: dict[tuple[str, str], Rename] = field(default_factory=dict)
     learned: set[str] = field(default_factory=set)
     """Pages whose git history was already read for renames."""
+    msgids: dict[tuple[str, str], tuple[Features, str]] = field(default_factory=dict)
+    """Features and markup skeleton of each (page, msgid), shared by all locales."""
 
     def anchors(self, page: str, locale: str | None) -> frozenset[str]:
         if locale is not None:
@@ -851,7 +880,6 @@ def check_catalog(site: Site, lc: LocaleCatalog, out: _Out, english_broken: set[
     """Every translated entry of one PO file against its msgid and the site as served in the locale."""
     doc = site.docs[lc.page]
     refs = doc.references
-    cache: dict[str, Features] = {}
     for msg in lc.catalog.messages:
         if msg.obsolete or msg.msgid_plural is not None or not msg.msgstr or msg.fuzzy:
             continue
@@ -874,11 +902,14 @@ def check_catalog(site: Site, lc: LocaleCatalog, out: _Out, english_broken: set[
                     ignore,
                 )
             continue
-        src = cache.get(msg.msgid)
-        if src is None:
-            src = cache[msg.msgid] = features(msg.msgid, refs)
-        dst = features(msg.msgstr, refs)
-        _compare(site, src, dst, where, ignore, out)
+        known = site.msgids.get((lc.page, msg.msgid))
+        if known is None:
+            known = site.msgids[(lc.page, msg.msgid)] = (features(msg.msgid, refs), markup_skeleton(msg.msgid))
+        src, skeleton = known
+        same_markup = (not refs or "[" not in msg.msgstr) and skeleton == markup_skeleton(msg.msgstr)
+        dst = src if same_markup else features(msg.msgstr, refs)
+        if dst is not src:
+            _compare(site, src, dst, where, ignore, out)
         for href in dst.links:
             target = site.urls.resolve(href, lc.page, lc.locale)
             if target is None:
