@@ -807,31 +807,53 @@ class LocaleCatalog:
     catalog: Catalog
 
 
-def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Options) -> None:
-    """Anchors of translated pages as served: the English ones unless smartypants could change an id.
+def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Options, out: _Out) -> None:
+    """Anchors of translated pages as served: the English ones unless smartypants changes an id.
 
-    Build keeps every heading's English id (adding ``{#id}`` where the translation would slug
-    differently), so a page's anchors only differ under smartypants, when a heading or its
-    translation contains ``--``; those pages are built in memory and read back.
+    Build keeps every heading's English id, appending ``{#id}`` where the translation would
+    slug differently. Under smartypants an appended id with ``--`` is served with an em dash,
+    so pages with such a heading are built in memory and read back; a heading served under
+    another id than the English one is an ``anchor-differs`` at its msgstr.
     """
     if not site.opts.smartypants:
         return
     for lc in catalogs:
         doc = site.docs.get(lc.page)
-        if doc is None:
+        facts = site.english.get(lc.page)
+        if doc is None or facts is None:
             continue
         table = translations(lc.catalog)
         risky = any(
             seg.kind is Kind.HEADING
             and (seg.msgctxt, seg.msgid) in table
-            and ("--" in seg.msgid or "--" in table[(seg.msgctxt, seg.msgid)])
+            and "--" in (seg.anchor or "") + seg.msgid + table[(seg.msgctxt, seg.msgid)]
             for seg in doc.segments
         )
         if not risky:
             continue
         built = build_page(doc, table, options)
-        again = segment_page(Page(doc.page.name, doc.page.path, built.text, doc.page.bom), options)
-        site.localized[(lc.locale, lc.page)] = page_facts(again, True).anchors
+        again = page_facts(segment_page(Page(doc.page.name, doc.page.path, built.text, doc.page.bom), options), True)
+        site.localized[(lc.locale, lc.page)] = again.anchors
+        if len(again.headings) != len(facts.headings):
+            continue
+        lines = {m.msgid: m for m in lc.catalog.messages if not m.obsolete}
+        by_line = {seg.line: seg for seg in doc.segments if seg.kind is Kind.HEADING}
+        for english, served in zip(facts.headings, again.headings, strict=True):
+            seg = by_line.get(english.line)
+            msg = lines.get(seg.msgid) if seg is not None else None
+            if served.served == english.served or msg is None:
+                continue
+            out.add(
+                lc.path,
+                msg.msgstr_lineno or msg.lineno,
+                0,
+                "anchor-differs",
+                f"translated heading is served as #{served.served} in {lc.locale}, "
+                f"the English one as #{english.served}",
+                f"build appends {{#{english.written}}}, which smartypants turns into #{served.served}; "
+                "give the heading an HTML id or turn [site] smartypants off if the site does not use it",
+                ignored_codes(msg),
+            )
 
 
 def po_renames(
@@ -1201,13 +1223,28 @@ def _compare_page_links(site: Site, f: PageFacts, source: PageFacts, out: _Out) 
     missing = norm_src - Counter(
         site.urls.normalize(link.href) for link in f.links if _internal(site, link.href, f.name)
     )
-    if missing:
+    if not missing:
+        return
+    # Point at the translated section that corresponds to the English section holding the link.
+    pairs = {j: i for i, j in pair_translated(f.headings, source.headings)}
+    sections: dict[int, list[str]] = {}
+    for link in source.links:
+        norm = site.urls.normalize(link.href)
+        if missing.get(norm, 0) <= 0 or not _internal(site, link.href, source.name):
+            continue
+        missing[norm] -= 1
+        section = max((k for k, h in enumerate(source.headings) if h.line <= link.line), default=-1)
+        while section >= 0 and section not in pairs:
+            section -= 1
+        line = f.headings[pairs[section]].line if section >= 0 else 1
+        sections.setdefault(line, []).append(norm)
+    for line, targets in sorted(sections.items()):
         out.add(
             f.path,
-            1,
+            line,
             0,
             "link-count",
-            f"{sum(missing.values())} link(s) of the English are missing: {', '.join(sorted(missing))}",
+            f"{len(targets)} link(s) of the English section are missing here: {', '.join(sorted(targets))}",
             "keep every link of the English page",
         )
 
@@ -1227,7 +1264,7 @@ def check_po_site(
     history: Callable[[str], Sequence[str]] | None = None,
 ) -> None:
     """English pages, then every PO file: links, anchors, staleness, and per-entry translation checks."""
-    localize_anchors(site, catalogs, options)
+    localize_anchors(site, catalogs, options, out)
     fuzzy = po_renames(site, catalogs)
     for key, (rename, _entries) in fuzzy.items():
         site.renames.setdefault(key, rename)

@@ -276,6 +276,21 @@ def test_smartypants_changes_slugs_of_headings_with_double_hyphen(tmp_path: Path
     assert [f.message for f in check.findings(load(root))] == ["link to /t#a----b: no such anchor on that page"]
 
 
+@pytest.mark.parametrize(("smartypants", "expected"), [("true", ["anchor-differs"]), ("false", [])])
+def test_translated_heading_whose_appended_id_smartypants_changes(
+    tmp_path: Path, run: Callable[..., Run], smartypants: str, expected: list[str]
+) -> None:
+    page = "# Plan\n\n## Tasks & roles\n\nText.\n"
+    root = make_site(tmp_path, {"plan": page}, f"[site]\nsmartypants = {smartypants}\n")
+    assert run(root, "sync").code == 0
+    translate(root, "plan", {"Tasks & roles": "Taken en rollen"})
+    found = check.findings(load(root))
+    assert codes(found) == expected
+    if expected:
+        assert found[0].path == "locales/nl/plan.po"
+        assert "#tasks—roles in nl" in found[0].message and "#tasks--roles" in found[0].message
+
+
 def test_route_template_and_index_pages(tmp_path: Path) -> None:
     pages = {"index": "# Home\n\n[docs](/docs/guide/#setup) [home](/docs/)\n", "guide": GUIDE}
     root = make_site(tmp_path, pages, '[site]\nroute = "/docs/{path}"\n')
