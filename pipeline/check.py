@@ -898,7 +898,13 @@ def _plain_inline(text: str) -> str:
     return "".join(parts)
 
 
-def check_catalog(site: Site, lc: LocaleCatalog, out: _Out, english_broken: set[tuple[str, str]]) -> None:
+def check_catalog(
+    site: Site,
+    lc: LocaleCatalog,
+    out: _Out,
+    english_broken: set[tuple[str, str]],
+    learn: Callable[[str], None] | None = None,
+) -> None:
     """Every translated entry of one PO file against its msgid and the site as served in the locale."""
     doc = site.docs[lc.page]
     refs = doc.references
@@ -939,6 +945,9 @@ def check_catalog(site: Site, lc: LocaleCatalog, out: _Out, english_broken: set[
             problem = site.problem(target)
             if problem is None:
                 continue
+            if learn is not None and target.page is not None:
+                learn(target.page)  # renames from the English page's history sharpen the hint
+                problem = site.problem(target) or problem
             norm = site.urls.normalize(href)
             if (lc.page, norm) in english_broken and norm in {site.urls.normalize(h) for h in src.links}:
                 continue  # the English has the same broken link; reported on the English page
@@ -1279,9 +1288,10 @@ def check_po_site(
                 if target.page is not None and history is not None:
                     _learn_history(site, target.page, history)
         check_links(site, facts, None, out)
+    learn = (lambda page: _learn_history(site, page, history)) if history is not None else None
     for lc in catalogs:
         if lc.page in site.docs:
-            check_catalog(site, lc, out, english_broken)
+            check_catalog(site, lc, out, english_broken, learn)
     for (page, old), (rename, entries) in sorted(fuzzy.items(), key=lambda kv: kv[0]):
         linked = _links_at(site, catalogs, page, old)
         if not linked:
@@ -1353,7 +1363,12 @@ class FixPlan:
 
 
 def rewrite_links(
-    site: Site, msgstr: str, page: str, locale: str, references: Mapping[str, Any]
+    site: Site,
+    msgstr: str,
+    page: str,
+    locale: str,
+    references: Mapping[str, Any],
+    learn: Callable[[str], None] | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     """``msgstr`` with links to renamed ids pointing at the new ids; (old, new) per rewrite."""
     done: list[tuple[str, str]] = []
@@ -1362,6 +1377,8 @@ def rewrite_links(
         t = site.urls.resolve(href, page, locale)
         if t is None or t.page is None or not t.fragment:
             continue
+        if learn is not None and t.fragment not in site.anchors(t.page, t.locale):
+            learn(t.page)
         rename = site.renames.get((t.page, t.fragment))
         if rename is None or rename.new is None or t.fragment in site.anchors(t.page, t.locale):
             continue
@@ -1375,10 +1392,16 @@ def rewrite_links(
     return out, done
 
 
-def plan_fix(site: Site, catalogs: Sequence[LocaleCatalog], files: Mapping[str, Path]) -> FixPlan:
+def plan_fix(
+    site: Site,
+    catalogs: Sequence[LocaleCatalog],
+    files: Mapping[str, Path],
+    history: Callable[[str], Sequence[str]] | None = None,
+) -> FixPlan:
     """Rewrites of msgstr links that point at renamed heading ids (fuzzy entries included)."""
     changed: list[tuple[Path, Catalog]] = []
     rewrites: list[str] = []
+    learn = (lambda page: _learn_history(site, page, history)) if history is not None else None
     for lc in catalogs:
         refs = site.docs[lc.page].references if lc.page in site.docs else {}
         messages: list[Message] = []
@@ -1387,7 +1410,7 @@ def plan_fix(site: Site, catalogs: Sequence[LocaleCatalog], files: Mapping[str, 
             if msg.obsolete or not msg.msgstr or msg.msgid_plural is not None:
                 messages.append(msg)
                 continue
-            new, done = rewrite_links(site, msg.msgstr, lc.page, lc.locale, refs)
+            new, done = rewrite_links(site, msg.msgstr, lc.page, lc.locale, refs, learn)
             if done:
                 touched = True
                 messages.append(replace(msg, msgstr=new))
@@ -1528,8 +1551,9 @@ def _read_translated(cfg: Config, folder: Path, shown: str, options: Options) ->
 def fix(cfg: Config) -> FixPlan:
     """Compute ``check --fix``: msgstr link rewrites (not written here)."""
     site, catalogs, files = load_po_site(cfg)
-    check_po_site(site, catalogs, _options(cfg), _Out({}), git_history(cfg))
-    return plan_fix(site, catalogs, files)
+    history = git_history(cfg)
+    check_po_site(site, catalogs, _options(cfg), _Out({}), history)
+    return plan_fix(site, catalogs, files, history)
 
 
 def apply_fix(plan: FixPlan) -> list[Path]:

@@ -349,6 +349,25 @@ def test_check_fix_rewrites_msgstr_links_and_only_lists_english(tmp_path: Path, 
     assert "0 links rewritten in 0 PO files" in again.err
 
 
+def test_fix_uses_git_history_for_fuzzy_msgstrs_after_english_fixed_its_link(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    root = make_site(tmp_path / "site", {"guide": GUIDE, "index": HOME})
+    git(root, "init", "-q")
+    assert run(root, "sync").code == 0
+    translate(root, "index", {START: START.replace("Start with", "Begin met")})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first")
+    write(root / "source" / "guide.md", GUIDE.replace("## Setup", "## Setting up"))
+    write(root / "source" / "index.md", HOME.replace("/guide#setup", "/guide#setting-up"))
+    assert run(root, "sync").code == 0
+    assert check.findings(load(root)) == []  # the English is fixed; the stale msgstr is fuzzy, not served
+    result = run(root, "check", "--fix")
+    assert "locales/nl/index.po" in result.err and "-> /guide#setting-up" in result.err
+    fuzzy = next(m for m in po.read_po(root / "locales/nl/index.po").messages if m.fuzzy)
+    assert "(/guide#setting-up)" in fuzzy.msgstr
+
+
 def test_git_history_names_the_replacement_without_any_po(tmp_path: Path, run: Callable[..., Run]) -> None:
     root = make_site(tmp_path, {"guide": GUIDE, "about": "# About\n\n[x](/guide#checklist)\n"})
     git(root, "init", "-q")
