@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from rapidfuzz import fuzz
 
-from . import po
+from . import po, project
 from .build import build_page, translations
 from .config import Config, config_error, section
 from .errors import InputError
@@ -740,8 +740,8 @@ def build_site(
     return Site(urls, opts, english, {d.page.name: d for d in docs})
 
 
-class _Out:
-    """Collects findings with the configured severities; drops codes that are off or ignored."""
+class Collector:
+    """Gathers findings with the configured severities; drops codes that are off or ignored."""
 
     def __init__(self, levels: Mapping[str, Severity | None]) -> None:
         self.levels = levels
@@ -778,13 +778,9 @@ def ignored_codes(message: Message) -> frozenset[str]:
     return frozenset(codes)
 
 
-def check_links(
-    site: Site, facts: PageFacts, locale: str | None, out: _Out, skip: Callable[[Link], bool] | None = None
-) -> None:
+def check_links(site: Site, facts: PageFacts, locale: str | None, out: Collector) -> None:
     """page-missing / anchor-missing for every link of a served page."""
     for link in facts.links:
-        if skip is not None and skip(link):
-            continue
         target = site.urls.resolve(link.href, facts.name, locale)
         if target is None:
             continue
@@ -807,7 +803,7 @@ class LocaleCatalog:
     catalog: Catalog
 
 
-def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Options, out: _Out) -> None:
+def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Options, out: Collector) -> None:
     """Anchors of translated pages as served: the English ones unless smartypants changes an id.
 
     Build keeps every heading's English id, appending ``{#id}`` where the translation would
@@ -901,7 +897,7 @@ def _plain_inline(text: str) -> str:
 def check_catalog(
     site: Site,
     lc: LocaleCatalog,
-    out: _Out,
+    out: Collector,
     english_broken: set[tuple[str, str]],
     learn: Callable[[str], None] | None = None,
 ) -> None:
@@ -956,7 +952,7 @@ def check_catalog(
 
 
 def _compare(
-    site: Site, src: Features, dst: Features, where: tuple[str, int, int], ignore: frozenset[str], out: _Out
+    site: Site, src: Features, dst: Features, where: tuple[str, int, int], ignore: frozenset[str], out: Collector
 ) -> None:
     a = [site.urls.normalize(h) for h in src.links]
     b = [site.urls.normalize(h) for h in dst.links]
@@ -1057,7 +1053,7 @@ def check_translated(
     locale: str,
     pages: Sequence[TranslatedPage],
     old_english: Mapping[str, PageFacts],
-    out: _Out,
+    out: Collector,
 ) -> None:
     """Lint mode: headings paired with the English ones, links checked as the locale serves them."""
     facts = {
@@ -1111,7 +1107,7 @@ def _check_headings(
     source: PageFacts,
     english: PageFacts,
     links_to: Mapping[tuple[str, str], list[str]],
-    out: _Out,
+    out: Collector,
 ) -> None:
     """Each translated heading against the English heading it is paired with."""
     pairs = pair_translated(f.headings, source.headings, tp.front_matter_end)
@@ -1209,7 +1205,7 @@ def _id_hint(site: Site, expected: str | None) -> str:
     return f"give it {{#{expected}}}"
 
 
-def _compare_page_links(site: Site, f: PageFacts, source: PageFacts, out: _Out) -> None:
+def _compare_page_links(site: Site, f: PageFacts, source: PageFacts, out: Collector) -> None:
     """Internal link targets of a whole translated page against the English it was translated from."""
     norm_src = Counter(
         site.urls.normalize(link.href) for link in source.links if _internal(site, link.href, source.name)
@@ -1269,7 +1265,7 @@ def check_po_site(
     site: Site,
     catalogs: Sequence[LocaleCatalog],
     options: Options,
-    out: _Out,
+    out: Collector,
     history: Callable[[str], Sequence[str]] | None = None,
 ) -> None:
     """English pages, then every PO file: links, anchors, staleness, and per-entry translation checks."""
@@ -1449,16 +1445,6 @@ class Lint:
     shown_source: str = ""
 
 
-def _options(cfg: Config) -> Options:
-    return Options(front_matter=cfg.front_matter, html_attributes=cfg.html_attributes)
-
-
-def _english_docs(cfg: Config) -> list[Document]:
-    from .project import load_documents
-
-    return load_documents(cfg)
-
-
 def _catalogs(cfg: Config, names: Iterable[str], locales: Iterable[str]) -> tuple[list[LocaleCatalog], dict[str, Path]]:
     found: list[LocaleCatalog] = []
     files: dict[str, Path] = {}
@@ -1501,7 +1487,7 @@ def git_history(cfg: Config, limit: int = 20) -> Callable[[str], Sequence[str]]:
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:
     """Read the English pages and every PO file; the site model they make."""
     opts = site_options(cfg)
-    docs = _english_docs(cfg)
+    docs = project.load_documents(cfg)
     locales = cfg.target_locales()
     site = build_site(opts, docs, locales)
     catalogs, files = _catalogs(cfg, site.english, locales)
@@ -1513,18 +1499,20 @@ def findings(
 ) -> list[Finding]:
     """All findings of ``pipeline check``: PO mode, or lint mode when ``lint`` is given. Sorted."""
     levels = code_levels(cfg)
-    out = _Out(levels)
+    out = Collector(levels)
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
-        check_po_site(site, catalogs, _options(cfg), out, history if history is not None else git_history(cfg))
+        check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
         return out.sorted()
     opts = site_options(cfg)
-    docs = _english_docs(cfg)
+    docs = project.load_documents(cfg)
     site = build_site(opts, docs, (*cfg.target_locales(), lint.locale))
-    pages = _read_translated(cfg, lint.translated, lint.shown or str(lint.translated), _options(cfg))
+    pages = _read_translated(cfg, lint.translated, lint.shown or str(lint.translated), project.options(cfg))
     old: dict[str, PageFacts] = {}
     if lint.source_dir is not None:
-        for tp in _read_translated(cfg, lint.source_dir, lint.shown_source or str(lint.source_dir), _options(cfg)):
+        for tp in _read_translated(
+            cfg, lint.source_dir, lint.shown_source or str(lint.source_dir), project.options(cfg)
+        ):
             if tp.doc.page.name in site.english:
                 old[tp.doc.page.name] = page_facts(tp.doc, opts.smartypants, tp.path)
     check_translated(site, lint.locale, pages, old, out)
@@ -1552,7 +1540,7 @@ def fix(cfg: Config) -> FixPlan:
     """Compute ``check --fix``: msgstr link rewrites (not written here)."""
     site, catalogs, files = load_po_site(cfg)
     history = git_history(cfg)
-    check_po_site(site, catalogs, _options(cfg), _Out({}), history)
+    check_po_site(site, catalogs, project.options(cfg), Collector({}), history)
     return plan_fix(site, catalogs, files, history)
 
 

@@ -115,7 +115,7 @@ def test_check_never_crashes_on_generated_pages_and_po(texts: list[str], data: s
 
     def run() -> tuple[list[Finding], check.FixPlan]:
         site = check.build_site(opts, docs, ["nl"])
-        out = check._Out(check.CODES)
+        out = check.Collector(check.CODES)
         check.check_po_site(site, catalogs, DEFAULT_OPTIONS, out)
         plan = check.plan_fix(site, catalogs, {c.path: Path(c.path) for c in catalogs})
         return out.sorted(), plan
@@ -142,7 +142,7 @@ def test_lint_mode_never_crashes_on_generated_pages(english: list[str], translat
         first, last = check.late_front_matter(doc.page.text)
         pages_nl.append(check.TranslatedPage(doc, f"nl/{doc.page.name}.md", first, last))
     old = {d.page.name: check.page_facts(d, True) for d in docs_of(translated)}
-    out = check._Out(check.CODES)
+    out = check.Collector(check.CODES)
     check.check_translated(site, "nl", pages_nl, old, out)
     for f in out.sorted():
         assert f.path.startswith("nl/")
