@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -1484,6 +1485,39 @@ def git_history(cfg: Config, limit: int = 20) -> Callable[[str], Sequence[str]]:
     return versions
 
 
+def _git(args: Sequence[str], cwd: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def translated_date(file: Path) -> str:
+    """When a translated page was last written: its last commit date if it is in git, else its mtime."""
+    logged = _git(["log", "-1", "--format=%aI", "--", file.name], file.parent)
+    if logged and logged.strip():
+        return logged.strip()
+    return datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat()
+
+
+def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
+    """(commit, text) of the English page as committed on or before ``date``, from the project's git history."""
+    rel = f"{cfg.source}/{name}.md"
+    log = _git(["log", "--format=%H %aI", "--", rel], cfg.root)
+    if not log:
+        return None
+    when = datetime.fromisoformat(date)
+    for line in log.splitlines():
+        commit, _, stamp = line.partition(" ")
+        if datetime.fromisoformat(stamp) <= when:
+            shown = subprocess.run(["git", "show", f"{commit}:./{rel}"], cwd=cfg.root, capture_output=True, check=False)
+            if shown.returncode == 0:
+                return commit, shown.stdout.decode("utf-8", "replace").removeprefix("\ufeff")
+            return None
+    return None
+
+
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:
     """Read the English pages and every PO file; the site model they make."""
     opts = site_options(cfg)
@@ -1515,6 +1549,20 @@ def findings(
         ):
             if tp.doc.page.name in site.english:
                 old[tp.doc.page.name] = page_facts(tp.doc, opts.smartypants, tp.path)
+    else:
+        # The English each page was translated from: the source page's last commit before the translation.
+        for tp in pages:
+            name = tp.doc.page.name
+            if name not in site.english:
+                continue
+            found = english_at(cfg, name, translated_date(lint.translated / f"{name}.md"))
+            if found is not None:
+                commit, text = found
+                path = f"{cfg.source}/{name}.md@{commit[:10]}"
+                try:
+                    old[name] = page_facts(segment_page(Page(name, path, text), project.options(cfg)), opts.smartypants)
+                except InputError:
+                    continue
     check_translated(site, lint.locale, pages, old, out)
     return out.sorted()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -516,6 +518,20 @@ def test_lint_ids_in_place_are_not_shifted(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", {"steps": STEPS_EN})
     write(tmp_path / "nl" / "steps.md", nl)
     assert check.findings(load(root), check.Lint(tmp_path / "nl", "nl", None, "nl")) == []
+
+
+def test_lint_without_source_dir_finds_the_english_it_was_translated_from_in_git(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", {"plan": EN_OLD, "other": "# Other\n"})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "old", "--date=2024-01-10T12:00:00+00:00")
+    write(root / "source" / "plan.md", EN_NOW)
+    git(root, "commit", "-qam", "renamed", "--date=2024-06-10T12:00:00+00:00")
+    nl = write(tmp_path / "nl" / "plan.md", NL_GOOD.replace("{#how-to-help}", "{#ways-to-help}"))
+    os.utime(nl, (datetime(2024, 3, 1, tzinfo=UTC).timestamp(),) * 2)
+    found = check.findings(load(root), check.Lint(tmp_path / "nl", "nl", None, "nl"))
+    (stale,) = [f for f in found if f.code == "anchor-stale"]
+    assert "English renamed it to #how-to-help" in stale.message
 
 
 def test_lint_without_source_dir_compares_with_todays_english(tmp_path: Path) -> None:
