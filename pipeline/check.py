@@ -686,8 +686,10 @@ class Site:
     renames: dict[tuple[str, str], Rename] = field(default_factory=dict)
     learned: set[str] = field(default_factory=set)
     """Pages whose git history was already read for renames."""
-    msgids: dict[tuple[str, str], tuple[Features, str]] = field(default_factory=dict)
-    """Features and markup skeleton of each (page, msgid), shared by all locales."""
+    msgids: dict[tuple[str, str], Features] = field(default_factory=dict)
+    """Features of each (page, msgid), shared by all locales."""
+    skeletons: dict[str, str] = field(default_factory=dict)
+    """Markup skeleton of each msgid."""
 
     def anchors(self, page: str, locale: str | None) -> frozenset[str]:
         if locale is not None:
@@ -820,12 +822,17 @@ def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Opt
         if doc is None or facts is None:
             continue
         table = translations(lc.catalog)
-        risky = any(
-            seg.kind is Kind.HEADING
-            and (seg.msgctxt, seg.msgid) in table
-            and "--" in (seg.anchor or "") + seg.msgid + table[(seg.msgctxt, seg.msgid)]
-            for seg in doc.segments
-        )
+        english_ids = {h.line: h.served for h in facts.headings}
+        risky = False
+        for part in doc.segments:
+            text = table.get((part.msgctxt, part.msgid))
+            if part.kind is not Kind.HEADING or part.anchor is None or part.explicit_anchor or text is None:
+                continue
+            anchor = part.anchor
+            quirk = smarten(anchor) != anchor or english_ids.get(part.line) != anchor or "--" in text
+            if quirk and (slug(_plain_inline(text)) != anchor or "--" in text):
+                risky = True  # build appends {#anchor} (or the text slugs anew), and smartypants changes it
+                break
         if not risky:
             continue
         built = build_page(doc, table, options)
@@ -905,6 +912,7 @@ def check_catalog(
     """Every translated entry of one PO file against its msgid and the site as served in the locale."""
     doc = site.docs[lc.page]
     refs = doc.references
+    localized = any(locale == lc.locale for locale, _page in site.localized)
     for msg in lc.catalog.messages:
         if msg.obsolete or msg.msgid_plural is not None or not msg.msgstr or msg.fuzzy:
             continue
@@ -927,11 +935,15 @@ def check_catalog(
                     ignore,
                 )
             continue
-        known = site.msgids.get((lc.page, msg.msgid))
-        if known is None:
-            known = site.msgids[(lc.page, msg.msgid)] = (features(msg.msgid, refs), markup_skeleton(msg.msgid))
-        src, skeleton = known
+        skeleton = site.skeletons.get(msg.msgid)
+        if skeleton is None:
+            skeleton = site.skeletons[msg.msgid] = markup_skeleton(msg.msgid)
         same_markup = (not refs or "[" not in msg.msgstr) and skeleton == markup_skeleton(msg.msgstr)
+        if same_markup and not localized:
+            continue  # same links as the English, served against the same anchors: nothing new to find
+        src = site.msgids.get((lc.page, msg.msgid))
+        if src is None:
+            src = site.msgids[(lc.page, msg.msgid)] = features(msg.msgid, refs)
         dst = src if same_markup else features(msg.msgstr, refs)
         if dst is not src:
             _compare(site, src, dst, where, ignore, out)
