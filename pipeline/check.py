@@ -46,7 +46,6 @@ CODES: dict[str, Severity] = {
     "anchor-stale": Severity.ERROR,
     "anchor-differs": Severity.ERROR,
     "id-shifted": Severity.ERROR,
-    "front-matter": Severity.ERROR,
     "link-target": Severity.ERROR,
     "link-count": Severity.WARNING,
     "code-span": Severity.WARNING,
@@ -1044,7 +1043,11 @@ class TranslatedPage:
     doc: Document
     path: str
     front_matter_line: int
-    """Line of a ``---`` that opens front matter too late (after blank lines), else 0."""
+    """Line of a ``---`` that opens front matter after blank lines, else 0.
+
+    mdsvex reads it as front matter all the same (the segmenter sees a rule and a heading),
+    so headings up to ``front_matter_end`` are not the page's.
+    """
     front_matter_end: int
 
 
@@ -1096,16 +1099,6 @@ def check_translated(
         if name not in facts:
             continue
         f = facts[name]
-        if tp.front_matter_line:
-            out.add(
-                tp.path,
-                tp.front_matter_line,
-                1,
-                "front-matter",
-                "front matter does not start on line 1: the site shows it as text and a heading, "
-                "and the page has no title",
-                "remove the blank lines before the opening '---'",
-            )
         english = site.english[name]
         source = old_english.get(name, english)
         _check_headings(site, tp, f, source, english, links_to, out)
