@@ -1465,7 +1465,7 @@ def _catalogs(cfg: Config, names: Iterable[str], locales: Iterable[str]) -> tupl
     return found, files
 
 
-def git_history(cfg: Config, limit: int = 20) -> Callable[[str], Sequence[str]]:
+def git_history(cfg: Config, limit: int = 10) -> Callable[[str], Sequence[str]]:
     """Older committed versions of an English page (newest first), or nothing outside a git work tree."""
 
     def versions(name: str) -> Sequence[str]:
