@@ -17,7 +17,7 @@ from typing import TextIO
 
 from rich.console import Console
 
-from . import __version__, dashboard, messages, project, statusview
+from . import __version__, check, dashboard, messages, project, statusview
 from .config import Config, load
 from .errors import ConfigError, InputError, PipelineError
 from .files import write_atomic
@@ -148,7 +148,7 @@ def _add_report(parser: argparse.ArgumentParser) -> None:
 
 def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
-    findings: list[Finding] = []  # the `check` findings (issue 5) are passed here once check exists
+    findings: list[Finding] = check.findings(cfg) + messages.message_findings(cfg)
     data = dashboard.Dashboard(
         title=f"Translations · {project.site_title(cfg)}",
         rows=tuple(rows),
@@ -209,13 +209,55 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--translated", type=Path, metavar="DIR", help="lint mode: check a folder of whole translated pages"
+    )
+    parser.add_argument("--locale", help="locale of the --translated pages (e.g. nl)")
+    parser.add_argument(
+        "--source-dir", type=Path, metavar="OLD_EN", help="lint mode: the English pages as they were when translated"
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="rewrite links to renamed headings inside msgstrs; list those in English"
+    )
 
 
 def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    findings = messages.message_findings(cfg)
-    io.out.write(format_findings(findings, args.format))
-    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+    lint: check.Lint | None = None
+    if args.translated is not None:
+        if not args.locale:
+            raise ConfigError("--translated needs --locale", hint="say which locale the pages are in: --locale nl")
+        if args.fix:
+            raise ConfigError("--fix works on PO files", hint="run it without --translated")
+        lint = check.Lint(
+            args.translated.resolve(),
+            args.locale,
+            args.source_dir.resolve() if args.source_dir else None,
+            str(args.translated),
+            str(args.source_dir) if args.source_dir else "",
+        )
+    elif args.source_dir is not None or args.locale:
+        raise ConfigError("--locale and --source-dir go with --translated DIR", hint="add --translated DIR")
+    if args.fix:
+        plan = check.fix(cfg)
+        written = check.apply_fix(plan)
+        for line in plan.rewrites:
+            io.err.write(f"{line}\n")
+        for line in plan.listed:
+            io.err.write(f"{line}\n")
+        if not args.quiet:
+            io.err.write(
+                f"fix: {len(plan.rewrites)} links rewritten in {len(written)} PO files; "
+                f"{len(plan.listed)} links in English pages listed\n"
+            )
+    found = check.findings(cfg, lint)
+    if lint is None:
+        found += messages.message_findings(cfg)
+    io.out.write(format_findings(found, args.format))
+    if not args.quiet and args.format == "text":
+        errors = sum(1 for f in found if f.severity.value == "error")
+        io.err.write(f"check: {errors} errors, {len(found) - errors} warnings\n")
+    return EXIT_FINDINGS if has_errors(found) else EXIT_OK
 
 
 # --------------------------------------------------------------------------- registry
@@ -236,7 +278,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("sync", "extract, update and build", _add_nothing, _run_sync),
     Command("status", "translation progress per locale and page", _add_status, _run_status),
     Command("import", "an existing translated message file -> PO file", _add_import, _run_import),
-    Command("check", "placeholders, HTML and unsafe additions in translations", _add_check, _run_check),
+    Command("check", "broken links and anchors, stale ids, unsafe translations", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
 )
 

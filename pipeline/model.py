@@ -118,6 +118,8 @@ class Message:
     obsolete: bool = False
     lineno: int = field(default=0, compare=False)
     """Line of the ``msgid`` keyword in the file it was read from (0 when made in memory)."""
+    msgstr_lineno: int = field(default=0, compare=False)
+    """Line of the ``msgstr`` (or ``msgstr[0]``) keyword, where a translator edits (0 when made in memory)."""
 
     @property
     def key(self) -> tuple[str | None, str]:

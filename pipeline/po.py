@@ -643,6 +643,7 @@ class _Draft:
     msgstr: str = ""
     plural: list[str] = field(default_factory=list)
     lineno: int = 0
+    msgstr_lineno: int = 0
     msgstr_lines: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -738,7 +739,7 @@ class _Parser:
             if stage != _MSGID:
                 what = "msgstr without a msgid before it" if stage < _MSGID else "second msgstr in one entry"
                 raise self.error(what)
-            draft.stage, draft.target = _MSGSTR, "msgstr"
+            draft.stage, draft.target, draft.msgstr_lineno = _MSGSTR, "msgstr", self.line
         else:
             if stage == _MSGID:
                 hint = "a singular entry has a plain msgstr"
@@ -749,6 +750,8 @@ class _Parser:
             if index != expected:
                 raise self.error(f"plural form has wrong index: msgstr[{index}], expected msgstr[{expected}]")
             draft.plural.append("")
+            if index == 0:
+                draft.msgstr_lineno = self.line
             draft.stage, draft.target = _MSGSTRS, index
 
     def string(self, value: str, obsolete: bool, previous: bool) -> None:
@@ -814,6 +817,7 @@ class _Parser:
                 previous_msgid_plural=draft.previous.get("msgid_plural"),
                 obsolete=bool(draft.obsolete),
                 lineno=draft.lineno,
+                msgstr_lineno=draft.msgstr_lineno,
             )
         )
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -98,6 +99,10 @@ class Document:
     front_matter: Span | None = None
     """Span of the YAML text between the ``---`` lines, if any."""
     title: str | None = None
+    tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    """markdown-it's block tokens of the body (line numbers are the page's), for checks."""
+    references: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Link reference definitions as markdown-it keeps them (``LABEL -> {href, title}``)."""
 
 
 @dataclass(slots=True)
@@ -201,7 +206,8 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     segments.extend(fm_segments)
     # markdown-it sees the body with front-matter lines blanked, so its line numbers are ours.
     body = "\n" * body_line + "\n".join(lines.line(i) for i in range(body_line, len(lines)))
-    tokens = MD.parse(body)
+    env: dict[str, Any] = {}
+    tokens = MD.parse(body, env)
     rules = _directives(page, tokens)
     walker = _Walker(page, lines, options, _Context(title))
     walker.walk(tokens)
@@ -214,6 +220,8 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
         newline=dominant_newline(page.text),
         front_matter=fm_span,
         title=title,
+        tokens=tuple(tokens),
+        references=dict(env.get("references", {})),
     )
 
 
@@ -1002,7 +1010,8 @@ def _tag(text: str, pos: int) -> _HtmlTok | None:
     return None
 
 
-def _html_tokens(text: str) -> list[_HtmlTok]:
+def _html_tokens(text: str, expressions: bool = True) -> list[_HtmlTok]:
+    """Tokens of raw HTML; with ``expressions=False`` a ``{`` in text is plain text (tags in JS strings count)."""
     toks: list[_HtmlTok] = []
     i = 0
     n = len(text)
@@ -1041,7 +1050,7 @@ def _html_tokens(text: str) -> list[_HtmlTok]:
                 toks.append(_HtmlTok("other", i, e))
                 i = e
             text_start = i
-        elif ch == "{":
+        elif ch == "{" and expressions:
             e = _brace_end(text, i)
             if e < 0:
                 i += 1
@@ -1055,6 +1064,58 @@ def _html_tokens(text: str) -> list[_HtmlTok]:
             i += 1
     flush(n)
     return toks
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlTag:
+    """An opening tag found in raw HTML, with its literal attribute values (for checks)."""
+
+    name: str
+    """Tag name, lowercased for HTML, as written for components (``Button``)."""
+    start: int
+    """Offset of ``<`` in the text given to ``html_tags``."""
+    attrs: tuple[tuple[str, str, int], ...]
+    """(name lowercased, value, offset of the value) for quoted and unquoted values; ``{…}`` values are left out."""
+
+    def get(self, name: str) -> str | None:
+        return next((value for key, value, _ in self.attrs if key == name), None)
+
+
+_ATTR_VALUE = re.compile(
+    r"""(?<=[\s"'}])([^\s"'>/={}]+)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`{}]+))"""
+)
+
+
+def html_tags(text: str) -> list[HtmlTag]:
+    """Opening tags of raw HTML with their attributes; script/style contents skipped.
+
+    Svelte ``{…}`` inside a tag is skipped, but text in braces is scanned too: markup in a
+    JS string handed to a component (``content: `<a href=…>` ``) is served all the same.
+    """
+    found: list[HtmlTag] = []
+    for tok in _html_tokens(text, expressions=False):
+        if tok.kind != "open":
+            continue
+        body = text[tok.start : tok.end]
+        attrs: list[tuple[str, str, int]] = []
+        name_end = 1 + len(tok.name)
+        pos = name_end
+        while pos < len(body):
+            if body[pos] == "{":
+                end = _brace_end(body, pos)
+                if end < 0:
+                    break
+                pos = end
+                continue
+            m = _ATTR_VALUE.match(body, pos) if body[pos - 1] in " \t\r\n\"'}" else None
+            if m is None:
+                pos += 1
+                continue
+            group = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
+            attrs.append((m.group(1).lower(), m.group(group), tok.start + m.start(group)))
+            pos = m.end()
+        found.append(HtmlTag(tok.name, tok.start, tuple(attrs)))
+    return found
 
 
 def _is_inline(tok: _HtmlTok) -> bool:
