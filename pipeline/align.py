@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Kind, Segment
 
@@ -182,13 +182,24 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Params:
+    """What the scores are measured against: the page's length ratio and spread, the step costs."""
+
+    ratio: float
+    """Length ratio translated/English of true pairs, the centre of the length score."""
+    sigma: float = LENGTH_SIGMA
+    """Spread of the log length ratio of long true pairs."""
+    gap: float = GAP
+    merge: float = MERGE
+
+
+@dataclass(frozen=True, slots=True)
 class Alignment:
-    """Steps in document order, and the total score (ranks candidate English versions)."""
+    """Steps in document order, the total score (ranks candidate English versions), the parameters."""
 
     links: tuple[Link, ...]
     score: float
-    ratio: float
-    """Length ratio translated/English of the page, the centre of the length score."""
+    params: Params
 
 
 class _Scorer:
@@ -207,26 +218,36 @@ class _Scorer:
         self.weight = {tok: _CATEGORY_WEIGHT[tok[0]] * math.log(1 + total / n) for tok, n in df.items()}
         le = sum(f.length for f in self.e)
         lt = sum(f.length for f in self.t)
-        self.ratio = (lt + 1) / (le + 1)
-        self.sigma = LENGTH_SIGMA
-        self.gap = GAP
-        self.merge = MERGE
+        self.params = Params((lt + 1) / (le + 1))
         self.english_anchors = {f.anchor for f in self.e if f.anchor}
+        self._static: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, int, int]] = {}
         self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+
+    def use(self, params: Params) -> None:
+        """Score with other parameters from now on."""
+        if params != self.params:
+            self.params = params
+            self._cache.clear()
 
     def log_ratio(self, src: Sequence[int], tgt: Sequence[int]) -> float:
         le = sum(self.e[i].length for i in src)
         lt = sum(self.t[j].length for j in tgt)
-        return math.log((lt + 8) / (self.ratio * (le + 8)))
+        return math.log((lt + 8) / (self.params.ratio * (le + 8)))
 
     def pair(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         key = (src, tgt)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = self._pair(src, tgt)
+            static = self._static.get(key)
+            if static is None:
+                static = self._static[key] = self._pair(src, tgt)
+            score, le, lt = static
+            r = math.log((lt + 8) / (self.params.ratio * (le + 8)))
+            cached = self._cache[key] = score + self._length(r, (le + lt) / 2)
         return cached
 
-    def _pair(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+    def _pair(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> tuple[float, int, int]:
+        """The part of a pair's score that does not depend on the parameters, and the two lengths."""
         es = [self.e[i] for i in src]
         ts = [self.t[j] for j in tgt]
         score = 0.0
@@ -244,15 +265,12 @@ class _Scorer:
                 score += SAME_TEXT
         elif Kind.HEADING in kinds_e or Kind.HEADING in kinds_t:
             score -= SYNC  # a heading is never merged
-        r = self.log_ratio(src, tgt)
-        size = (sum(f.length for f in es) + sum(f.length for f in ts)) / 2
-        score += self._length(r, size)
         score += self._content(es, ts)
-        return score
+        return score, sum(f.length for f in es), sum(f.length for f in ts)
 
     def spread(self, size: float) -> float:
         """Expected spread of the log length ratio of a true pair of this mean length."""
-        return math.sqrt(self.sigma**2 + SHORT_NOISE / max(size, 1.0))
+        return math.sqrt(self.params.sigma**2 + SHORT_NOISE / max(size, 1.0))
 
     def _length(self, r: float, size: float) -> float:
         """Log-likelihood ratio of a log length ratio ``r``: true pair vs unrelated pair.
@@ -264,16 +282,16 @@ class _Scorer:
         match = (1 - TAIL) * _normal(r, sigma) + TAIL * _normal(r, 3 * sigma)
         return max(-6.0, math.log(match / _normal(r, BACKGROUND_SIGMA)))
 
-    def refit(self, links: Sequence[Link]) -> None:
-        """Measure the page's length ratio and its spread on the 1:1 pairs of a first alignment."""
+    def fit(self, links: Sequence[Link]) -> Params:
+        """Parameters measured on a first alignment: step frequencies, length ratio and spread of 1:1 pairs."""
         steps = Counter(
             "pair" if len(lk.source) == 1 and len(lk.target) == 1 else "gap" if not (lk.source and lk.target) else "merge"
             for lk in links
         )
         total = sum(steps.values()) + 3
         p_pair, p_gap, p_merge = ((steps[k] + 1) / total for k in ("pair", "gap", "merge"))
-        self.gap = min(GAP_RANGE[1], max(GAP_RANGE[0], math.log(p_pair / p_gap)))
-        self.merge = max(self.gap + MERGE_OVER_GAP, min(GAP_RANGE[1] + MERGE_OVER_GAP, math.log(p_pair / p_merge)))
+        gap = min(GAP_RANGE[1], max(GAP_RANGE[0], math.log(p_pair / p_gap)))
+        merge = max(gap + MERGE_OVER_GAP, min(GAP_RANGE[1] + MERGE_OVER_GAP, math.log(p_pair / p_merge)))
         pairs = [
             (self.e[lk.source[0]].length, self.t[lk.target[0]].length)
             for lk in links
@@ -281,14 +299,13 @@ class _Scorer:
         ]
         logs = sorted(math.log((lt + 8) / (le + 8)) for le, lt in pairs)
         if len(logs) < 5:
-            return
+            return replace(self.params, gap=gap, merge=merge)
         centre = _median(logs)
-        self.ratio = math.exp(centre)
+        sigma = self.params.sigma
         long = sorted(abs(math.log((lt + 8) / (le + 8)) - centre) for le, lt in pairs if le + lt >= 120)
         if len(long) >= 5:
-            spread = 1.4826 * _median(long)
-            self.sigma = min(SIGMA_RANGE[1], max(SIGMA_RANGE[0], spread))
-        self._cache.clear()
+            sigma = min(SIGMA_RANGE[1], max(SIGMA_RANGE[0], 1.4826 * _median(long)))
+        return Params(math.exp(centre), sigma, gap, merge)
 
     def _heading(self, e: _Feat, t: _Feat) -> float:
         if e.kind is not Kind.HEADING or t.kind is not Kind.HEADING or not t.anchor or not e.anchor:
@@ -339,9 +356,21 @@ def _logaddexp(a: float, b: float) -> float:
 def _step_score(sc: _Scorer, i: int, j: int, di: int, dj: int) -> float:
     """Score of the step that ends at cell (i, j) after consuming di English and dj translated segments."""
     if di == 0 or dj == 0:
-        return -sc.gap
+        return -sc.params.gap
     s = sc.pair(tuple(range(i - di, i)), tuple(range(j - dj, j)))
-    return s - sc.merge if di + dj > 2 else s
+    return s - sc.params.merge if di + dj > 2 else s
+
+
+BAND = 15
+"""Half-width of the band around a long region's diagonal, beyond the difference in counts."""
+
+
+def _band(n: int, m: int) -> list[tuple[int, int]]:
+    """Columns [lo, hi] of each row the DP visits: all of them, or a band for long regions."""
+    if n * m <= 4 * BAND * BAND or n == 0:
+        return [(0, m)] * (n + 1)
+    width = abs(n - m) + BAND
+    return [(max(0, math.floor(i * m / n - width)), min(m, math.ceil(i * m / n + width))) for i in range(n + 1)]
 
 
 def _region(sc: _Scorer, e0: int, e1: int, t0: int, t1: int) -> tuple[list[Link], float]:
@@ -353,8 +382,10 @@ def _region(sc: _Scorer, e0: int, e1: int, t0: int, t1: int) -> tuple[list[Link]
     fwd = [[neg] * (m + 1) for _ in range(n + 1)]
     best[0][0] = fwd[0][0] = 0.0
     scores: dict[tuple[int, int, int, int], float] = {}
+    band = _band(n, m)
     for i in range(n + 1):
-        for j in range(m + 1):
+        lo, hi = band[i]
+        for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 continue
             b, f, arg = neg, neg, (0, 0)
@@ -372,7 +403,8 @@ def _region(sc: _Scorer, e0: int, e1: int, t0: int, t1: int) -> tuple[list[Link]
     bwd = [[neg] * (m + 1) for _ in range(n + 1)]
     bwd[n][m] = 0.0
     for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
+        lo, hi = band[i]
+        for j in range(hi, lo - 1, -1):
             if i == n and j == m:
                 continue
             acc = neg
@@ -440,15 +472,21 @@ def _longest_chain(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain
 
 
-def align(english: Sequence[Segment], translated: Sequence[Segment]) -> Alignment:
-    """Align two segment sequences (English page, translated page) and grade every pair."""
+def align(english: Sequence[Segment], translated: Sequence[Segment], params: Params | None = None) -> Alignment:
+    """Align two segment sequences (English page, translated page) and grade every pair.
+
+    Without ``params`` the parameters are measured on a first alignment and it is redone
+    with them; with ``params`` (to compare several English versions on one scale) one pass.
+    """
     sc = _Scorer(english, translated)
     sync = _sync_points(sc)
-    first, _ = _align_with(sc, sync)
-    sc.refit(first)
+    if params is None:
+        first, _ = _align_with(sc, sync)
+        params = sc.fit(first)
+    sc.use(params)
     links, total = _align_with(sc, sync)
     graded = tuple(_grade(sc, link) for link in links)
-    return Alignment(graded, total, sc.ratio)
+    return Alignment(graded, total, params)
 
 
 def _align_with(sc: _Scorer, sync: Sequence[tuple[int, int]]) -> tuple[list[Link], float]:

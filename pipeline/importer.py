@@ -297,7 +297,7 @@ def _fill(message: Message, choice: _Choice | None) -> Message:
 
 def _normal_words(text: str) -> list[str]:
     """Words of a page for comparison: comments, heading ids and quote markers set aside."""
-    text = _COMMENT.sub(" ", text)
+    text = _COMMENT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HEADING_ID.sub("", text)
     text = _QUOTE_MARKERS.sub("", text)
     return text.split()
@@ -350,43 +350,39 @@ def choose_version(
 ) -> tuple[EnglishVersion, Alignment] | None:
     """The candidate whose segments align best with the translated page (ties: the newest).
 
-    Candidates come newest first; versions with the same segments are aligned once.
-    Versions the segmenter cannot read (broken front matter in old history) are skipped.
+    Candidates come newest first. All versions are scored on one scale: the parameters
+    (length ratio, spreads, step costs) are measured once, on the newest version, so a
+    version cannot win by making its own gaps cheap. Versions with the same segments are
+    aligned once; versions the segmenter cannot read (broken old history) are skipped.
     """
     doc_t, _ = segment_translated(translated, opts)
-    seen: dict[tuple[Any, ...], tuple[float, Alignment]] = {}
-    scored: list[tuple[float, int, Candidate, Alignment]] = []
+    docs: list[tuple[int, Candidate, Document]] = []
     for position, cand in enumerate(candidates):
         try:
-            doc_e = segment_page(Page(translated.name, repo_path, cand.text), opts)
+            docs.append((position, cand, segment_page(Page(translated.name, repo_path, cand.text), opts)))
         except PipelineError:
             continue
+    if not docs:
+        return None
+    params = align(docs[0][2].segments, doc_t.segments).params
+    seen: dict[tuple[Any, ...], float] = {}
+    scored: list[tuple[float, int, Candidate, Document]] = []
+    for position, cand, doc_e in docs:
         key = tuple((s.kind, s.key, s.anchor, s.msgctxt, s.msgid) for s in doc_e.segments)
         if key not in seen:
-            alignment = align(doc_e.segments, doc_t.segments)
-            seen[key] = (alignment.score, alignment)
-        score, alignment = seen[key]
-        scored.append((score, position, cand, alignment))
-    if not scored:
-        return None
-    best = max(scored, key=lambda s: (round(s[0], 6), -s[1]))
-    score, position, cand, alignment = best
-    others = [s for s in scored if round(s[0], 6) < round(score, 6)]
-    same = sum(1 for s in scored if round(s[0], 6) == round(score, 6))
-    why = f"best alignment of {len(scored)} versions ({len(seen)} distinct): score {score:.1f}"
+            seen[key] = round(align(doc_e.segments, doc_t.segments, params).score, 6)
+        scored.append((seen[key], position, cand, doc_e))
+    score, _position, cand, doc_e = max(scored, key=lambda s: (s[0], -s[1]))
+    others = [s for s in scored if s[0] < score]
+    same = sum(1 for s in scored if s[0] == score)
+    why = f"best alignment of {len(scored)} versions ({len(seen)} distinct texts): score {score:.1f}"
     if others:
         runner = max(others, key=lambda s: (s[0], -s[1]))
         why += f", next {runner[0]:.1f} at {runner[2].commit[:10]}"
     if same > 1:
-        why += f"; {same} versions score the same, the newest is kept"
-    version = EnglishVersion(
-        text=cand.text,
-        where=f"{repo_path}@{cand.commit[:10]}",
-        commit=cand.commit,
-        date=cand.date,
-        why=why,
-    )
-    return version, alignment
+        why += f"; {same} versions align the same, the newest is kept"
+    version = EnglishVersion(cand.text, f"{repo_path}@{cand.commit[:10]}", cand.commit, cand.date, why)
+    return version, align(doc_e.segments, doc_t.segments)
 
 
 # --------------------------------------------------------------------------- upstream history
