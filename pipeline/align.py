@@ -54,6 +54,8 @@ BACKGROUND_SIGMA = 0.7
 CONTENT = 3.0
 """Weight of the shared-token evidence (URLs, numbers, code, emoji, names)."""
 EVIDENCE_SCALE = 6.0
+RESCUE = 3.0
+"""Pair score above which segments left alone on both sides are paired anyway (moved text)."""
 CONFIDENT = 0.9
 """Posterior probability a pair needs to be confident (else it is fuzzy)."""
 LENGTH_LIMIT = 0.9
@@ -80,7 +82,7 @@ def plain_length(text: str) -> int:
 
 def sentences(text: str) -> list[str]:
     """Split a segment's text into sentences (outside link targets and tags)."""
-    protected = [(m.start(), m.end()) for m in re.finditer(r"\]\([^)]*\)|<[^<>]*>|`[^`]*`|\{[^{}]*\}", text)]
+    protected = [(m.start(), m.end()) for m in re.finditer(r"!?\[[^\]]*\]\([^)]*\)|<[^<>]*>|`[^`]*`|\{[^{}]*\}", text)]
     out: list[str] = []
     last = 0
     for m in _SENTENCE.finditer(text):
@@ -115,8 +117,8 @@ def _raw_tokens(text: str, shared_words: frozenset[str]) -> set[str]:
         if _is_emoji(ch):
             tokens.add("e:" + ch)
     for w in _WORD.findall(stripped):
-        if w in shared_words:
-            tokens.add("w:" + w)
+        if w.lower() in shared_words:
+            tokens.add("w:" + w.lower())
     return tokens
 
 
@@ -208,7 +210,8 @@ class _Scorer:
     def __init__(self, english: Sequence[Segment], translated: Sequence[Segment]) -> None:
         ew = set().union(*(_words(s.msgid) for s in english)) if english else set()
         tw = set().union(*(_words(s.msgid) for s in translated)) if translated else set()
-        shared = frozenset(w for w in ew & tw if _name_like(w))
+        common = {w.lower() for w in ew} & {w.lower() for w in tw}
+        shared = frozenset(w.lower() for w in ew | tw if w.lower() in common and _name_like(w))
         self.e = _features(english, shared, translated=False)
         self.t = _features(translated, shared, translated=True)
         df: Counter[str] = Counter()
@@ -485,8 +488,48 @@ def align(english: Sequence[Segment], translated: Sequence[Segment], params: Par
         params = sc.fit(first)
     sc.use(params)
     links, total = _align_with(sc, sync)
-    graded = tuple(_grade(sc, link) for link in links)
+    graded = tuple(_grade(sc, link) for link in _rescue(sc, links))
     return Alignment(graded, total, params)
+
+
+def _rescue(sc: _Scorer, links: list[Link]) -> list[Link]:
+    """Pair segments left alone on both sides when they clearly belong together (moved text).
+
+    The DP keeps both sequences in order, so an item the translator moved (a reordered list,
+    swapped front-matter keys) comes out as one English and one translated segment without
+    partner. Such a pair is made when its evidence is strong; it is fuzzy (a person checks
+    the move) unless an exact key or heading id names it.
+    """
+    lone_e = [lk.source[0] for lk in links if lk.source and not lk.target]
+    lone_t = [lk.target[0] for lk in links if lk.target and not lk.source]
+    if not lone_e or not lone_t:
+        return links
+    options = sorted(
+        ((sc.pair((i,), (j,)), i, j) for i in lone_e for j in lone_t),
+        key=lambda x: (-x[0], x[1], x[2]),
+    )
+    paired: dict[int, tuple[int, float]] = {}
+    used: set[int] = set()
+    for score, i, j in options:
+        if score < RESCUE:
+            break
+        if i in paired or j in used:
+            continue
+        paired[i] = (j, score)
+        used.add(j)
+    out: list[Link] = []
+    for lk in links:
+        if lk.source and not lk.target and lk.source[0] in paired:
+            j, score = paired[lk.source[0]]
+            e, t = sc.e[lk.source[0]], sc.t[j]
+            exact = (e.key is not None and e.key == t.key) or (t.explicit and t.anchor is not None and t.anchor == e.anchor)
+            reason = "" if exact else "the translation stands at another place in the page (it was moved)"
+            out.append(Link(lk.source, (j,), score, 1.0, reason))
+        elif lk.target and not lk.source and lk.target[0] in used:
+            continue
+        else:
+            out.append(lk)
+    return out
 
 
 def _align_with(sc: _Scorer, sync: Sequence[tuple[int, int]]) -> tuple[list[Link], float]:
@@ -511,7 +554,7 @@ def _grade(sc: _Scorer, link: Link) -> Link:
     """Attach the reason a pair is not confident (empty when it is)."""
     if not link.source or not link.target:
         return link
-    reasons: list[str] = []
+    reasons: list[str] = [link.reason] if link.reason else []
     if link.probability < CONFIDENT:
         reasons.append(f"another pairing is possible (this one {link.probability:.0%} likely)")
     kinds_e = {sc.e[i].kind for i in link.source}

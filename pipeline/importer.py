@@ -558,8 +558,8 @@ def _import_one(
         existing = _read(cfg, target)
         if existing is not None and not request.merge:
             raise InputError(
-                f"{rel_target} exists already",
-                translated_path,
+                f"exists already; not overwritten with the import of {translated_path}",
+                rel_target,
                 hint="pass --merge to keep its translations and fill only its gaps, or delete it",
             )
         version, _ = finder(name, translated)
