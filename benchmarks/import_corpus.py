@@ -184,15 +184,17 @@ def evaluate(name: str, en: Page, nl: Page, version: EnglishVersion, reference: 
 def source_route(corpus: Path) -> tuple[list[PageResult], float]:
     results: list[PageResult] = []
     start = time.perf_counter()
+    cpu = time.process_time()
     for file in sorted((corpus / "nl").glob("*.md")):
         en = Page(file.stem, f"en-for-nl/{file.name}", (corpus / "en-for-nl" / file.name).read_text("utf-8"))
         nl = Page(file.stem, f"nl/{file.name}", file.read_bytes().decode("utf-8"))
         version = EnglishVersion(en.text, en.path, why="given")
         results.append(evaluate(file.name, en, nl, version, reference=True))
+    print(f"(source route: {time.process_time() - cpu:.1f} s CPU including the evaluation)")
     return results, time.perf_counter() - start
 
 
-def git_route(corpus: Path, limit: int) -> tuple[list[PageResult], dict[str, int], float, list[str]]:
+def git_route(corpus: Path, limit: int) -> tuple[list[PageResult], dict[str, int], float, float, list[str]]:
     import git
 
     manifest = json.loads((corpus / "manifest.json").read_text("utf-8"))["nl"]
@@ -203,6 +205,7 @@ def git_route(corpus: Path, limit: int) -> tuple[list[PageResult], dict[str, int
         match = {"same commit": 0, "identical text": 0, "identical segments": 0, "other": 0}
         others: list[str] = []
         start = time.perf_counter()
+        cpu = time.process_time()
         for file in sorted((corpus / "nl").glob("*.md")):
             path = f"src/posts/{file.name}"
             nl = Page(file.stem, f"nl/{file.name}", file.read_bytes().decode("utf-8"))
@@ -227,10 +230,19 @@ def git_route(corpus: Path, limit: int) -> tuple[list[PageResult], dict[str, int
                 match["identical segments"] += 1
             else:
                 match["other"] += 1
-                equal = "rebuilds equal" if results[-1].equal else "rebuild differs"
-                others.append(f"{file.name}: chose {version.commit[:10]}, manifest {want[:10]} ({equal})")
+                theirs = evaluate(
+                    file.name, Page(file.stem, path, want_text), nl, EnglishVersion(want_text, path), False
+                )
+                ours = results[-1]
+                others.append(
+                    f"{file.name}: chose {version.commit[:10]} ({'equal' if ours.equal else 'differs'}, "
+                    f"{ours.fuzzy} fuzzy, {ours.untranslated} untranslated, {ours.extra} extra), manifest "
+                    f"{want[:10]} ({'equal' if theirs.equal else 'differs'}, {theirs.fuzzy} fuzzy, "
+                    f"{theirs.untranslated} untranslated, {theirs.extra} extra)"
+                )
         seconds = time.perf_counter() - start
-    return results, match, seconds, others
+        cpu = time.process_time() - cpu
+    return results, match, seconds, cpu, others
 
 
 def po4a_route(corpus: Path) -> tuple[int, int, int, float, list[str]] | None:
@@ -320,37 +332,51 @@ def main(argv: list[str] | None = None) -> int:
         s["seconds"] = round(seconds, 2)
         figures["source"] = s
         print(f"source route (en-for-nl/ + nl/), {len(results)} pages in {seconds:.1f} s:")
-        print(f"  rebuilt equal to the Dutch page: {s['equal']}/{len(results)} ({s['equal'] / len(results):.1%});"
-              f" strict (whitespace only): {s['equal_strict']}")
+        print(
+            f"  rebuilt equal to the Dutch page: {s['equal']}/{len(results)} ({s['equal'] / len(results):.1%});"
+            f" strict (whitespace only): {s['equal_strict']}"
+        )
         segs = int(s["segments"])  # type: ignore[call-overload]
-        print(f"  segments aligned to the right translation: {s['segments_right']}/{segs}"
-              f" ({int(s['segments_right']) / segs:.2%}); confident {s['confident']}, of which wrong"  # type: ignore[call-overload]
-              f" {s['confident_wrong']}; fuzzy {s['fuzzy']}; untranslated {s['untranslated']};"
-              f" translated without English {s['extra_translated']}")
+        print(
+            f"  segments aligned to the right translation: {s['segments_right']}/{segs}"
+            f" ({int(s['segments_right']) / segs:.2%}); confident {s['confident']}, of which wrong"  # type: ignore[call-overload]
+            f" {s['confident_wrong']}; fuzzy {s['fuzzy']}; untranslated {s['untranslated']};"
+            f" translated without English {s['extra_translated']}"
+        )
         for r in results:
             if not r.equal or r.right != r.segments:
-                print(f"  {r.page}: {'equal' if r.equal else 'differs'}, {r.right}/{r.segments} right, "
-                      f"{r.fuzzy} fuzzy, {r.untranslated} untranslated, {r.extra} extra")
+                print(
+                    f"  {r.page}: {'equal' if r.equal else 'differs'}, {r.right}/{r.segments} right, "
+                    f"{r.fuzzy} fuzzy, {r.untranslated} untranslated, {r.extra} extra"
+                )
                 for line in r.diff:
                     print(f"      {line}")
     if "git" in routes:
-        results, match, seconds, others = git_route(args.corpus, args.versions)
+        results, match, seconds, cpu, others = git_route(args.corpus, args.versions)
         s = summary(results, reference=False)
         s["seconds"] = round(seconds, 2)
+        s["cpu_seconds"] = round(cpu, 2)
         s["version"] = match
         figures["git"] = s
-        print(f"git route (clone of en-history.bundle, {args.versions} versions per page at most),"
-              f" {len(results)} pages in {seconds:.1f} s:")
-        print(f"  rebuilt equal to the Dutch page: {s['equal']}/{len(results)} ({s['equal'] / len(results):.1%});"
-              f" strict: {s['equal_strict']}; fuzzy {s['fuzzy']}; untranslated {s['untranslated']};"
-              f" translated without English {s['extra_translated']}")
+        print(
+            f"git route (clone of en-history.bundle, {args.versions} versions per page at most),"
+            f" {len(results)} pages in {seconds:.1f} s ({cpu:.1f} s CPU in this process; the"
+            " comparison with the manifest's version is included):"
+        )
+        print(
+            f"  rebuilt equal to the Dutch page: {s['equal']}/{len(results)} ({s['equal'] / len(results):.1%});"
+            f" strict: {s['equal_strict']}; fuzzy {s['fuzzy']}; untranslated {s['untranslated']};"
+            f" translated without English {s['extra_translated']}"
+        )
         print("  chosen English version vs manifest.json: " + ", ".join(f"{k} {v}" for k, v in match.items()))
         for line in others:
             print(f"    {line}")
         for r in results:
             if not r.equal:
-                print(f"  {r.page}: differs ({r.version}); {r.fuzzy} fuzzy, {r.untranslated} untranslated, "
-                      f"{r.extra} extra")
+                print(
+                    f"  {r.page}: differs ({r.version}); {r.fuzzy} fuzzy, {r.untranslated} untranslated, "
+                    f"{r.extra} extra"
+                )
                 for line in r.diff:
                     print(f"      {line}")
     if not args.no_po4a:
@@ -361,16 +387,20 @@ def main(argv: list[str] | None = None) -> int:
         else:
             pairs, converted, equal, seconds, failures = got
             figures["po4a"] = {"pairs": pairs, "converted": converted, "equal": equal, "seconds": round(seconds, 2)}
-            print(f"po4a-gettextize on the same {pairs} pairs: {converted} converted, {equal} of them rebuild"
-                  f" equal to the Dutch page (fuzzy cleared); {seconds:.1f} s")
+            print(
+                f"po4a-gettextize on the same {pairs} pairs: {converted} converted, {equal} of them rebuild"
+                f" equal to the Dutch page (fuzzy cleared); {seconds:.1f} s"
+            )
             for line in failures[:10]:
                 print(f"    {line}")
             if len(failures) > 10:
                 print(f"    … {len(failures) - 10} more")
             src = figures.get("source")
             if isinstance(src, dict):
-                print(f"  pipeline import (source route): {src['pages']} converted, {src['equal']} equal;"
-                      f" time ratio ours/po4a {float(src['seconds']) / seconds:.2f}")
+                print(
+                    f"  pipeline import (source route): {src['pages']} converted, {src['equal']} equal;"
+                    f" time ratio ours/po4a {float(src['seconds']) / seconds:.2f}"
+                )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     return 0

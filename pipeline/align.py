@@ -204,26 +204,56 @@ class Alignment:
     params: Params
 
 
+def _feature_key(seg: Segment) -> tuple[object, ...]:
+    return (seg.kind, seg.key, seg.anchor, seg.explicit_anchor, seg.msgid)
+
+
+class Vocabulary:
+    """What one translated page shares with its English versions: names, numbers, URLs, weights.
+
+    Built from the translated page and every English version it is compared with, so the
+    versions are scored on one scale, and pair scores of segments several versions share
+    are computed once.
+    """
+
+    def __init__(self, versions: Sequence[Sequence[Segment]], translated: Sequence[Segment]) -> None:
+        distinct = {_feature_key(s): s for version in versions for s in version}
+        ew = set().union(*(_words(s.msgid) for s in distinct.values())) if distinct else set()
+        tw = set().union(*(_words(s.msgid) for s in translated)) if translated else set()
+        common = {w.lower() for w in ew} & {w.lower() for w in tw}
+        self.shared = frozenset(w.lower() for w in ew | tw if w.lower() in common and _name_like(w))
+        self.t = _features(translated, self.shared, translated=True)
+        self._english: dict[tuple[object, ...], _Feat] = {}
+        df: Counter[str] = Counter()
+        for f in (*self.t, *(self.english(s) for s in distinct.values())):
+            df.update(f.tokens)
+        total = max(1, len(self.t) + len(distinct))
+        self.weight = {tok: _CATEGORY_WEIGHT[tok[0]] * math.log(1 + total / n) for tok, n in df.items()}
+        self.static: dict[tuple[tuple[tuple[object, ...], ...], tuple[int, ...]], tuple[float, int, int]] = {}
+
+    def english(self, seg: Segment) -> _Feat:
+        key = _feature_key(seg)
+        feat = self._english.get(key)
+        if feat is None:
+            feat = self._english[key] = _features([seg], self.shared, translated=False)[0]
+        return feat
+
+
 class _Scorer:
     """Log-odds of pairing English segments with translated segments, from page-level statistics."""
 
-    def __init__(self, english: Sequence[Segment], translated: Sequence[Segment]) -> None:
-        ew = set().union(*(_words(s.msgid) for s in english)) if english else set()
-        tw = set().union(*(_words(s.msgid) for s in translated)) if translated else set()
-        common = {w.lower() for w in ew} & {w.lower() for w in tw}
-        shared = frozenset(w.lower() for w in ew | tw if w.lower() in common and _name_like(w))
-        self.e = _features(english, shared, translated=False)
-        self.t = _features(translated, shared, translated=True)
-        df: Counter[str] = Counter()
-        for f in (*self.e, *self.t):
-            df.update(f.tokens)
-        total = max(1, len(self.e) + len(self.t))
-        self.weight = {tok: _CATEGORY_WEIGHT[tok[0]] * math.log(1 + total / n) for tok, n in df.items()}
+    def __init__(
+        self, english: Sequence[Segment], translated: Sequence[Segment], vocabulary: Vocabulary | None = None
+    ) -> None:
+        self.vocabulary = vocabulary or Vocabulary([english], translated)
+        self.keys = [_feature_key(s) for s in english]
+        self.e = [self.vocabulary.english(s) for s in english]
+        self.t = self.vocabulary.t
+        self.weight = self.vocabulary.weight
         le = sum(f.length for f in self.e)
         lt = sum(f.length for f in self.t)
         self.params = Params((lt + 1) / (le + 1))
         self.english_anchors = {f.anchor for f in self.e if f.anchor}
-        self._static: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, int, int]] = {}
         self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
 
     def use(self, params: Params) -> None:
@@ -241,12 +271,16 @@ class _Scorer:
         key = (src, tgt)
         cached = self._cache.get(key)
         if cached is None:
-            static = self._static.get(key)
+            shared_key = (tuple(self.keys[i] for i in src), tgt)
+            static = self.vocabulary.static.get(shared_key)
             if static is None:
-                static = self._static[key] = self._pair(src, tgt)
+                static = self.vocabulary.static[shared_key] = self._pair(src, tgt)
             score, le, lt = static
             r = math.log((lt + 8) / (self.params.ratio * (le + 8)))
-            cached = self._cache[key] = score + self._length(r, (le + lt) / 2)
+            cached = score + self._length(r, (le + lt) / 2)
+            if len(src) == 1 and len(tgt) == 1:
+                cached += self._heading(self.e[src[0]], self.t[tgt[0]])
+            self._cache[key] = cached
         return cached
 
     def _pair(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> tuple[float, int, int]:
@@ -263,7 +297,6 @@ class _Scorer:
             keys_t = {f.key for f in ts}
             score += SYNC if keys_e == keys_t and kinds_e == kinds_t else -SYNC
         if len(es) == 1 and len(ts) == 1:
-            score += self._heading(es[0], ts[0])
             if es[0].text == ts[0].text:
                 score += SAME_TEXT
         elif Kind.HEADING in kinds_e or Kind.HEADING in kinds_t:
@@ -288,7 +321,11 @@ class _Scorer:
     def fit(self, links: Sequence[Link]) -> Params:
         """Parameters measured on a first alignment: step frequencies, length ratio and spread of 1:1 pairs."""
         steps = Counter(
-            "pair" if len(lk.source) == 1 and len(lk.target) == 1 else "gap" if not (lk.source and lk.target) else "merge"
+            "pair"
+            if len(lk.source) == 1 and len(lk.target) == 1
+            else "gap"
+            if not (lk.source and lk.target)
+            else "merge"
             for lk in links
         )
         total = sum(steps.values()) + 3
@@ -415,10 +452,10 @@ def _region(sc: _Scorer, e0: int, e1: int, t0: int, t1: int) -> tuple[list[Link]
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
-                s = scores.get((ni, nj, di, dj))
-                if s is None or bwd[ni][nj] == neg:
+                step = scores.get((ni, nj, di, dj))
+                if step is None or bwd[ni][nj] == neg:
                     continue
-                acc = _logaddexp(acc, s + bwd[ni][nj])
+                acc = _logaddexp(acc, step + bwd[ni][nj])
             bwd[i][j] = acc
     total = fwd[n][m]
     links: list[Link] = []
@@ -427,9 +464,7 @@ def _region(sc: _Scorer, e0: int, e1: int, t0: int, t1: int) -> tuple[list[Link]
         di, dj = back[i][j]
         s = scores[(i, j, di, dj)]
         p = math.exp(min(0.0, fwd[i - di][j - dj] + s + bwd[i][j] - total))
-        links.append(
-            Link(tuple(range(e0 + i - di, e0 + i)), tuple(range(t0 + j - dj, t0 + j)), s, p)
-        )
+        links.append(Link(tuple(range(e0 + i - di, e0 + i)), tuple(range(t0 + j - dj, t0 + j)), s, p))
         i, j = i - di, j - dj
     links.reverse()
     return links, best[n][m]
@@ -440,6 +475,7 @@ def _sync_points(sc: _Scorer) -> list[tuple[int, int]]:
 
     Only ids and keys unique on both sides count; crossing points are dropped (longest chain kept).
     """
+
     def unique(pairs: list[tuple[str, int]]) -> dict[str, int]:
         counts = Counter(k for k, _ in pairs)
         return {k: i for k, i in pairs if counts[k] == 1}
@@ -475,13 +511,19 @@ def _longest_chain(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain
 
 
-def align(english: Sequence[Segment], translated: Sequence[Segment], params: Params | None = None) -> Alignment:
+def align(
+    english: Sequence[Segment],
+    translated: Sequence[Segment],
+    params: Params | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> Alignment:
     """Align two segment sequences (English page, translated page) and grade every pair.
 
     Without ``params`` the parameters are measured on a first alignment and it is redone
-    with them; with ``params`` (to compare several English versions on one scale) one pass.
+    with them; with ``params`` and a shared ``vocabulary`` (to compare several English
+    versions on one scale) one pass.
     """
-    sc = _Scorer(english, translated)
+    sc = _Scorer(english, translated, vocabulary)
     sync = _sync_points(sc)
     if params is None:
         first, _ = _align_with(sc, sync)
@@ -522,7 +564,9 @@ def _rescue(sc: _Scorer, links: list[Link]) -> list[Link]:
         if lk.source and not lk.target and lk.source[0] in paired:
             j, score = paired[lk.source[0]]
             e, t = sc.e[lk.source[0]], sc.t[j]
-            exact = (e.key is not None and e.key == t.key) or (t.explicit and t.anchor is not None and t.anchor == e.anchor)
+            exact = (e.key is not None and e.key == t.key) or (
+                t.explicit and t.anchor is not None and t.anchor == e.anchor
+            )
             reason = "" if exact else "the translation stands at another place in the page (it was moved)"
             out.append(Link(lk.source, (j,), score, 1.0, reason))
         elif lk.target and not lk.source and lk.target[0] in used:

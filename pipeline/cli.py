@@ -135,7 +135,10 @@ def _add_import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locale", required=True, help="locale of the translated pages (nl, de, pt_BR …)")
     parser.add_argument("pages", nargs="?", type=Path, metavar="PAGES_DIR", help="folder of translated pages")
     parser.add_argument(
-        "--source-dir", type=Path, metavar="DIR", help="English pages as they were translated (default: [upstream] history)"
+        "--source-dir",
+        type=Path,
+        metavar="DIR",
+        help="English pages as they were translated (default: [upstream] history)",
     )
     parser.add_argument("--merge", action="store_true", help="fill only the gaps of existing PO files")
     parser.add_argument("--format", choices=("text", "json"), default="text")

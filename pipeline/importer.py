@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import po
-from .align import Alignment, align, sentences
+from .align import Alignment, Vocabulary, align, sentences
 from .build import build_page, translations
 from .config import Config, section
 from .errors import ConfigError, GitError, InputError, PipelineError
@@ -364,13 +364,14 @@ def choose_version(
             continue
     if not docs:
         return None
-    params = align(docs[0][2].segments, doc_t.segments).params
+    vocabulary = Vocabulary([doc.segments for _, _, doc in docs], doc_t.segments)
+    params = align(docs[0][2].segments, doc_t.segments, vocabulary=vocabulary).params
     seen: dict[tuple[Any, ...], float] = {}
     scored: list[tuple[float, int, Candidate, Document]] = []
     for position, cand, doc_e in docs:
         key = tuple((s.kind, s.key, s.anchor, s.msgctxt, s.msgid) for s in doc_e.segments)
         if key not in seen:
-            seen[key] = round(align(doc_e.segments, doc_t.segments, params).score, 6)
+            seen[key] = round(align(doc_e.segments, doc_t.segments, params, vocabulary).score, 6)
         scored.append((seen[key], position, cand, doc_e))
     score, _position, cand, doc_e = max(scored, key=lambda s: (s[0], -s[1]))
     others = [s for s in scored if s[0] < score]
@@ -661,8 +662,15 @@ def _findings(cfg: Config, outcome: PageOutcome) -> list[Finding]:
     if outcome.error is not None:
         err = outcome.error
         return [
-            Finding(err.path or outcome.translated_path, err.line or 0, 0, "import-failed", Severity.ERROR,
-                    err.message, err.hint)
+            Finding(
+                err.path or outcome.translated_path,
+                err.line or 0,
+                0,
+                "import-failed",
+                Severity.ERROR,
+                err.message,
+                err.hint,
+            )
         ]
     result = outcome.result
     assert result is not None
@@ -706,7 +714,12 @@ def outcome_data(outcome: ImportOutcome) -> dict[str, Any]:
         if p.result is not None:
             r = p.result
             row.update(
-                english={"where": r.source.where, "commit": r.source.commit, "date": r.source.date, "why": r.source.why},
+                english={
+                    "where": r.source.where,
+                    "commit": r.source.commit,
+                    "date": r.source.date,
+                    "why": r.source.why,
+                },
                 segments=r.english_segments,
                 translated_segments=r.translated_segments,
                 aligned=r.aligned,
@@ -751,4 +764,3 @@ __all__ = [
     "run_import",
     "split_translation",
 ]
-

@@ -110,9 +110,12 @@ def test_a_paragraph_split_in_two_is_joined_into_one_translation() -> None:
     )
     pairs, extra, _ = _pairs(INTRO_EN, translated)
     assert extra == []
-    text, _confident = pairs["Trees cool a street by up to 5 degrees in summer. They also give birds and insects a place to live."]
+    text, _confident = pairs[
+        "Trees cool a street by up to 5 degrees in summer. They also give birds and insects a place to live."
+    ]
     assert text == (
-        "Bomen koelen een straat in de zomer tot wel 5 graden af. + Ze geven ook vogels en insecten een plek om te leven."
+        "Bomen koelen een straat in de zomer tot wel 5 graden af. + "
+        "Ze geven ook vogels en insecten een plek om te leven."
     )
 
 
@@ -147,11 +150,14 @@ def test_a_dropped_sentence_keeps_the_pair_but_makes_it_fuzzy() -> None:
 def test_an_extra_translators_note_is_left_unmatched_and_its_neighbours_stay_confident() -> None:
     translated = INTRO_NL.replace(
         "## Hoe je kunt helpen {#how-to-help}\n",
-        "_Noot van de vertaler: in Vlaanderen heet een busje ook een camionette._\n\n## Hoe je kunt helpen {#how-to-help}\n",
+        "_Noot van de vertaler: in Vlaanderen heet een busje ook een camionette._\n\n"
+        "## Hoe je kunt helpen {#how-to-help}\n",
     )
     pairs, extra, _ = _pairs(INTRO_EN, translated)
     assert extra == ["_Noot van de vertaler: in Vlaanderen heet een busje ook een camionette._"]
-    assert pairs["Trees cool a street by up to 5 degrees in summer. They also give birds and insects a place to live."][1]
+    assert pairs["Trees cool a street by up to 5 degrees in summer. They also give birds and insects a place to live."][
+        1
+    ]
     assert pairs["How to help"] == ("Hoe je kunt helpen", True)
 
 
@@ -189,7 +195,8 @@ def test_table_cells_pair_cell_by_cell() -> None:
 def test_text_inside_raw_html_pairs_like_markdown_text() -> None:
     english = '<div class="card">\n<p>Bring gloves and a spade.</p>\n<img src="/spade.png" alt="A spade">\n</div>\n'
     translated = (
-        '<div class="card">\n<p>Neem handschoenen en een schop mee.</p>\n<img src="/spade.png" alt="Een schop">\n</div>\n'
+        '<div class="card">\n<p>Neem handschoenen en een schop mee.</p>\n'
+        '<img src="/spade.png" alt="Een schop">\n</div>\n'
     )
     pairs, extra, _ = _pairs(english, translated)
     assert pairs["Bring gloves and a spade."] == ("Neem handschoenen en een schop mee.", True)
@@ -199,7 +206,9 @@ def test_text_inside_raw_html_pairs_like_markdown_text() -> None:
 
 def test_front_matter_pairs_by_key_even_when_the_translation_swaps_the_keys() -> None:
     english = "---\ntitle: Tree care\ndescription: Water, stake and prune young trees.\n---\n\nText of the page.\n"
-    translated = "---\ndescription: Water geven, palen en snoeien.\ntitle: Boomverzorging\n---\n\nTekst van de pagina.\n"
+    translated = (
+        "---\ndescription: Water geven, palen en snoeien.\ntitle: Boomverzorging\n---\n\nTekst van de pagina.\n"
+    )
     pairs, extra, _ = _pairs(english, translated)
     assert pairs["Tree care"] == ("Boomverzorging", True)
     assert pairs["Water, stake and prune young trees."] == ("Water geven, palen en snoeien.", True)

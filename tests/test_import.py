@@ -132,7 +132,9 @@ def test_an_uncertain_pair_is_fuzzy_with_a_translator_comment_saying_why(
 
 
 def test_translated_text_without_english_is_reported_with_its_line(run: Callable[..., Run], project: Path) -> None:
-    write(project / "nl" / "trees.md", NL.replace("## Hoe je", "_Noot: de kaart is alleen in het Engels._\n\n## Hoe je"))
+    write(
+        project / "nl" / "trees.md", NL.replace("## Hoe je", "_Noot: de kaart is alleen in het Engels._\n\n## Hoe je")
+    )
     result = _import(run, project)
     assert result.code == 0
     assert "nl/trees.md:14: warning [import-unmatched] translated text with no English counterpart" in result.err
@@ -224,7 +226,9 @@ def test_git_route_picks_the_english_version_the_page_was_translated_from(
         git(upstream, "add", "-A")
         git(upstream, "commit", "-q", "-m", f"version {n}")
         shas.append(git(upstream, "rev-parse", "HEAD").strip())
-    write(project / "pipeline.toml", f'source = "source"\n[upstream]\nurl = "{upstream}"\nref = "main"\npath = "posts"\n')
+    write(
+        project / "pipeline.toml", f'source = "source"\n[upstream]\nurl = "{upstream}"\nref = "main"\npath = "posts"\n'
+    )
     result = run(project, "import", "--locale", "nl", str(project / "nl"), "--format", "json")
     assert result.code == 0, result.err
     page = json.loads(result.out)["pages"][0]
@@ -281,7 +285,9 @@ def test_real_dutch_pages_import_with_confident_pairs_and_rebuild_mostly_equal(
 ) -> None:
     nl = corpus_dir("nl")
     write(tmp_path / "pipeline.toml", 'source = "source"\nlocales = ["nl"]\n')
-    result = run(tmp_path, "import", "--locale", "nl", str(nl), "--source-dir", str(CORPUS / "en-for-nl"), "--format", "json")
+    result = run(
+        tmp_path, "import", "--locale", "nl", str(nl), "--source-dir", str(CORPUS / "en-for-nl"), "--format", "json"
+    )
     assert result.code == 0, result.err
     totals = json.loads(result.out)["totals"]
     assert totals["imported"] == 78
