@@ -373,17 +373,48 @@ def choose_version(
         if key not in seen:
             seen[key] = round(align(doc_e.segments, doc_t.segments, params, vocabulary).score, 6)
         scored.append((seen[key], position, cand, doc_e))
-    score, _position, cand, doc_e = max(scored, key=lambda s: (s[0], -s[1]))
+    score = max(s[0] for s in scored)
+    tied = [s for s in scored if s[0] == score]
+    if len(tied) > 1:
+        # Text alone cannot tell these apart: the layout kept around the text (code, HTML,
+        # components) and the spelling of shared words (case included) can.
+        skeleton_t = _skeleton(doc_t)
+        words_t = _case_words(doc_t)
+        tied.sort(
+            key=lambda s: (
+                -round(difflib.SequenceMatcher(None, _skeleton(s[3]), skeleton_t, autojunk=False).ratio(), 6),
+                -len(_case_words(s[3]) & words_t),
+                s[1],
+            )
+        )
+    score, _position, cand, doc_e = tied[0]
     others = [s for s in scored if s[0] < score]
-    same = sum(1 for s in scored if s[0] == score)
     why = f"best alignment of {len(scored)} versions ({len(seen)} distinct texts): score {score:.1f}"
     if others:
         runner = max(others, key=lambda s: (s[0], -s[1]))
         why += f", next {runner[0]:.1f} at {runner[2].commit[:10]}"
-    if same > 1:
-        why += f"; {same} versions align the same, the newest is kept"
+    if len(tied) > 1:
+        why += f"; {len(tied)} versions align the same, the one whose layout and spelling match best is kept"
     version = EnglishVersion(cand.text, f"{repo_path}@{cand.commit[:10]}", cand.commit, cand.date, why)
     return version, align(doc_e.segments, doc_t.segments)
+
+
+def _skeleton(doc: Document) -> list[str]:
+    """Lines of a page outside its segments (code, HTML, components, markup), whitespace-normalised."""
+    text = doc.page.text
+    parts: list[str] = []
+    pos = 0
+    for seg in doc.segments:
+        for piece in seg.pieces:
+            parts.append(text[pos : piece.start])
+            pos = piece.end
+    parts.append(text[pos:])
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
+    return [_HEADING_ID.sub("", line) for line in lines if line]
+
+
+def _case_words(doc: Document) -> set[str]:
+    return {w for seg in doc.segments for w in re.findall(r"[^\W\d_]{2,}", seg.msgid)}
 
 
 # --------------------------------------------------------------------------- upstream history
