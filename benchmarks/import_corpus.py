@@ -285,12 +285,16 @@ def po4a_route(corpus: Path) -> tuple[int, int, int, float, list[str]] | None:
             converted += 1
             subprocess.run([msgattrib, "--clear-fuzzy", "-o", str(po_file), str(po_file)], check=True)
             out = work / "rebuilt.md"
-            subprocess.run(
+            rebuilt = subprocess.run(
                 [translate, *common, "-k", "0", "-m", str(english), "-p", str(po_file), "-l", str(out)],
                 capture_output=True,
-                check=True,
+                text=True,
                 cwd=tmp,
             )
+            if rebuilt.returncode != 0:
+                first = next((ln for ln in (rebuilt.stdout + rebuilt.stderr).splitlines() if ln.strip()), "")
+                failures.append(f"{file.name}: converted, but po4a-translate fails: {first[:90]}")
+                continue
             if same_page(out.read_text("utf-8"), file.read_text("utf-8")):
                 equal += 1
     return len(files), converted, equal, elapsed, failures
