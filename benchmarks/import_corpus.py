@@ -298,11 +298,14 @@ def po4a_route(corpus: Path) -> tuple[int, int, int, float, list[str]] | None:
     return len(files), converted, equal, elapsed, failures
 
 
+_TROUBLE = re.compile(r"disparity|more strings|error|Error|unknown|cannot|can't|failed")
+
+
 def _why(output: str) -> str:
     """The line of po4a's output that says what went wrong."""
     lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
     for line in lines:
-        if re.search(r"disparity|more strings|error|Error|unknown|cannot|can't|failed", line) and "deprecated" not in line:
+        if _TROUBLE.search(line) and "deprecated" not in line:
             return line[:120]
     return (lines[0] if lines else "no output")[:120]
 
