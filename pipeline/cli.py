@@ -8,6 +8,7 @@ Each command is a pair of functions below (``_add_<name>`` declares its argument
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -17,8 +18,8 @@ from typing import TextIO
 
 from rich.console import Console
 
-from . import __version__, check, dashboard, messages, project, statusview
-from .config import Config, load
+from . import __version__, check, dashboard, importer, messages, project, statusview
+from .config import Config, load, validate_locale
 from .errors import ConfigError, InputError, PipelineError
 from .files import write_atomic
 from .model import Finding
@@ -178,20 +179,57 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _add_import(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--locale", required=True, help="the locale of the translated file (nl, de, ...)")
+    parser.add_argument("--locale", required=True, help="locale of the translated pages or file (nl, de, pt_BR …)")
+    parser.add_argument("pages", nargs="?", type=Path, metavar="PAGES_DIR", help="folder of translated pages")
     parser.add_argument(
         "--messages",
         type=Path,
-        required=True,
         metavar="FILE",
-        help="an existing translated message file (inlang JSON) -> locales/<locale>/<name>.po",
+        help="instead of pages: an existing translated message file (inlang JSON) -> locales/<locale>/<name>.po",
     )
     parser.add_argument(
-        "--merge", action="store_true", help="keep the translations the PO file already has; fill only its gaps"
+        "--source-dir",
+        type=Path,
+        metavar="DIR",
+        help="English pages as they were translated (default: [upstream] history)",
+    )
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the translations PO files already have; fill only their gaps"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--versions",
+        type=int,
+        default=importer.DEFAULT_VERSIONS,
+        metavar="N",
+        help=f"upstream versions of each page to try, newest first (default {importer.DEFAULT_VERSIONS})",
     )
 
 
 def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    if args.messages is not None:
+        if args.pages is not None or args.source_dir is not None:
+            raise ConfigError("--messages imports one message file", hint="leave out PAGES_DIR and --source-dir")
+        return _import_messages(cfg, args, io)
+    locale = validate_locale(args.locale, "--locale")
+    if args.pages is None:
+        raise ConfigError("no PAGES_DIR given", hint="pass the folder of translated pages")
+    if args.versions < 1:
+        raise ConfigError("--versions must be at least 1")
+    request = importer.Request(locale, args.pages, args.source_dir, args.merge, args.versions)
+    outcome = importer.run_import(cfg, request)
+    if args.format == "json":
+        data = importer.outcome_data(outcome)
+        data["findings"] = json.loads(format_findings(outcome.findings, "json"))["findings"]
+        io.out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        io.err.write(format_findings(outcome.findings, "text"))
+        if not args.quiet:
+            _import_table(outcome, args.verbose, io)
+    return EXIT_FINDINGS if outcome.failed else EXIT_OK
+
+
+def _import_messages(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     outcome = messages.import_messages(cfg, args.locale, args.messages, merge=args.merge)
     for warning in outcome.warnings:
         io.err.write(warning + "\n")
@@ -203,6 +241,32 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
             f"{r.instructions} translated notes ignored; {'written' if outcome.written else 'unchanged'}\n"
         )
     return EXIT_OK
+
+
+def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> None:
+    rows = [p for p in outcome.pages if p.result is not None]
+    width = max([len(p.name) for p in rows] + [4])
+    io.out.write(
+        f"{'page':{width}}  {'segs':>5}  {'confid':>6}  {'fuzzy':>5}  {'no tr':>5}  {'extra':>5}  rebuilt  english\n"
+    )
+    for p in rows:
+        r = p.result
+        assert r is not None
+        same = "equal" if not r.difference else "differs"
+        io.out.write(
+            f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {r.fuzzy:>5}  {r.unmatched_english:>5}  "
+            f"{len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
+        )
+        if verbose and r.source.why:
+            io.out.write(f"{'':{width}}  {r.source.why}\n")
+    t = importer.totals(outcome)
+    share = t["confident"] / t["segments"] if t["segments"] else 1.0
+    io.out.write(
+        f"import {outcome.locale}: {t['imported']} of {t['pages']} pages imported ({t['failed']} failed), "
+        f"{t['written']} PO files written; {t['segments']} segments: {t['confident']} confident ({share:.1%}), "
+        f"{t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; {t['unmatched_translated']} translated "
+        f"segments without English; {t['rebuilt_equal']} pages rebuild equal to the translated page\n"
+    )
 
 
 # --------------------------------------------------------------------------- check
@@ -277,7 +341,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
     Command("sync", "extract, update and build", _add_nothing, _run_sync),
     Command("status", "translation progress per locale and page", _add_status, _run_status),
-    Command("import", "an existing translated message file -> PO file", _add_import, _run_import),
+    Command("import", "existing translated pages (or a message file) -> PO files", _add_import, _run_import),
     Command("check", "broken links and anchors, stale ids, unsafe translations", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
 )
