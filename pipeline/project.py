@@ -17,7 +17,7 @@ from .config import Config
 from .errors import InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
-from .merge import update
+from .merge import update, update_options
 from .model import Catalog, Counts, Page, Segment
 from .segment import Document, Options, segment_page
 from .stats import count
@@ -139,10 +139,11 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
+    opts = update_options(cfg)
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
-            new = update(tpl, _read_catalog(cfg, path), locale)
+            new = update(tpl, _read_catalog(cfg, path), locale, opts)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
