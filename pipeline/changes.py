@@ -420,7 +420,7 @@ def same_rendering(old: str, new: str) -> bool:
 
 
 def _render(text: str) -> str:
-    return " ".join(MD.renderInline(text).split())
+    return " ".join(_COMMENT.sub("", MD.renderInline(text)).split())
 
 
 def _wrap(a: Sequence[Token], b: Sequence[Token], opcodes: Sequence[tuple[str, int, int, int, int]]) -> Wrap | None:

@@ -102,7 +102,7 @@ def update_options(cfg: Config) -> UpdateOptions:
     mode = table.get("mode", Mode.SMART.value)
     if mode not in tuple(Mode):
         raise config_error(
-            cfg, "update.mode", f"update.mode = {mode!r} is not a mode", "use \"smart\" (default) or \"msgmerge\""
+            cfg, "update.mode", f"update.mode = {mode!r} is not a mode", 'use "smart" (default) or "msgmerge"'
         )
     classes = table.get("auto_carry", sorted(DEFAULT_AUTO_CARRY))
     names = ", ".join(sorted(CARRYABLE))
@@ -333,9 +333,7 @@ def _structural_pairs(
     active = [m for m in old.messages if not m.obsolete]
     slot_of_old: dict[Key, int] = {}
     slot_of_new: dict[int, int] = {}
-    matcher = difflib.SequenceMatcher(
-        None, [m.key for m in active], [m.key for m in template.messages], autojunk=False
-    )
+    matcher = difflib.SequenceMatcher(None, [m.key for m in active], [m.key for m in template.messages], autojunk=False)
     for block, (tag, i1, i2, j1, j2) in enumerate(matcher.get_opcodes()):
         if tag == "equal":
             continue
