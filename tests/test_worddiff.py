@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,4 +51,4 @@ def test_pieces_rebuild_both_texts_and_never_repeat_an_op(a: list[str], b: list[
     assert "".join(t for op, t in pieces if op != "insert") == old
     assert "".join(t for op, t in pieces if op != "delete") == new
     assert all(text for _, text in pieces)
-    assert all(x[0] != y[0] for x, y in zip(pieces, pieces[1:]))
+    assert all(x[0] != y[0] for x, y in pairwise(pieces))
