@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 import git
@@ -101,7 +102,8 @@ class Replay:
 def page_commits(repo: git.Repo) -> list[git.Commit]:
     """First-parent commits, oldest first, that add, change, move or delete a page."""
     out: list[git.Commit] = []
-    for c in repo.iter_commits("HEAD", first_parent=True, reverse=True):
+    tip = "HEAD" if repo.head.is_valid() else repo.refs[0].name  # a bundle of one branch has no HEAD
+    for c in repo.iter_commits(tip, first_parent=True, reverse=True):
         if not c.parents:
             if any(b.path.startswith(PAGES) for b in c.tree.traverse() if isinstance(b, git.Blob)):
                 out.append(c)
@@ -247,7 +249,7 @@ def replay(
             state[name][path] = translate(merge(tpl, None, LOCALE, opts).catalog)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        for step, (prev, commit) in enumerate(zip(window, window[1:], strict=False), 1):
+        for step, (prev, commit) in enumerate(pairwise(window), 1):
             if progress and step % 50 == 0:
                 progress(f"  {step}/{result.commits} commits")
             for old_path, new_path, text in _changed_pages(prev, commit):
@@ -358,10 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         result = replay(repo_dir, args.start, args.commits, modes, args.gnu, lambda s: print(s, file=sys.stderr))
     print(table(result))
-    print(
-        f"\n(total {time.perf_counter() - started:.0f} s; auto_carry default = "
-        f"{sorted(c.value for c in DEFAULT_AUTO_CARRY)}, all = {sorted(c.value for c in ChangeClass if c in CARRYABLE)})"
-    )
+    default = sorted(c.value for c in DEFAULT_AUTO_CARRY)
+    every = sorted(c.value for c in ChangeClass if c in CARRYABLE)
+    print(f"\n(total {time.perf_counter() - started:.0f} s; auto_carry default = {default}, all = {every})")
     return 0
 
 
