@@ -23,6 +23,7 @@ time both took.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import subprocess
 import sys
@@ -68,6 +69,10 @@ class Tally:
     copy_fuzzy: int = 0
     """Fuzzy entries whose source is still on the page (a sibling's translation, not an edit)."""
     seconds: float = 0.0
+    judged: int = 0
+    """Fuzzy or carried entries whose source the line diff pins down."""
+    agree: int = 0
+    """Of those, how many took their translation from the entry the line diff pairs them with."""
     fuzzy_by_class: Counter[str] = field(default_factory=Counter)
     carried_by_class: Counter[str] = field(default_factory=Counter)
     wrong_examples: list[tuple[str, str, str]] = field(default_factory=list)
@@ -150,20 +155,60 @@ def translate(catalog: Catalog) -> Catalog:
     return replace(catalog, messages=tuple(out))
 
 
-def _changed_pages(prev: git.Commit, commit: git.Commit) -> Iterator[tuple[str | None, str | None, str]]:
-    """(old path, new path, new text) of pages changed by a commit; new path None when deleted."""
-    for d in prev.diff(commit, find_renames=True):
-        a = d.a_path if _is_page(d.a_path) else None
-        b = d.b_path if _is_page(d.b_path) else None
-        if d.deleted_file or b is None:
-            if a is not None:
-                yield a, None, ""
+def line_truth(old_text: str, new_text: str) -> dict[str, str | None]:
+    """The old msgid each changed segment replaces, as git's line diff sees it (None: inserted).
+
+    Lines are aligned with difflib (as ``git diff`` does); a changed segment whose first line is
+    in a replaced block of the same size as the old block is paired with the old segment at the
+    same offset, and one in an inserted block is new. Other segments are left out (unknown).
+    This is a yardstick independent of both update modes.
+    """
+    try:
+        old_doc = segment_page(Page("old", "old.md", old_text))
+        new_doc = segment_page(Page("new", "new.md", new_text))
+    except PipelineError:
+        return {}
+    old_at = {seg.line - 1: seg.msgid for seg in reversed(old_doc.segments)}
+    old_ids = {seg.msgid for seg in old_doc.segments}
+    new_ids = {seg.msgid for seg in new_doc.segments}
+    blocks = difflib.SequenceMatcher(None, old_text.splitlines(), new_text.splitlines(), autojunk=False).get_opcodes()
+    truth: dict[str, str | None] = {}
+    for seg in new_doc.segments:
+        if seg.msgid in old_ids or seg.msgid in truth:
             continue
-        yield (a if not d.new_file else None), b, d.b_blob.data_stream.read().decode("utf-8", "replace")
+        line = seg.line - 1
+        for tag, i1, i2, j1, j2 in blocks:
+            if not j1 <= line < j2:
+                continue
+            if tag == "insert":
+                truth[seg.msgid] = None
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                source = old_at.get(i1 + line - j1)
+                if source is not None and source not in new_ids:
+                    truth[seg.msgid] = source
+            break
+    return truth
 
 
-def _account(tally: Tally, before: Catalog | None, merged: Merged) -> None:
+def _changed_pages(prev: git.Commit, commit: git.Commit) -> Iterator[tuple[str | None, str | None, str, str]]:
+    """(old path, new path, old text, new text) of pages changed by a commit; new path None when deleted."""
+    for d in prev.diff(commit, find_renames=True):
+        a = d.a_path if _is_page(d.a_path) and not d.new_file else None
+        b = d.b_path if _is_page(d.b_path) and not d.deleted_file else None
+        if b is None:
+            if a is not None:
+                yield a, None, "", ""
+            continue
+        old = d.a_blob.data_stream.read().decode("utf-8", "replace") if a is not None else ""
+        yield a, b, old, d.b_blob.data_stream.read().decode("utf-8", "replace")
+
+
+def _account(tally: Tally, before: Catalog | None, merged: Merged, truth: dict[str, str | None]) -> None:
     new = merged.catalog
+    for d in merged.decisions:
+        if d.outcome in (Outcome.FUZZY, Outcome.CARRIED) and d.msgid in truth and d.source is not None:
+            tally.judged += 1
+            tally.agree += d.source[1] == truth[d.msgid]
     entries = {m.key: m for m in new.messages if not m.obsolete}
     carried_from: set[tuple[str | None, str]] = set()
     for d in merged.decisions:
@@ -252,7 +297,7 @@ def replay(
         for step, (prev, commit) in enumerate(pairwise(window), 1):
             if progress and step % 50 == 0:
                 progress(f"  {step}/{result.commits} commits")
-            for old_path, new_path, text in _changed_pages(prev, commit):
+            for old_path, new_path, old_text, text in _changed_pages(prev, commit):
                 if new_path is None:
                     continue  # a deleted page keeps its catalog (an orphan, as in a real project)
                 tpl = template_of(new_path, text)
@@ -260,6 +305,7 @@ def replay(
                     result.skipped += 1
                     continue
                 result.page_updates += 1
+                truth = line_truth(old_text, text) if old_text else {}
                 for name, opts in modes.items():
                     catalogs = state[name]
                     before = catalogs.pop(old_path, None) if old_path and old_path != new_path else None
@@ -268,7 +314,7 @@ def replay(
                     merged = merge(tpl, before, LOCALE, opts)
                     elapsed = time.perf_counter() - started
                     result.modes[name].seconds += elapsed
-                    _account(result.modes[name], before, merged)
+                    _account(result.modes[name], before, merged, truth)
                     if result.gnu is not None and opts.mode is Mode.MSGMERGE and before is not None:
                         result.gnu.ours_seconds += elapsed
                         _gnu_compare(result.gnu, before, tpl, merged, tmp)
@@ -282,13 +328,15 @@ def _pct(part: float, whole: float) -> str:
 
 def table(result: Replay) -> str:
     names = list(result.modes)
-    rows = [
+    rows: list[tuple[str, list[object]]] = [
         ("fuzzy entries created", [t.fuzzy for t in result.modes.values()]),
         ("  of which a sibling's translation", [t.copy_fuzzy for t in result.modes.values()]),
         ("carried (stay translated)", [t.carried for t in result.modes.values()]),
         ("wrong carries", [t.wrong for t in result.modes.values()]),
         ("new, untranslated", [t.new for t in result.modes.values()]),
+        ("source = line diff's pair", [f"{_pct(t.agree, t.judged)}" for t in result.modes.values()]),
         ("lost translations", [t.lost for t in result.modes.values()]),
+        ("  (entries judged)", [t.judged for t in result.modes.values()]),
         ("update time (s)", [round(t.seconds, 2) for t in result.modes.values()]),
     ]
     width = max(len(r[0]) for r in rows)

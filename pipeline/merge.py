@@ -314,21 +314,30 @@ def _place(m: Message) -> tuple[str, str]:
     return path, kind
 
 
+STRUCTURE_BONUS = {"slot": 0.10, "place": 0.06, "section": 0.04, "vanished": 0.02, "present": 0.0}
+"""Added to the similarity of a candidate by where it stands: an old entry that vanished from the
+same gap between unchanged neighbours (``slot``), from the same heading path and kind (``place``),
+from the same heading path (``section``), from elsewhere (``vanished``); or an old entry still on
+the page (``present``: a sibling's translation, a copy rather than an edit)."""
+
+
 def _structural_pairs(
     template: Catalog, old: Catalog, exact: dict[Key, Message], pool: Sequence[Message], opts: UpdateOptions
 ) -> dict[int, Message]:
-    """Pair changed template entries with vanished old entries: structure first, similarity second.
+    """Pair changed template entries with old entries: carryable first, then structure and similarity.
 
     The old active entries and the template are aligned on their unchanged entries (difflib
-    over keys); an old entry in the same gap as a new one is in the same place. Each pair
-    gets a rank: a carryable change first (that is the same segment, edited only in its
-    markup), then the same place, the same heading path and kind, the same heading path,
-    anywhere; similarity breaks ties, then closeness in the page. Greedy on rank, one to one.
+    over keys); an old entry in the same gap as a new one is in the same place. A pair whose
+    change can be carried comes first (same words: that is the same segment). Others rank by
+    similarity plus :data:`STRUCTURE_BONUS`, so place decides between comparable candidates and
+    a much closer text still wins; then closeness in the page. Greedy, and an old entry that
+    vanished gives its translation to one new entry only (an entry still on the page can be
+    copied by several).
     """
     template_keys = {m.key for m in template.messages}
-    vanished = [m for m in pool if m.key not in template_keys and exact.get(m.key) is m]
     changed = [i for i, m in enumerate(template.messages) if m.key not in exact]
-    if not vanished or not changed:
+    candidates = [m for m in pool if exact.get(m.key) is m]
+    if not changed or not candidates:
         return {}
     active = [m for m in old.messages if not m.obsolete]
     slot_of_old: dict[Key, int] = {}
@@ -342,35 +351,40 @@ def _structural_pairs(
         for j in range(j1, j2):
             slot_of_new[j] = block
     position = {m.key: i / max(len(active), 1) for i, m in enumerate(active)}
-    ranked: list[tuple[tuple[int, float, float, int], int, int]] = []
+    ranked: list[tuple[tuple[float, float, int], int, int]] = []
     for j in changed:
         tm = template.messages[j]
         place = _place(tm)
         here = j / max(len(template.messages), 1)
-        for k, om in enumerate(vanished):
+        for k, om in enumerate(candidates):
             if om.msgctxt != tm.msgctxt:
                 continue
             score = similarity(tm.msgid, om.msgid)
             if score < FUZZY_THRESHOLD:
                 continue
-            if om.translated and carry(classify(om.msgid, tm.msgid), om.msgstr, opts.auto_carry) is not None:
-                tier = 0
+            present = om.key in template_keys
+            if present:
+                where = "present"
             elif om.key in slot_of_old and slot_of_old[om.key] == slot_of_new.get(j):
-                tier = 1
+                where = "slot"
             elif om.auto_comments and _place(om) == place:
-                tier = 2
+                where = "place"
             elif om.auto_comments and _place(om)[0] == place[0]:
-                tier = 3
+                where = "section"
             else:
-                tier = 4
+                where = "vanished"
+            score += STRUCTURE_BONUS[where]
+            if om.translated and carry(classify(om.msgid, tm.msgid), om.msgstr, opts.auto_carry) is not None:
+                score += 1.0
             distance = abs(position.get(om.key, 2.0) - here)
-            ranked.append(((tier, -score, distance, k), j, k))
+            ranked.append(((-score, distance, k), j, k))
     ranked.sort()
     chosen: dict[int, Message] = {}
     taken: set[int] = set()
     for _, j, k in ranked:
         if j in chosen or k in taken:
             continue
-        chosen[j] = vanished[k]
-        taken.add(k)
+        chosen[j] = candidates[k]
+        if candidates[k].key not in template_keys:
+            taken.add(k)
     return chosen
