@@ -139,11 +139,15 @@ def template_of(path: str, text: str) -> Catalog | None:
     return make_template(doc, None, STAMP)
 
 
-def translate(catalog: Catalog) -> Catalog:
-    """The simulated translator: every active entry that is not translated gets the pseudo translation."""
+def translate(catalog: Catalog, fuzzy_too: bool = True) -> Catalog:
+    """The simulated translator: every active entry that is not translated gets the pseudo translation.
+
+    With ``fuzzy_too`` False it fills only empty entries and leaves fuzzy ones as they are (a
+    translator who is behind), so later updates meet fuzzy candidates with previous msgids.
+    """
     out: list[Message] = []
     for m in catalog.messages:
-        if not m.obsolete and not m.translated:
+        if not m.obsolete and not m.translated and (fuzzy_too or not m.fuzzy):
             m = replace(
                 m,
                 msgstr=pseudo(m.msgid),
@@ -271,6 +275,7 @@ def replay(
     modes: dict[str, UpdateOptions] | None = None,
     with_gnu: bool = False,
     progress: Callable[[str], None] | None = None,
+    fix_fuzzy: bool = True,
 ) -> Replay:
     """Replay ``count`` page-changing commits from the ``start``-th one; see the module docstring."""
     repo = git.Repo(repo_dir)
@@ -318,7 +323,7 @@ def replay(
                     if result.gnu is not None and opts.mode is Mode.MSGMERGE and before is not None:
                         result.gnu.ours_seconds += elapsed
                         _gnu_compare(result.gnu, before, tpl, merged, tmp)
-                    catalogs[new_path] = translate(merged.catalog)
+                    catalogs[new_path] = translate(merged.catalog, fix_fuzzy)
     return result
 
 
@@ -387,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=None, help="how many commits to replay (default: all)")
     parser.add_argument("--gnu", action="store_true", help="also compare with GNU msgmerge --previous")
     parser.add_argument(
+        "--leave-fuzzy", action="store_true", help="the simulated translator fills empty entries only, never fuzzy ones"
+    )
+    parser.add_argument(
         "--also-all-classes", action="store_true", help="add a column carrying every class (number, markup too)"
     )
     args = parser.parse_args(argv)
@@ -406,7 +414,15 @@ def main(argv: list[str] | None = None) -> int:
             repo_dir = Path(tmp) / "upstream"
             git.Repo.clone_from(str(args.bundle), str(repo_dir))
         started = time.perf_counter()
-        result = replay(repo_dir, args.start, args.commits, modes, args.gnu, lambda s: print(s, file=sys.stderr))
+        result = replay(
+            repo_dir,
+            args.start,
+            args.commits,
+            modes,
+            args.gnu,
+            lambda s: print(s, file=sys.stderr),
+            not args.leave_fuzzy,
+        )
     print(table(result))
     default = sorted(c.value for c in DEFAULT_AUTO_CARRY)
     every = sorted(c.value for c in ChangeClass if c in CARRYABLE)

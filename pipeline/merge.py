@@ -255,11 +255,14 @@ def _from_other(tm: Message, match: Message, opts: UpdateOptions) -> tuple[Messa
     previous_ctxt, previous = (
         (match.previous_msgctxt, match.previous_msgid) if match.fuzzy else (match.msgctxt, match.msgid)
     )
+    comments = match.comments
+    if opts.mode is Mode.SMART:  # notes of an earlier carry no longer apply to a fuzzy entry
+        comments = tuple(c for c in comments if not c.startswith(CARRY_PREFIX))
     entry = replace(
         tm,
         msgstr=match.msgstr,
         flags=("fuzzy", *[f for f in tm.flags if f != "fuzzy"]),
-        comments=match.comments,
+        comments=comments,
         previous_msgctxt=previous_ctxt if previous is not None else None,
         previous_msgid=previous,
         obsolete=False,

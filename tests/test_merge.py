@@ -493,3 +493,9 @@ def test_smart_update_is_idempotent_and_every_translation_is_kept_or_carried(
     for d in merged.decisions:
         if d.outcome is Outcome.CARRIED:
             assert by_id(once)[d.msgid].msgstr == pseudo(d.msgid)
+
+
+def test_fuzzy_entry_drops_the_notes_of_an_earlier_carry() -> None:
+    old = po(Message("Read [it](/b).", "Lees [het](/b).", comments=("mine", 'pipeline: carried url: "/a" -> "/b"')))
+    entry = by_id(update(template("Read [this](/b)."), old, "nl"))["Read [this](/b)."]
+    assert entry.fuzzy and entry.comments == ("mine",)
