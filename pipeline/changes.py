@@ -384,34 +384,41 @@ def classify(old: str, new: str) -> Change:
     a, b = tokens(old), tokens(new)
     matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
     opcodes = matcher.get_opcodes()
-    classes: set[ChangeClass] = set()
     pairs: list[tuple[Token, Token, ChangeClass]] = []
-    lone: list[Token] = []  # added or removed tokens that a translation would need too
+    lone: list[Token] = []  # tokens added or removed without a counterpart
     wrap = _wrap(a, b, opcodes)
-    if wrap is not None:
-        classes.add(ChangeClass.MARKUP)  # the wrap is every difference there is
     for tag, i1, i2, j1, j2 in opcodes:
-        if tag == "equal" or wrap is not None:
+        if tag == "equal" or wrap is not None:  # a wrap is every difference there is
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
-            for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
-                cls = _pair_class(x, y)
-                classes.add(cls)
-                pairs.append((x, y, cls))
+            pairs += [(x, y, _pair_class(x, y)) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
         else:
-            for tok in (*a[i1:i2], *b[j1:j2]):
-                cls = _lone_class(tok)
-                classes.add(cls)
-                if cls is not ChangeClass.LAYOUT:  # an HTML comment added: nothing to carry
-                    lone.append(tok)
-    if classes == {ChangeClass.LAYOUT} and not same_rendering(old, new):
-        classes = {ChangeClass.MARKUP}  # e.g. an escape dropped that makes emphasis appear
-        pairs = [(x, y, ChangeClass.MARKUP) for x, y, _ in pairs]
-    replayable = not lone and ChangeClass.TEXT not in classes
+            lone += [*a[i1:i2], *b[j1:j2]]
+    layout = [(x, y) for x, y, cls in pairs if cls is ChangeClass.LAYOUT]
+    if layout and not same_rendering(old, _apply(old, layout)):
+        # e.g. an escape dropped that makes emphasis appear: not layout after all
+        pairs = [(x, y, ChangeClass.MARKUP if cls is ChangeClass.LAYOUT else cls) for x, y, cls in pairs]
+    lone_classes = [_lone_class(t) for t in lone]
+    roles = {t.role for t in lone}
+    if Role.COMMENT in roles and roles <= {Role.COMMENT, Role.SPACE}:
+        # an HTML comment added or removed with the spaces around it: layout if nothing else shows
+        only_lone = _apply(new, [(y, x) for x, y, _ in pairs])
+        if same_rendering(old, only_lone):
+            lone_classes = [ChangeClass.LAYOUT] * len(lone)
+    classes = {cls for _, _, cls in pairs} | set(lone_classes) | ({ChangeClass.MARKUP} if wrap else set())
+    # an HTML comment added or removed is layout: nothing to carry, nothing wrong
+    replayable = all(c is ChangeClass.LAYOUT for c in lone_classes) and ChangeClass.TEXT not in classes
     edits = _group(pairs, a) if replayable else None
     if edits is None:
         return Change(frozenset(classes))
     return Change(frozenset(classes), edits, wrap, True)
+
+
+def _apply(text: str, pairs: Sequence[tuple[Token, Token]]) -> str:
+    """``text`` with some of its tokens replaced."""
+    for x, y in sorted(pairs, key=lambda p: p[0].start, reverse=True):
+        text = text[: x.start] + y.text + text[x.end :]
+    return text
 
 
 def same_rendering(old: str, new: str) -> bool:

@@ -232,3 +232,19 @@ def test_carry_into_the_pseudo_translation_gives_the_pseudo_translation_of_the_n
 @given(st.text(max_size=60))
 def test_tokens_never_crash_and_cover_any_text(text: str) -> None:
     assert "".join(t.text for t in tokens(text)) == text
+
+
+def test_layout_next_to_a_url_change_is_checked_on_its_own() -> None:
+    change = classify("\\*Big\\* news on [x](/a).", "*Big* news on [x](/b).")
+    assert change.classes == {ChangeClass.MARKUP, ChangeClass.URL}
+
+
+def test_an_html_comment_added_with_its_space_is_layout_and_does_not_block_a_carry() -> None:
+    change = classify("Read [it](/a).", "Read [it](/b). <!-- check -->")
+    assert change.classes == {ChangeClass.URL, ChangeClass.LAYOUT}
+    carried = carry(change, "Lees [het](/a).", CARRYABLE)
+    assert carried is not None and carried.msgstr == "Lees [het](/b)."
+
+
+def test_spaces_added_with_a_comment_that_show_on_the_page_are_text() -> None:
+    assert classify("Call (now).", "Call ( <!-- c --> now).").label == "text"
