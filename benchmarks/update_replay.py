@@ -15,6 +15,10 @@ exactly when it equals ``pseudo(new msgid)``. A translation is lost when an msgs
 catalog before the commit is neither in the catalog after it (active or obsolete) nor the
 source of a carried entry (whose comment records the change).
 
+As a yardstick for *which* old entry a changed entry should take its translation from, the
+replay also pairs segments the way git's line diff does (where that is unambiguous) and reports
+how often each mode took the translation of that entry.
+
 ``--gnu`` also runs GNU ``msgmerge --previous`` on the same catalogs (written to files with
 our PO writer) and reports how often it agrees with our msgmerge-equivalent mode, and the
 time both took.
