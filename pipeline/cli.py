@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from . import __version__, check, dashboard, importer, messages, project, statusview
 from .config import Config, load, validate_locale
@@ -25,6 +27,7 @@ from .files import write_atomic
 from .model import Finding
 from .progress import SILENT, Bars, Progress
 from .report import FORMATS, format_findings, has_errors
+from .worddiff import plain, word_diff
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -324,6 +327,92 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return EXIT_FINDINGS if has_errors(found) else EXIT_OK
 
 
+# --------------------------------------------------------------------------- diff
+
+
+def _add_diff(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("page", nargs="?", help="only this page (name as in 'status', or its .md/.po path)")
+    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    parser.add_argument("--carried", action="store_true", help="also list entries update carried automatically")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colours (default: on a terminal)"
+    )
+
+
+_DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green underline"}
+
+
+def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    rows = project.reviews(cfg, args.locale, args.page, args.carried)
+    console = Console(
+        file=io.out,
+        force_terminal=True if args.color == "always" else None,
+        no_color=args.color == "never" or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+    colour = args.color == "always" or (args.color == "auto" and console.is_terminal and not console.no_color)
+    for po_path in dict.fromkeys(r.po_path for r in rows):
+        entries = [r for r in rows if r.po_path == po_path]
+        if colour:
+            console.print(_diff_table(po_path, entries))
+        else:
+            io.out.write(_diff_plain(entries))
+    fuzzy = sum(1 for r in rows if not r.carried or r.previous is not None)
+    carried = len(rows) - fuzzy
+    files = len({r.po_path for r in rows})
+    summary = (
+        _count(fuzzy, "fuzzy entry", "fuzzy entries")
+        + (f", {carried} carried" if args.carried else "")
+        + f" in {_count(files, 'file', 'files')}\n"
+    )
+    if not args.quiet:
+        io.out.write(summary)
+    return EXIT_OK
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _english(row: project.Review) -> Text:
+    """The change as a translator reads it: previous English with removals and additions marked."""
+    if row.previous is None:
+        return Text(row.msgid)
+    text = Text()
+    for op, piece in word_diff(row.previous, row.msgid):
+        text.append(piece, style=_DIFF_STYLE[op])
+    return text
+
+
+def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
+    table = Table(title=po_path, title_justify="left", show_lines=True, expand=True)
+    table.add_column("line", justify="right", style="dim", no_wrap=True)
+    table.add_column("English: previous -> current", ratio=1)
+    table.add_column(f"{rows[0].locale}: current translation", ratio=1)
+    for r in rows:
+        english = _english(r)
+        if r.where:
+            english = Text.assemble((r.where + "\n", "dim italic"), english)
+        if r.carried:
+            english.append("\n" + "\n".join("carried " + note for note in r.carried), style="cyan")
+        table.add_row(str(r.line), english, Text(r.msgstr))
+    return table
+
+
+def _diff_plain(rows: list[project.Review]) -> str:
+    out: list[str] = []
+    for r in rows:
+        state = "fuzzy" if not r.carried or r.previous is not None else "carried"
+        where = f" ({r.where})" if r.where else ""
+        english = plain(word_diff(r.previous, r.msgid)) if r.previous is not None else r.msgid
+        out.append(f"{r.po_path}:{r.line}: {state}{where}\n")
+        for note in r.carried:
+            out.append(f"  carried {note}\n")
+        out.append(f"  en: {english}\n  {r.locale}: {r.msgstr}\n\n")
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -344,6 +433,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("import", "existing translated pages (or a message file) -> PO files", _add_import, _run_import),
     Command("check", "broken links and anchors, stale ids, unsafe translations", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
+    Command("diff", "fuzzy entries: word diff of the English beside the translation", _add_diff, _run_diff),
 )
 
 

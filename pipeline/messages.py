@@ -30,7 +30,7 @@ from .config import CONFIG_FILE, Config, validate_locale
 from .errors import ConfigError, InputError
 from .extract import template_catalog
 from .files import decode, display_path, page_bytes, write_atomic
-from .merge import update
+from .merge import UpdateOptions, update
 from .model import Catalog, Finding, Message, Severity
 from .safety import unsafe_reason
 
@@ -635,7 +635,7 @@ def update_catalog(template: Catalog, old: Catalog | None, locale: str) -> Catal
     still becomes the fuzzy translation of the new English, with the old English as
     ``#| msgid``, instead of going obsolete.
     """
-    merged = update(template, old, locale)
+    merged = update(template, old, locale, UpdateOptions(cross_context=False))
     if old is None:
         return merged
     orphans = {m.msgctxt: m for m in merged.messages if m.obsolete and m.msgstr and m.msgid_plural is None}

@@ -7,7 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .config import CONFIG_FILE, Config
 from .errors import ConfigError, InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
-from .merge import update
+from .merge import CARRY_PREFIX, update, update_options
 from .model import Catalog, Counts, FuzzyEntry, Page, Segment
 from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
@@ -197,13 +197,14 @@ def plan_update(
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
     message_names = {spec.name for spec in messages.sources(cfg)}
+    opts = update_options(cfg)
     locales = tuple(locales)
     progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
             path = po_path(cfg, locale, name)
-            merge = messages.update_catalog if name in message_names else update
-            new = merge(tpl, _read_catalog(cfg, path), locale)
+            old = _read_catalog(cfg, path)
+            new = messages.update_catalog(tpl, old, locale) if name in message_names else update(tpl, old, locale, opts)
             catalogs[(locale, name)] = new
             plan.writes[path] = po.format_po(new).encode("utf-8")
             plan.stage_of[path] = "update"
@@ -506,3 +507,82 @@ def last_changes(cfg: Config) -> dict[str, str]:
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
     return segment_page(page, options(cfg)).segments
+
+
+# --------------------------------------------------------------------------- review (pipeline diff)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An entry a translator should look at: fuzzy (with its previous English) or carried by update."""
+
+    locale: str
+    page: str
+    po_path: str
+    line: int
+    where: str
+    """The entry's place in the page (its first ``#.`` comment)."""
+    msgid: str
+    previous: str | None
+    """The English the translation was made from (``#| msgid``), when recorded."""
+    msgstr: str
+    carried: tuple[str, ...] = ()
+    """For a carried entry: what update carried (its ``pipeline: carried`` comments)."""
+
+
+def page_name(cfg: Config, value: str) -> str:
+    """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
+    name = value.replace("\\", "/").removesuffix(".md").removesuffix(".po").removesuffix(".pot")
+    for prefix in (
+        cfg.source,
+        cfg.locales_dir + "/templates",
+        *(f"{cfg.locales_dir}/{loc}" for loc in cfg.target_locales()),
+    ):
+        if name.startswith(prefix.rstrip("/") + "/"):
+            return name[len(prefix.rstrip("/")) + 1 :]
+    return name.lstrip("./")
+
+
+def reviews(
+    cfg: Config, locales: Sequence[str] | None = None, page: str | None = None, carried: bool = False
+) -> list[Review]:
+    """Fuzzy entries (and, with ``carried``, carried ones) of the PO files of some locales and pages."""
+    known = cfg.target_locales()
+    for locale in locales or ():
+        if locale not in known:
+            raise InputError(
+                f"no locale '{locale}' in this project",
+                display_path(cfg.root, cfg.root / cfg.locales_dir),
+                hint=f"use one of: {', '.join(known) or '(none yet: run pipeline sync)'}",
+            )
+    locales = [loc for loc in known if not locales or loc in locales]
+    names: set[str] = set()
+    for locale in locales:
+        names |= _names_under(cfg.locale_dir(locale), ".po")
+    wanted = sorted(names)
+    if page is not None:
+        name = page_name(cfg, page)
+        if name not in names and name not in _names_under(cfg.templates_dir, ".pot"):
+            raise InputError(
+                f"no page named '{name}'",
+                hint="name a page as 'pipeline status' lists it, e.g. 'campaigns/school-streets'",
+            )
+        wanted = [name]
+    out: list[Review] = []
+    for locale in locales:
+        for name in wanted:
+            path = po_path(cfg, locale, name)
+            catalog = _read_catalog(cfg, path)
+            if catalog is None:
+                continue
+            rel = display_path(cfg.root, path)
+            for m in catalog.messages:
+                if m.obsolete or m.msgid_plural is not None:
+                    continue
+                notes = tuple(c.removeprefix(CARRY_PREFIX) for c in m.comments if c.startswith(CARRY_PREFIX))
+                if not (m.fuzzy and m.msgstr) and not (carried and notes and m.translated):
+                    continue
+                where = m.auto_comments[0] if m.auto_comments else ""
+                previous = m.previous_msgid if m.fuzzy else None
+                out.append(Review(locale, name, rel, m.lineno, where, m.msgid, previous, m.msgstr, notes))
+    return out

@@ -1,19 +1,19 @@
-"""Word-level diff of two texts, for showing a reviewer what changed in the English.
+"""Word-level diff of two English msgids, for translators reviewing a fuzzy entry.
 
-Pure and shared: the dashboard shows a fuzzy entry's previous English against the current
-one with it, and ``pipeline diff`` can use the same function. Texts are split into words,
-runs of whitespace and single punctuation marks, compared with difflib's
-``SequenceMatcher``, and runs of the same operation are joined, so the result reads as
-"kept text, deleted words, inserted words, kept text".
+Words, punctuation and white space are separate tokens, but a link target, a code span, an
+HTML tag or a Svelte expression is one token (the lexer of :mod:`pipeline.changes`), so a
+changed URL reads as one URL replaced, not as a shower of slashes. White space between two
+changes is folded into them, so ``a b c`` -> ``x y z`` reads as one replacement.
+
+Pure: ``equal`` + ``delete`` pieces give the old text, ``equal`` + ``insert`` the new one.
 """
 
 from __future__ import annotations
 
-import re
-from difflib import SequenceMatcher
+import difflib
 from enum import StrEnum
 
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]", re.UNICODE)
+from .changes import Role, tokens
 
 
 class Op(StrEnum):
@@ -24,68 +24,50 @@ class Op(StrEnum):
     INSERT = "insert"
 
 
-def tokens(text: str) -> list[str]:
-    """Words (with inner apostrophes and hyphens), whitespace runs and punctuation marks."""
-    return _TOKEN.findall(text)
-
-
 def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
-    """The changes that turn ``old`` into ``new``, word by word.
-
-    Joining the EQUAL and DELETE pieces gives ``old``; joining EQUAL and INSERT gives ``new``.
-    In a replacement the deletion comes first. Whitespace between two changed words belongs
-    to the change, so "a b c" -> "a x y c" reads as one deletion and one insertion.
-    """
-    a, b = tokens(old), tokens(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    raw: list[tuple[Op, str]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            raw.append((Op.EQUAL, "".join(a[i1:i2])))
-            continue
-        if tag in ("delete", "replace"):
-            raw.append((Op.DELETE, "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            raw.append((Op.INSERT, "".join(b[j1:j2])))
-    return _tidy(raw)
-
-
-def _tidy(pieces: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
-    """Absorb lone whitespace between two changes into them, then join neighbours of one kind."""
-    absorbed: list[tuple[Op, str]] = []
-    for i, (op, text) in enumerate(pieces):
-        between = 0 < i < len(pieces) - 1 and pieces[i - 1][0] is not Op.EQUAL and pieces[i + 1][0] is not Op.EQUAL
-        if op is Op.EQUAL and between and text.isspace():
-            absorbed.append((Op.DELETE, text))
-            absorbed.append((Op.INSERT, text))
-        elif text:
-            absorbed.append((op, text))
-    # Order each run of changes as all deletions, then all insertions, and join equal kinds.
-    out: list[tuple[Op, str]] = []
-    run: list[tuple[Op, str]] = []
-
-    def flush() -> None:
-        deleted = "".join(t for o, t in run if o is Op.DELETE)
-        inserted = "".join(t for o, t in run if o is Op.INSERT)
-        if deleted:
-            out.append((Op.DELETE, deleted))
-        if inserted:
-            out.append((Op.INSERT, inserted))
-        run.clear()
-
-    for op, text in absorbed:
-        if op is Op.EQUAL:
-            flush()
-            if out and out[-1][0] is Op.EQUAL:
-                out[-1] = (Op.EQUAL, out[-1][1] + text)
-            else:
-                out.append((op, text))
+    """The pieces of ``old`` and ``new`` in order: kept, removed and added runs of words."""
+    a = [t.text for t in tokens(old)]
+    b = [t.text for t in tokens(new)]
+    space = {t.text for t in (*tokens(old), *tokens(new)) if t.role in (Role.SPACE, Role.BREAK)}
+    blocks: list[tuple[str, list[str], list[str]]] = []  # (tag, old tokens, new tokens)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        blocks.append(("equal" if op == "equal" else "change", a[i1:i2], b[j1:j2]))
+    # fold white space lying alone between two changes into one change
+    # (difflib alternates equal and changed blocks, so a block inside the list has changes on both sides)
+    merged: list[tuple[str, list[str], list[str]]] = []
+    for index, (kind, x, y) in enumerate(blocks):
+        lone_space = kind == "equal" and all(t in space for t in x) and 0 < index < len(blocks) - 1
+        if merged and merged[-1][0] == "change" and (lone_space or kind == "change"):
+            _, px, py = merged[-1]
+            merged[-1] = ("change", px + x, py + y)
         else:
-            run.append((op, text))
-    flush()
+            merged.append((kind, x, y))
+    out: list[tuple[Op, str]] = []
+    for kind, x, y in merged:
+        if kind == "equal":
+            _add(out, Op.EQUAL, "".join(x))
+        else:
+            _add(out, Op.DELETE, "".join(x))
+            _add(out, Op.INSERT, "".join(y))
     return out
+
+
+def _add(out: list[tuple[Op, str]], op: Op, text: str) -> None:
+    if not text:
+        return
+    if out and out[-1][0] == op:
+        out[-1] = (op, out[-1][1] + text)
+    else:
+        out.append((op, text))
+
+
+def plain(pieces: list[tuple[Op, str]]) -> str:
+    """The diff in ``wdiff`` notation: ``[-removed-]{+added+}``, for output without colours."""
+    marks = {Op.EQUAL: ("", ""), Op.DELETE: ("[-", "-]"), Op.INSERT: ("{+", "+}")}
+    return "".join(marks[op][0] + text + marks[op][1] for op, text in pieces)
 
 
 def changed_words(pieces: list[tuple[Op, str]], op: Op) -> list[str]:
     """The words of all pieces of one kind (for summaries and tests)."""
-    return [w for o, t in pieces if o is op for w in tokens(t) if not w.isspace()]
+    return [t.text for o, text in pieces if o is op for t in tokens(text) if t.role not in (Role.SPACE, Role.BREAK)]

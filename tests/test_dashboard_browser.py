@@ -57,7 +57,7 @@ def changed_sentence(root: Path) -> tuple[str, str, str]:
     catalog = po.read_po(root / "locales/nl/faq.po")
     source = (root / "source/faq.md").read_text(encoding="utf-8")
     for m in catalog.messages:
-        words = [t for t in tokens(m.msgid) if t.isalpha() and len(t) > 5]
+        words = [t.text for t in tokens(m.msgid) if t.text.isalpha() and len(t.text) > 5]
         if m.translated and len(m.msgid.split()) >= 8 and words and m.msgid.split("\n")[0] in source:
             old = max(words, key=len)
             new = "zebracrossing"
