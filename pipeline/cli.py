@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, project
+from . import __version__, gate, project, report, staleness, upstream
 from .config import Config, load
 from .errors import PipelineError
+from .pull import Pulled, pull
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -81,8 +82,64 @@ def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return _report(project.build_command(cfg), "build", args, io)
 
 
+def _add_sync(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true", help="do not pull from [upstream] first")
+
+
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    if upstream.configured(cfg) and not args.offline:
+        _report_pull(pull(cfg, follow_pin=True), args, io)
     return _report(project.sync(cfg), "sync", args, io)
+
+
+# --------------------------------------------------------------------------- pull
+
+
+def _add_pull(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.lock")
+
+
+def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    _report_pull(pull(cfg, args.commit), args, io)
+    return EXIT_OK
+
+
+def _report_pull(done: Pulled, args: argparse.Namespace, io: Io) -> None:
+    for warning in done.warnings:
+        io.err.write(warning + "\n")
+    if args.quiet:
+        return
+    since = "" if done.previous in (None, done.commit) else f" (was {done.previous[:12]})"
+    pinned = ", pinned" if args.command == "pull" and args.commit else ""
+    io.out.write(
+        f"pull: {done.url} {done.ref} -> {done.commit[:12]} {done.date}{since}{pinned}: "
+        f"{len(done.added)} added, {len(done.changed)} changed, {len(done.removed)} removed, "
+        f"{len(done.renamed)} renamed"
+        + (f" ({len(done.moved)} PO files moved)" if done.moved else "")
+        + "\n"
+    )
+    if args.verbose:
+        for label, paths in (("added", done.added), ("changed", done.changed), ("removed", done.removed)):
+            for path in paths:
+                io.out.write(f"  {label} {path}\n")
+        for a, b in (*done.renamed, *done.moved):
+            io.out.write(f"  moved {a} -> {b}\n")
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _add_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=report.FORMATS, default="text")
+
+
+def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    found = gate.findings(cfg)
+    io.out.write(report.format_findings(found, args.format))
+    errors = sum(f.severity.value == "error" for f in found)
+    if args.format == "text" and not args.quiet:
+        io.out.write(f"check: {errors} errors, {len(found) - errors} warnings\n")
+    return EXIT_FINDINGS if report.has_errors(found) else EXIT_OK
 
 
 # --------------------------------------------------------------------------- status
@@ -93,16 +150,22 @@ def _add_status(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
 
 
+def _change(c: upstream.Change) -> dict[str, str]:
+    return {"commit": c.commit, "date": c.date, "summary": c.summary}
+
+
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     rows = project.status(cfg)
     if args.locale:
         rows = [r for r in rows if r.locale in args.locale]
+    totals = staleness.totals(rows)
     if args.format == "json":
         data = [
             {
                 "locale": r.locale,
                 "page": r.page,
                 "exists": r.exists,
+                "state": r.state,
                 "translated": r.counts.translated,
                 "fuzzy": r.counts.fuzzy,
                 "untranslated": r.counts.untranslated,
@@ -112,19 +175,59 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
                     "untranslated": r.counts.untranslated_words,
                 },
                 "share": round(r.counts.share, 4),
+                "review_words": r.review_words,
+                "stale_catalog": r.stale_catalog,
+                "source_commit": r.source_commit,
+                "translated_commit": r.translated_commit,
+                "changes": [_change(c) for c in r.changes],
+                "newest_change": r.changes[0].date if r.changes else None,
             }
             for r in rows
         ]
-        io.out.write(json.dumps({"pages": data}, indent=2, ensure_ascii=False) + "\n")
+        locales = [
+            {
+                "locale": t.locale,
+                "pages": t.pages,
+                "up_to_date": t.up_to_date,
+                "outdated": t.outdated,
+                "missing": t.missing,
+                "review_words": t.review_words,
+                "share": round(t.counts.share, 4),
+            }
+            for t in totals
+        ]
+        io.out.write(json.dumps({"pages": data, "locales": locales}, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     width = max([len(r.page) for r in rows] + [4])
-    io.out.write(f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}\n")
+    io.out.write(
+        f"{'locale':6}  {'page':{width}}  {'done':>5}  {'transl':>6}  {'fuzzy':>5}  {'untr':>5}  state\n"
+    )
     for r in rows:
         c = r.counts
         io.out.write(
-            f"{r.locale:6}  {r.page:{width}}  {c.share:>5.0%}  {c.translated:>6}  {c.fuzzy:>5}  {c.untranslated:>5}\n"
+            f"{r.locale:6}  {r.page:{width}}  {c.share:>5.0%}  {c.translated:>6}  {c.fuzzy:>5}  {c.untranslated:>5}"
+            f"  {r.state}{_details(r)}\n"
+        )
+    for t in totals:
+        io.out.write(
+            f"{t.locale}: {t.up_to_date} up to date, {t.outdated} outdated, {t.missing} missing; "
+            f"{t.counts.share:.0%} of words translated, {t.review_words} words to review\n"
         )
     return EXIT_OK
+
+
+def _details(r: project.PageStatus) -> str:
+    """What an outdated row adds: words to review and the English commits behind."""
+    if r.state != staleness.OUTDATED:
+        return ""
+    text = f": {r.review_words} words to review"
+    if r.changes:
+        oldest, newest = r.changes[-1], r.changes[0]
+        span = newest.commit[:7] if oldest is newest else f"{oldest.commit[:7]}..{newest.commit[:7]}"
+        text += f", English changed in {span} ({len(r.changes)} commit{'s' if len(r.changes) != 1 else ''}), newest {newest.date[:10]}"
+    if r.stale_catalog:
+        text += " (catalog not synced)"
+    return text
 
 
 # --------------------------------------------------------------------------- registry
@@ -142,8 +245,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
     Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
-    Command("sync", "extract, update and build", _add_nothing, _run_sync),
-    Command("status", "translation progress per locale and page", _add_status, _run_status),
+    Command("sync", "pull (with [upstream]), extract, update and build", _add_sync, _run_sync),
+    Command("status", "translation progress and freshness per locale and page", _add_status, _run_status),
+    Command("pull", "English pages at the upstream ref -> source/ and pipeline.lock", _add_pull, _run_pull),
+    Command("check", "CI gate: stale catalogs and each locale's policy", _add_check, _run_check),
 )
 
 

@@ -18,13 +18,16 @@ from dataclasses import replace
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
-from .extract import HASH_FIELD, SOURCE_FIELD
+from .extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
 from .model import Catalog, Message
 
 FUZZY_THRESHOLD = 60.0
 """Minimum similarity (percent) for a fuzzy match, as msgmerge's 0.6."""
 
 _OURS = ("Project-Id-Version", "POT-Creation-Date", SOURCE_FIELD, HASH_FIELD)
+
+TRANSLATED_FIELD = "X-Pipeline-Translated-Commit"
+"""Upstream commit of the English this translation was last complete for (see ``_commits``)."""
 
 
 def plural_forms(locale: str) -> str:
@@ -67,12 +70,13 @@ def _merged_header(template: Catalog, old: Catalog, locale: str) -> Catalog:
 def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
     """Carry ``old``'s translations onto ``template``'s messages for ``locale``."""
     if old is None:
-        return Catalog(
+        fresh = Catalog(
             header=new_header(template, locale),
             messages=tuple(
                 replace(m, msgstr="", flags=tuple(f for f in m.flags if f != "fuzzy")) for m in template.messages
             ),
         )
+        return _commits(template, None, fresh)
     exact: dict[tuple[str | None, str], Message] = {}
     for m in old.messages:
         # an active entry wins over an obsolete one with the same key
@@ -110,7 +114,34 @@ def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
         if m.key not in used and (m.msgstr or any(m.msgstr_plural)) and exact.get(m.key) is m
     ]
     merged = _merged_header(template, old, locale)
-    return replace(merged, messages=tuple(out + obsolete))
+    return _commits(template, old, replace(merged, messages=tuple(out + obsolete)))
+
+
+def complete(catalog: Catalog) -> bool:
+    """True when every active entry has a usable translation (nothing fuzzy or untranslated)."""
+    return all(m.translated for m in catalog.messages if not m.obsolete)
+
+
+def _commits(template: Catalog, old: Catalog | None, new: Catalog) -> Catalog:
+    """Copy the template's source commit; keep the commit this translation was last complete for.
+
+    When the updated catalog is complete, that is the template's commit; else the old catalog's
+    source commit if the old catalog was complete, else what the old catalog said; so
+    ``status`` can name the English commits since which the translation is behind.
+    """
+    commit = template.header_value(COMMIT_FIELD) or None
+    if commit is None:
+        return new.with_header(**{COMMIT_FIELD: None, TRANSLATED_FIELD: None})
+    done: str | None
+    if complete(new):
+        done = commit
+    elif old is not None and complete(old) and old.header_value(COMMIT_FIELD):
+        done = old.header_value(COMMIT_FIELD)
+    elif old is not None:
+        done = old.header_value(TRANSLATED_FIELD) or None
+    else:
+        done = None
+    return new.with_header(**{COMMIT_FIELD: commit, TRANSLATED_FIELD: done})
 
 
 def _carry(tm: Message, prior: Message) -> Message:
