@@ -224,7 +224,8 @@ def _details(r: project.PageStatus) -> str:
     if r.changes:
         oldest, newest = r.changes[-1], r.changes[0]
         span = newest.commit[:7] if oldest is newest else f"{oldest.commit[:7]}..{newest.commit[:7]}"
-        text += f", English changed in {span} ({len(r.changes)} commit{'s' if len(r.changes) != 1 else ''}), newest {newest.date[:10]}"
+        commits = f"{len(r.changes)} commit" + ("s" if len(r.changes) != 1 else "")
+        text += f", English changed in {span} ({commits}), newest {newest.date[:10]}"
     if r.stale_catalog:
         text += " (catalog not synced)"
     return text

@@ -1,6 +1,7 @@
 """Template + existing catalog -> updated catalog, with ``msgmerge --previous`` semantics.
 
-* an unchanged msgid keeps its translation (and its fuzzy flag, if it had one);
+* an unchanged msgid keeps its translation (and its fuzzy flag, if it had one); so does one
+  that changed only in whitespace markdown does not render (runs of spaces, see ``squash``);
 * a new msgid gets the most similar old translation as a fuzzy entry, with the old msgid
   as ``#| msgid`` (similarity as GNU's ``fstrcmp``: 2·matches/total length, threshold 0.6,
   computed by rapidfuzz's Indel ratio, which is the same measure);
@@ -12,6 +13,7 @@ Pure: it reads nothing and writes nothing, and never mutates its inputs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -20,6 +22,8 @@ from rapidfuzz import fuzz, process
 
 from .extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
 from .model import Catalog, Message
+
+_BLANKS = re.compile(r"[ \t]+")
 
 FUZZY_THRESHOLD = 60.0
 """Minimum similarity (percent) for a fuzzy match, as msgmerge's 0.6."""
@@ -82,11 +86,15 @@ def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
         # an active entry wins over an obsolete one with the same key
         if m.key not in exact or (exact[m.key].obsolete and not m.obsolete):
             exact[m.key] = m
+    loose: dict[tuple[str | None, str], Message] = {}
+    for m in exact.values():
+        if m.msgstr or any(m.msgstr_plural):
+            loose.setdefault((m.msgctxt, squash(m.msgid)), m)
     used: set[tuple[str | None, str]] = set()
     candidates = [m for m in old.messages if m.msgstr and m.msgid_plural is None]
     out: list[Message] = []
     for tm in template.messages:
-        prior = exact.get(tm.key)
+        prior = exact.get(tm.key) or loose.get((tm.msgctxt, squash(tm.msgid)))
         if prior is not None:
             used.add(prior.key)
             out.append(_carry(tm, prior))
@@ -115,6 +123,15 @@ def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
     ]
     merged = _merged_header(template, old, locale)
     return _commits(template, old, replace(merged, messages=tuple(out + obsolete)))
+
+
+def squash(text: str) -> str:
+    """A msgid with runs of spaces and tabs made one space: what a reader of the page sees.
+
+    Two msgids equal after this differ only in whitespace that markdown does not render, so
+    the translation carries over as it is (hard breaks, ``\\n``, still count).
+    """
+    return _BLANKS.sub(" ", text).strip(" ")
 
 
 def complete(catalog: Catalog) -> bool:

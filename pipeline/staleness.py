@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import git
 
@@ -21,7 +21,7 @@ from .config import Config
 from .errors import PipelineError
 from .extract import COMMIT_FIELD, content_hash, template_messages
 from .files import decode
-from .merge import TRANSLATED_FIELD
+from .merge import TRANSLATED_FIELD, squash
 from .model import Catalog, Counts, Page
 from .project import PageStatus, catalog_changes, options, plan_catalogs, po_path
 from .segment import Options, segment_page
@@ -68,12 +68,13 @@ class History:
             repo.close()
 
     def text_hash(self, blob: str, name: str) -> str:
-        """Content hash of a page version (what translators translate); ``!`` when it cannot be read."""
+        """Hash of a page version's text as translators see it, whitespace runs squashed (``!…`` if unreadable)."""
         if blob not in self._hashes:
             try:
                 text, bom = decode(upstream.read_blob(self.repo, blob), name)
                 doc = segment_page(Page(name=name, path=name, text=text, bom=bom), self.options)
-                self._hashes[blob] = content_hash(template_messages(doc))
+                messages = template_messages(doc)
+                self._hashes[blob] = content_hash(tuple(replace(m, msgid=squash(m.msgid)) for m in messages))
             except (PipelineError, ValueError):
                 self._hashes[blob] = "!" + blob
         return self._hashes[blob]

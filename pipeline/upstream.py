@@ -215,10 +215,12 @@ def _fetch(cfg: Config, repo: git.Repo, up: Settings) -> None:
     try:
         repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs)
     except git.GitCommandError as exc:
+        reason = _reason(exc)
+        what = "upstream" if up.location in reason or up.url in reason else f"upstream {up.url!r}"
         raise git_error(
             cfg,
             "url",
-            f"cannot fetch from upstream {up.url!r}: {_reason(exc)}",
+            f"cannot fetch from {what}: {reason}",
             "check [upstream] url and the network, or run 'pipeline sync --offline'",
         ) from None
 
