@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import Run, write
 from gitsite import snapshot
+from test_sync import small_site, translate
 
 from pipeline import gate
 from pipeline.config import load
 from pipeline.model import Severity
-from test_sync import small_site, translate
 
 
 def synced(tmp_path: Path, run: Callable[..., Run], config: str = "") -> Path:
