@@ -17,13 +17,12 @@ otherwise it is a warning. A page below ``min_translated`` is always an error.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import po
-from .config import Config, config_error, section
+from .config import Config, config_error, key_line, section
 from .errors import ConfigError
 from .files import display_path
 from .model import Catalog, Finding, Message, Severity
@@ -62,7 +61,7 @@ def policies(cfg: Config, locales: tuple[str, ...]) -> dict[str, Policy]:
             raise ConfigError(
                 f"[check.locales.{locale}] is not one of the project's locales ({', '.join(locales) or 'none'})",
                 cfg.config_path,
-                _table_line(cfg.text, f"check.locales.{locale}"),
+                key_line(cfg.text, f"check.locales.{locale}"),
                 "check the spelling or add the locale to 'locales'",
             )
         if not isinstance(sub, dict):
@@ -76,7 +75,7 @@ def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None
     where = f"check.locales.{locale}" if locale else "check"
 
     def error(key: str, message: str, hint: str) -> ConfigError:
-        return ConfigError(message, cfg.config_path, _key_line(cfg.text, where, key), hint)
+        return ConfigError(message, cfg.config_path, key_line(cfg.text, where, key), hint)
 
     fail_on = base.fail_on
     if "fail_on" in table:
@@ -94,25 +93,6 @@ def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None
             raise error("min_translated", f"[{where}] min_translated must be a number from 0 to 1", "e.g. 0.9")
         minimum = float(value)
     return Policy(fail_on, minimum)
-
-
-def _table_line(text: str, table: str) -> int | None:
-    parts = [re.escape(p) for p in table.split(".")]
-    m = re.search(r"^\s*\[\s*" + r"\s*\.\s*".join(parts) + r"\s*\]", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
-def _key_line(text: str, table: str, key: str) -> int | None:
-    """Line of ``key =`` inside ``[table]`` (best effort, for messages)."""
-    start = _table_line(text, table)
-    if start is None:
-        return None
-    for number, line in enumerate(text.splitlines()[start:], start + 1):
-        if re.match(r"^\s*\[", line):
-            break
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            return number
-    return start
 
 
 # --------------------------------------------------------------------------- findings

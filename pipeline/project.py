@@ -231,7 +231,7 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
 def extract(cfg: Config) -> Outcome:
     docs = load_documents(cfg)
     plan = Plan()
-    plan_extract(cfg, docs, plan)
+    plan_extract(cfg, docs, plan, source_commit(cfg))
     return _outcome(cfg, plan, len(docs), ())
 
 

@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 
 import git
 
-from .config import Config, config_error, section
-from .errors import GitError
+from .config import Config, key_line, section
+from .errors import ConfigError, GitError
 
 CACHE_DIR = ".pipeline"
 """Folder in the project root for the pipeline's own caches (ignored by git)."""
@@ -96,24 +96,24 @@ def configured(cfg: Config) -> bool:
 def settings(cfg: Config) -> Settings:
     """Validate ``[upstream]``; a ``ConfigError`` at the offending line when something is off."""
     if not configured(cfg):
-        raise config_error(
-            cfg, "upstream", "no [upstream] section", "add [upstream] with url, ref and path to pipeline.toml"
+        raise ConfigError(
+            "no [upstream] section", cfg.config_path, None, "add [upstream] with url, ref and path to pipeline.toml"
         )
     table = section(cfg, "upstream")
     for key in sorted(table):
         if key not in _KEYS:
-            raise config_error(cfg, key, f"unknown setting [upstream] {key!r}", "use url, ref and path")
+            raise _config_error(cfg, key, f"unknown setting [upstream] {key!r}", "use url, ref and path")
     url = table.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise config_error(cfg, "url" if "url" in table else "upstream", "[upstream] url must be a non-empty string",
-                           "set url to the English site's git URL or a local path")
+        hint = "set url to the English site's git URL or a local path"
+        raise _config_error(cfg, "url", "[upstream] url must be a non-empty string", hint)
     ref = table.get("ref", "HEAD")
     if not isinstance(ref, str) or not ref.strip() or any(c.isspace() for c in ref) or ref.startswith("-"):
-        raise config_error(cfg, "ref", f"[upstream] ref = {ref!r} is not a branch, tag or commit",
-                           "use a name such as main, v1.2 or a commit id")
+        hint = "use a name such as main, v1.2 or a commit id"
+        raise _config_error(cfg, "ref", f"[upstream] ref = {ref!r} is not a branch, tag or commit", hint)
     raw_path = table.get("path", "")
     if not isinstance(raw_path, str):
-        raise config_error(cfg, "path", "[upstream] path must be a string", "use a folder such as src/posts")
+        raise _config_error(cfg, "path", "[upstream] path must be a string", "use a folder such as src/posts")
     return Settings(url=url, location=_location(cfg, url), ref=ref, path=_folder(cfg, raw_path))
 
 
@@ -122,7 +122,7 @@ def _folder(cfg: Config, value: str) -> str:
     text = value.strip().replace("\\", "/")
     pure = PurePosixPath(text)
     if text.startswith("/") or ".." in pure.parts or re.match(r"^[A-Za-z]:", text):
-        raise config_error(
+        raise _config_error(
             cfg,
             "path",
             f"[upstream] path = {value!r} points outside the upstream repository",
@@ -273,7 +273,15 @@ def resolve(repo: git.Repo, ref: str, *, fetch_missing: bool = True) -> str | No
 
 def git_error(cfg: Config, key: str, message: str, hint: str) -> GitError:
     """A ``GitError`` pointing at the line of ``[upstream] key`` in the configuration."""
-    return GitError(message, cfg.config_path, config_error(cfg, key, message).line, hint)
+    return GitError(message, cfg.config_path, _line(cfg, key), hint)
+
+
+def _line(cfg: Config, key: str) -> int | None:
+    return key_line(cfg.text, "upstream", key) or key_line(cfg.text, "tool.pipeline.upstream", key)
+
+
+def _config_error(cfg: Config, key: str, message: str, hint: str) -> ConfigError:
+    return ConfigError(message, cfg.config_path, _line(cfg, key), hint)
 
 
 def commit_date(repo: git.Repo, commit: str) -> str:

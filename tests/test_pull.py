@@ -276,3 +276,19 @@ def test_no_upstream_section_makes_pull_an_error(tmp_path: Path, run: Callable[.
     result = run(tmp_path, "pull")
     assert result.code == 2
     assert "no [upstream] section" in result.err
+
+
+def test_translator_loop_turns_the_gate_green(tmp_path: Path, upstream: Upstream, run: Callable[..., Run]) -> None:
+    site = project(tmp_path / "site", str(upstream.root), extra='\n[check]\nfail_on = ["stale-catalog", "fuzzy"]\n')
+    run(site, "sync")
+    translate_all(site)
+    run(site, "sync")
+    assert run(site, "check").code == 0
+    text = (upstream.root / POSTS / "bike.md").read_text()
+    upstream.write("bike.md", text.replace("at the gate", "behind the school"))
+    assert run(site, "sync").code == 0  # pulls the new English
+    failed = run(site, "check")
+    assert failed.code == 1 and "locales/nl/bike.po:" in failed.out and "[fuzzy]" in failed.out
+    translate_all(site)  # the translator fixes the entry in the PO file
+    assert run(site, "sync").code == 0
+    assert run(site, "check").code == 0

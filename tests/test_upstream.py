@@ -109,3 +109,10 @@ def test_bad_upstream_settings(tmp_path: Path, table: str, fragment: str) -> Non
         upstream.settings(load(tmp_path))
     assert fragment in str(caught.value)
     assert str(caught.value).startswith("pipeline.toml:")
+
+
+def test_error_points_at_the_key_inside_upstream_not_another_section(tmp_path: Path) -> None:
+    write(tmp_path / "pipeline.toml", '[site]\nurl = "https://example.org"\n\n[upstream]\nurl = ""\n')
+    with pytest.raises(ConfigError) as caught:
+        upstream.settings(load(tmp_path))
+    assert str(caught.value).startswith("pipeline.toml:5: error: [upstream] url must be a non-empty string")
