@@ -30,7 +30,8 @@ LOCKED_REF = "refs/pipeline/locked"
 
 _KEYS = frozenset({"url", "ref", "path"})
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
-_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1"}
+"""Never wait for a password prompt; take paths literally (no pathspec magic)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +188,14 @@ def _repo(path: Path) -> git.Repo:
 
 
 def _create(path: Path) -> None:
-    """Make the bare cache repository in a temporary folder, then move it into place."""
+    """Make the bare cache repository in a temporary folder, then move it into place.
+
+    ``.pipeline/`` gets a ``.gitignore`` of ``*``, so git ignores the cache in any project.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# the pipeline's caches: never committed\n*\n", encoding="utf-8")
     tmp = Path(tempfile.mkdtemp(prefix=".upstream-", dir=path.parent))
     try:
         git.Repo.init(tmp, bare=True)
