@@ -146,11 +146,16 @@ def _stale(cfg: Config, planned: Planned, rules: dict[str, Policy]) -> list[Find
 
 
 def _first_difference(old: bytes, new: bytes) -> int:
+    """Line (in the file on disk) where ``new`` first differs, preferring the entries to the header."""
     a, b = old.splitlines(), new.splitlines()
-    for number, (x, y) in enumerate(zip(a, b, strict=False), 1):
-        if x != y:
-            return number
-    return min(len(a), len(b)) + 1
+    header = a.index(b"") if b"" in a else 0
+    differing = [n for n, (x, y) in enumerate(zip(a, b, strict=False), 1) if x != y]
+    after = [n for n in differing if n > header]
+    if after:
+        return after[0]
+    if len(a) != len(b):
+        return min(len(a), len(b)) + 1
+    return differing[0] if differing else 1
 
 
 def _policy_findings(
@@ -179,7 +184,12 @@ def _policy_findings(
             )
         )
     if untranslated:
-        what = "page not translated yet" if counts.translated + counts.fuzzy == 0 else "untranslated"
+        size = f"{_n(len(untranslated), 'entry', 'entries')} ({_n(_words(untranslated), 'word')})"
+        if counts.translated + counts.fuzzy == 0:
+            message = f"page not translated yet: {size}"
+        else:
+            message = f"{_n(len(untranslated), 'untranslated entry', 'untranslated entries')} "
+            message += f"({_n(_words(untranslated), 'word')})"
         out.append(
             Finding(
                 rel,
@@ -187,7 +197,7 @@ def _policy_findings(
                 0,
                 UNTRANSLATED,
                 _severity(UNTRANSLATED, rule),
-                f"{what}: {_n(len(untranslated), 'entry', 'entries')} ({_n(_words(untranslated), 'word')})",
+                message,
                 "translate the empty msgstr entries, then run 'pipeline sync'",
             )
         )

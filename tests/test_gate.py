@@ -196,3 +196,13 @@ def test_sample_site_passes_the_default_gate(run: Callable[..., Run]) -> None:
     result = run(REPO, "check", "--format", "json")
     assert result.code == 0, result.out
     assert not [f for f in json.loads(result.out)["findings"] if f["code"] == "stale-catalog"]
+
+
+def test_stale_finding_points_at_the_first_changed_entry(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = synced(tmp_path, run)
+    write(root / "source/index.md", (root / "source/index.md").read_text().replace("- Calm", "- Quiet"))
+    result = run(root, "check")
+    line = next(ln for ln in result.out.splitlines() if ln.startswith("locales/templates/index.pot:"))
+    number = int(line.split(":")[1])
+    pot = (root / "locales/templates/index.pot").read_text().splitlines()
+    assert pot[number - 1] == 'msgid "Calm"'
