@@ -100,3 +100,35 @@ def test_real_history_old_translation_then_later_commit(
     assert not any(f["code"] == "stale-catalog" for f in findings)
     flagged = {Path(f["path"]).stem for f in findings if f["code"] in ("fuzzy", "untranslated") and f["line"]}
     assert {p.rsplit("/", 1)[-1] for p in outdated} <= flagged
+
+
+def _msgstrs(folder: Path) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for path in folder.rglob("*.po"):
+        catalog = po.read_po(path)
+        texts = {s for m in catalog.messages for s in (m.msgstr, *m.msgstr_plural) if s}
+        out[path.relative_to(folder).as_posix()] = texts
+    return out
+
+
+def test_step_by_step_replay_loses_no_translation(tmp_path: Path, history: Path, run: Callable[..., Run]) -> None:
+    """Pull + sync at each of four consecutive commits, the second renaming members.md to organization.md."""
+    commits = git(history, "rev-list", "--first-parent", "--reverse", "main~594..main~590").split()
+    assert len(commits) == 4
+    site = project(tmp_path / "site", str(history))
+    (site / "pipeline.toml").write_text((site / "pipeline.toml").read_text().replace('["nl"]', '["eo"]'))
+    assert run(site, "pull", "--commit", commits[0]).code == 0
+    assert run(site, "sync").code == 0
+    translate_all(site, "eo")
+    assert run(site, "sync").code == 0
+    folder = site / "locales" / "eo"
+    renames = {"members.po": "organization.po"}
+    for commit in commits[1:]:
+        before = _msgstrs(folder)
+        assert run(site, "pull", "--commit", commit).code == 0
+        assert run(site, "sync").code == 0
+        after = _msgstrs(folder)
+        for name, kept in before.items():
+            target = name if name in after else renames[name]
+            assert kept <= after[target], (commit, name)
+    assert "members.po" not in after and "organization.po" in after
