@@ -7,6 +7,8 @@ each later commit is pulled and synced, and we count:
   file's entries (active or obsolete) after it (following PO files moved with renamed pages);
   must be 0;
 * entries turned fuzzy by the step, and entries new and untranslated;
+* commits whose pull was refused (a page that does not parse at that commit: the pull stops,
+  changes nothing, and the replay goes on with the next commit);
 * time per commit of ``pipeline pull`` and ``pipeline sync`` (in-process), and, as the
   reference a user would otherwise run, GNU ``msgmerge --previous`` over the same old PO file
   and new template of every page (update only, one process per page as a Makefile would).
@@ -45,12 +47,18 @@ POSTS = "src/posts"
 LOCALE = "eo"
 
 
+class Refused(Exception):
+    """A command stopped with an error (exit 2), having changed nothing."""
+
+
 def cli(root: Path, *args: str) -> tuple[float, float, str]:
     """Run a command in-process: (wall seconds, CPU seconds of this process and its children, output)."""
     out, err = io.StringIO(), io.StringIO()
     start, cpu = time.perf_counter(), _cpu()
     code = main(["--root", str(root), *args], out=out, err=err)
     elapsed, used = time.perf_counter() - start, _cpu() - cpu
+    if code == 2:
+        raise Refused(err.getvalue().strip())
     if code != 0:
         raise SystemExit(f"pipeline {' '.join(args)} failed ({code}):\n{err.getvalue()}")
     return elapsed, used, out.getvalue()
@@ -155,11 +163,18 @@ def replay(args: argparse.Namespace, work: Path) -> int:
     translated_at_start = sum(len(msgstrs(d, n)) for n, d in catalogs(site).items())
 
     steps: list[dict[str, object]] = []
+    refused: list[dict[str, object]] = []
     lost_total = 0
     for commit in commits[1:]:
         before = catalogs(site)
         fuzzy_before = {(n, k) for n, d in before.items() for k in fuzzy_keys(d, n)}
-        pull_s, pull_cpu, pull_out = cli(site, "pull", "--commit", commit)
+        try:
+            pull_s, pull_cpu, pull_out = cli(site, "pull", "--commit", commit)
+        except Refused as exc:  # e.g. a page whose front matter is not YAML at this commit
+            unchanged = catalogs(site) == before
+            refused.append({"commit": commit[:12], "error": str(exc), "nothing_changed": unchanged})
+            print(f"     {commit[:10]} refused: {exc}", file=sys.stderr)
+            continue
         moves = _moves(site, before)
         sync_s, sync_cpu, _ = cli(site, "sync", "--offline")
         after = catalogs(site)
@@ -205,12 +220,16 @@ def replay(args: argparse.Namespace, work: Path) -> int:
         for p in (site / "locales").rglob("*.po")
     )
     figures = _figures(upstream, commits, steps, lost_total, first_pages, translated_at_start, idempotent, msgfmt_ok)
+    figures["pulls refused (bad upstream page)"] = len(refused)
+    figures["refusals changed nothing"] = all(r["nothing_changed"] for r in refused)
     if args.json:
-        print(json.dumps({"figures": figures, "steps": steps}, indent=2))
+        print(json.dumps({"figures": figures, "steps": steps, "refused": refused}, indent=2))
     else:
         for key, value in figures.items():
             print(f"{key:32} {value}")
-    return 0 if lost_total == 0 and idempotent and msgfmt_ok else 1
+    for r in refused:
+        print(f"refused at {r['commit']}: {r['error']}")
+    return 0 if lost_total == 0 and idempotent and msgfmt_ok and figures["refusals changed nothing"] else 1
 
 
 def _moves(site: Path, before: dict[str, bytes]) -> dict[str, str]:
@@ -250,7 +269,8 @@ def _figures(
     first = git(upstream, "show", "-s", "--format=%h %cs", commits[0]).strip()
     last = git(upstream, "show", "-s", "--format=%h %cs", commits[-1]).strip()
     return {
-        "commits replayed": len(steps),
+        "commits replayed": len(commits) - 1,
+        "commits pulled and synced": len(steps),
         "window": f"{first} .. {last}",
         "pages at start": pages,
         "translations at start": translated,
