@@ -197,3 +197,18 @@ def test_hard_break_is_not_whitespace_only() -> None:
     new = update(_template(B, "Line one.\nLine two."), old, "nl")
     (entry, *_) = new.messages
     assert entry.fuzzy
+
+
+def test_status_without_the_cache_still_gives_state_and_counts(
+    site: Path, upstream: Upstream, run: Callable[..., Run]
+) -> None:
+    import shutil
+
+    text = (upstream.root / POSTS / "walk.md").read_text()
+    upstream.write("walk.md", text.replace("a leader", "two leaders"))
+    run(site, "sync")
+    shutil.rmtree(site / ".pipeline")  # a fresh clone of the project, never pulled here
+    status = rows(run, site)["walk"]
+    assert status["state"] == "outdated" and status["fuzzy"] == 1
+    assert status["changes"] == [] and status["translated_commit"] is not None
+    assert not (site / ".pipeline").exists()  # status never fetches
