@@ -226,9 +226,9 @@ def replay(args: argparse.Namespace, work: Path) -> int:
         print(json.dumps({"figures": figures, "steps": steps, "refused": refused}, indent=2))
     else:
         for key, value in figures.items():
-            print(f"{key:32} {value}")
-    for r in refused:
-        print(f"refused at {r['commit']}: {r['error']}")
+            print(f"{key:34} {value}")
+        for r in refused:
+            print(f"refused at {r['commit']}: {r['error']}")
     return 0 if lost_total == 0 and idempotent and msgfmt_ok and figures["refusals changed nothing"] else 1
 
 
