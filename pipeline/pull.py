@@ -68,6 +68,16 @@ def pull(cfg: Config, commit: str | None = None, *, follow_pin: bool = False) ->
     ``commit`` pins that commit in the lock. With ``follow_pin`` (what ``sync`` does), a lock
     pinned by an earlier ``pull --commit`` keeps its commit instead of following ``ref``.
     """
+    try:
+        return _pull(cfg, commit, follow_pin)
+    except git.GitCommandError as exc:  # a git step that failed after the fetch
+        raise GitError(
+            f"git {exc.command[1] if len(exc.command) > 1 else ''} failed: {upstream.reason(exc)}",
+            hint=f"delete {upstream.CACHE_DIR}/upstream and pull again; report it if it persists",
+        ) from None
+
+
+def _pull(cfg: Config, commit: str | None, follow_pin: bool) -> Pulled:
     up = upstream.settings(cfg)
     old = read_lock(cfg)  # a nonsense lock stops us before anything else
     (cfg.root / upstream.CACHE_DIR).mkdir(exist_ok=True)

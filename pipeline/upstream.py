@@ -182,9 +182,19 @@ def open_upstream(cfg: Config, fetch: bool = True) -> git.Repo:
 
 
 def _repo(path: Path) -> git.Repo:
-    repo = git.Repo(path)
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitError(
+            "the upstream cache is not a git repository", str(path), None, f"delete {CACHE_DIR}/upstream and pull again"
+        ) from None
     repo.git.update_environment(**_ENV)
     return repo
+
+
+def reason(exc: git.GitCommandError) -> str:
+    """The most telling line of git's error output."""
+    return _reason(exc)
 
 
 def _create(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,3 +293,13 @@ def test_translator_loop_turns_the_gate_green(tmp_path: Path, upstream: Upstream
     translate_all(site)  # the translator fixes the entry in the PO file
     assert run(site, "sync").code == 0
     assert run(site, "check").code == 0
+
+
+def test_broken_cache_is_a_clear_error(site: Path, run: Callable[..., Run]) -> None:
+    assert run(site, "pull").code == 0
+    cache = site / ".pipeline/upstream"
+    for item in ("objects", "refs"):
+        shutil.rmtree(cache / item)
+    result = run(site, "pull")
+    assert result.code == 2
+    assert "upstream cache is not a git repository" in result.err and "delete .pipeline/upstream" in result.err
