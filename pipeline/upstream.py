@@ -192,11 +192,6 @@ def _repo(path: Path) -> git.Repo:
     return repo
 
 
-def reason(exc: git.GitCommandError) -> str:
-    """The most telling line of git's error output."""
-    return _reason(exc)
-
-
 def _create(path: Path) -> None:
     """Make the bare cache repository in a temporary folder, then move it into place.
 
@@ -232,17 +227,17 @@ def _fetch(cfg: Config, repo: git.Repo, up: Settings) -> None:
     try:
         repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs)
     except git.GitCommandError as exc:
-        reason = _reason(exc)
-        what = "upstream" if up.location in reason or up.url in reason else f"upstream {up.url!r}"
+        why = reason(exc)
+        what = "upstream" if up.location in why or up.url in why else f"upstream {up.url!r}"
         raise git_error(
             cfg,
             "url",
-            f"cannot fetch from {what}: {reason}",
+            f"cannot fetch from {what}: {why}",
             "check [upstream] url and the network, or run 'pipeline sync --offline'",
         ) from None
 
 
-def _reason(exc: git.GitCommandError) -> str:
+def reason(exc: git.GitCommandError) -> str:
     """The most telling line of git's error output."""
     lines = [ln.strip() for ln in str(exc.stderr or "").splitlines() if ln.strip()]
     lines = [re.sub(r"^stderr:\s*'?", "", ln).rstrip("'") for ln in lines]

@@ -116,3 +116,16 @@ def test_error_points_at_the_key_inside_upstream_not_another_section(tmp_path: P
     with pytest.raises(ConfigError) as caught:
         upstream.settings(load(tmp_path))
     assert str(caught.value).startswith("pipeline.toml:5: error: [upstream] url must be a non-empty string")
+
+
+def test_default_ref_is_the_upstream_default_branch(tmp_path: Path, up: Upstream) -> None:
+    git(up.root, "checkout", "-q", "-b", "draft")
+    up.write("walk.md", "# A draft on another branch\n")
+    git(up.root, "checkout", "-q", "main")
+    root = tmp_path / "site"
+    write(root / "pipeline.toml", f'[upstream]\nurl = "{up.root}"\npath = "{POSTS}"\n')
+    cfg = load(root)
+    assert upstream.settings(cfg).ref == "HEAD"
+    with upstream.open_upstream(cfg) as repo:
+        assert upstream.resolve(repo, "HEAD") == git(up.root, "rev-parse", "main").strip()
+        assert upstream.resolve(repo, "draft") == git(up.root, "rev-parse", "draft").strip()
