@@ -99,9 +99,9 @@ def _pull(cfg: Config, commit: str | None, follow_pin: bool) -> Pulled:
                 pinned=pinned,
                 pages={p.relative: p.blob for p in pages},
             )
+            upstream.keep(repo, target)  # the last git step: a failure leaves the project as it was
             _apply(cfg, plan)
             written = write_atomic(lock_path(cfg), format_lock(lock).encode("utf-8"))
-            upstream.keep(repo, target)
     return Pulled(
         url=up.url,
         ref=up.ref,
