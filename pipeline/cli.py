@@ -20,12 +20,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, check, dashboard, importer, messages, project, statusview
+from . import __version__, check, dashboard, gate, importer, messages, project, statusview, upstream
 from .config import Config, load, validate_locale
 from .errors import ConfigError, InputError, PipelineError
 from .files import write_atomic
 from .model import Finding
 from .progress import SILENT, Bars, Progress
+from .pull import Pulled, pull
 from .report import FORMATS, format_findings, has_errors
 from .worddiff import plain, word_diff
 
@@ -109,10 +110,48 @@ def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return _report(outcome, "build", args, io)
 
 
+def _add_sync(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true", help="do not pull from [upstream] first")
+
+
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    if upstream.configured(cfg) and not args.offline:
+        _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress)
     return _report(outcome, "sync", args, io)
+
+
+# --------------------------------------------------------------------------- pull
+
+
+def _add_pull(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.lock")
+
+
+def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    _report_pull(pull(cfg, args.commit), args, io)
+    return EXIT_OK
+
+
+def _report_pull(done: Pulled, args: argparse.Namespace, io: Io) -> None:
+    for warning in done.warnings:
+        io.err.write(warning + "\n")
+    if args.quiet:
+        return
+    since = "" if done.previous in (None, done.commit) else f" (was {done.previous[:12]})"
+    pinned = ", pinned" if args.command == "pull" and args.commit else ""
+    io.out.write(
+        f"pull: {done.url} {done.ref} -> {done.commit[:12]} {done.date}{since}{pinned}: "
+        f"{len(done.added)} added, {len(done.changed)} changed, {len(done.removed)} removed, "
+        f"{len(done.renamed)} renamed" + (f" ({len(done.moved)} PO files moved)" if done.moved else "") + "\n"
+    )
+    if args.verbose:
+        for label, paths in (("added", done.added), ("changed", done.changed), ("removed", done.removed)):
+            for path in paths:
+                io.out.write(f"  {label} {path}\n")
+        for a, b in (*done.renamed, *done.moved):
+            io.out.write(f"  moved {a} -> {b}\n")
 
 
 # --------------------------------------------------------------------------- status
@@ -318,8 +357,8 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
                 f"{len(plan.listed)} links in English pages listed\n"
             )
     found = check.findings(cfg, lint)
-    if lint is None:
-        found += messages.message_findings(cfg)
+    if lint is None:  # the CI gate (stale catalogs, policy) and the UI strings need the PO files
+        found += gate.findings(cfg) + messages.message_findings(cfg)
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
@@ -428,10 +467,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
     Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
-    Command("sync", "extract, update and build", _add_nothing, _run_sync),
-    Command("status", "translation progress per locale and page", _add_status, _run_status),
+    Command("sync", "pull (with [upstream]), extract, update and build", _add_sync, _run_sync),
+    Command("status", "translation progress and freshness per locale and page", _add_status, _run_status),
+    Command("pull", "English pages at the upstream ref -> source/ and pipeline.lock", _add_pull, _run_pull),
     Command("import", "existing translated pages (or a message file) -> PO files", _add_import, _run_import),
-    Command("check", "broken links and anchors, stale ids, unsafe translations", _add_check, _run_check),
+    Command("check", "CI gate and site checks: stale catalogs, policy, links, anchors, unsafe", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
     Command("diff", "fuzzy entries: word diff of the English beside the translation", _add_diff, _run_diff),
 )

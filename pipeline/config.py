@@ -99,6 +99,23 @@ def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigE
     return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
 
 
+def key_line(text: str, table: str, key: str | None = None) -> int | None:
+    """Line of ``[table]`` (dotted names allowed), or of ``key =`` inside it; None when absent."""
+    parts = [re.escape(p) for p in table.split(".")]
+    m = re.search(r"^[ \t]*\[[ \t]*" + r"\s*\.\s*".join(parts) + r"\s*\]", text, re.MULTILINE)
+    if m is None:
+        return None
+    start = text.count("\n", 0, m.start()) + 1
+    if key is None:
+        return start
+    for number, line in enumerate(text.splitlines()[start:], start + 1):
+        if re.match(r"^\s*\[", line):
+            break
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return start
+
+
 def _section_line(text: str, name: str) -> int | None:
     m = re.search(rf"^\s*\[+\s*{re.escape(name)}\s*\]+", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else None

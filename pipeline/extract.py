@@ -12,6 +12,8 @@ from .segment import Document
 
 HASH_FIELD = "X-Pipeline-Source-Hash"
 SOURCE_FIELD = "X-Pipeline-Source"
+COMMIT_FIELD = "X-Pipeline-Source-Commit"
+"""Upstream commit of the English text (from ``pipeline.lock``); moves only when the text changes."""
 
 
 def template_messages(doc: Document) -> tuple[Message, ...]:
@@ -67,13 +69,22 @@ def now_stamp() -> str:
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$")
 
 
-def make_template(doc: Document, old: Catalog | None, stamp: str | None = None) -> Catalog:
-    """The template of a page; keeps ``old``'s creation date when the content is unchanged."""
-    return template_catalog(doc.page.name, doc.page.path, template_messages(doc), old, stamp)
+def make_template(doc: Document, old: Catalog | None, stamp: str | None = None, commit: str | None = None) -> Catalog:
+    """The template of a page; keeps ``old``'s creation date and source commit when the content is unchanged.
+
+    ``commit`` is the upstream commit ``source/`` was pulled from (None without ``[upstream]``):
+    recorded only when the text changed, so a pull that leaves a page's text alone changes no file.
+    """
+    return template_catalog(doc.page.name, doc.page.path, template_messages(doc), old, stamp, commit)
 
 
 def template_catalog(
-    name: str, source: str, messages: tuple[Message, ...], old: Catalog | None, stamp: str | None = None
+    name: str,
+    source: str,
+    messages: tuple[Message, ...],
+    old: Catalog | None,
+    stamp: str | None = None,
+    commit: str | None = None,
 ) -> Catalog:
     """A template named ``name`` made from ``source``; keeps ``old``'s date when its content is unchanged.
 
@@ -83,7 +94,9 @@ def template_catalog(
     old_date = old.header_value("POT-Creation-Date") if old else None
     same = old is not None and old.messages == messages and old.header_value(HASH_FIELD) == digest
     date = old_date if same and old_date else stamp or now_stamp()
-    header = (
+    old_commit = old.header_value(COMMIT_FIELD) if old else None
+    source_commit = (old_commit if same and old_commit else commit) if commit else None
+    header: tuple[tuple[str, str], ...] = (
         ("Project-Id-Version", name),
         ("POT-Creation-Date", date),
         ("PO-Revision-Date", date),
@@ -96,6 +109,8 @@ def template_catalog(
         (SOURCE_FIELD, source),
         (HASH_FIELD, digest),
     )
+    if source_commit:
+        header += ((COMMIT_FIELD, source_commit),)
     return Catalog(header=header, messages=messages)
 
 

@@ -28,6 +28,7 @@ Pure: it reads nothing and writes nothing, and never mutates its inputs.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -37,13 +38,16 @@ from rapidfuzz.distance import Indel
 
 from .changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass, carry, classify
 from .config import Config, config_error, section
-from .extract import HASH_FIELD, SOURCE_FIELD
+from .extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
 from .model import Catalog, Message
 
 FUZZY_THRESHOLD = 0.6
 """msgmerge's ``FUZZY_THRESHOLD``: a candidate must score above it."""
 _SAME_CONTEXT_BONUS = 0.00001
 """msgmerge's advantage for a candidate with the same msgctxt."""
+
+TRANSLATED_FIELD = "X-Pipeline-Translated-Commit"
+"""Upstream commit of the English this translation was last complete for (see ``_commits``)."""
 
 CARRY_PREFIX = "pipeline: carried "
 """Start of the translator comments update writes when it carries a change."""
@@ -178,7 +182,7 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
             replace(m, msgstr="", flags=tuple(f for f in m.flags if f != "fuzzy"), lineno=0) for m in template.messages
         )
         return Merged(
-            Catalog(header=new_header(template, locale), messages=fresh),
+            _commits(template, None, Catalog(header=new_header(template, locale), messages=fresh)),
             tuple(Decision(m.msgctxt, m.msgid, Outcome.NEW) for m in template.messages),
         )
     exact: dict[Key, Message] = {}
@@ -186,6 +190,11 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
         # an active entry wins over an obsolete one with the same key
         if m.key not in exact or (exact[m.key].obsolete and not m.obsolete):
             exact[m.key] = m
+    loose: dict[Key, Message] = {}
+    if opts.mode is Mode.SMART:  # whitespace markdown does not render is no change at all
+        for m in exact.values():
+            if m.msgstr or any(m.msgstr_plural):
+                loose.setdefault((m.msgctxt, squash(m.msgid)), m)
     pool = tuple(m for m in old.messages if m.msgstr and m.msgid_plural is None)
     chosen: dict[int, Message] = {}
     if opts.mode is Mode.SMART:
@@ -194,7 +203,9 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
     out: list[Message] = []
     decisions: list[Decision] = []
     for index, tm in enumerate(template.messages):
-        prior = exact.get(tm.key)
+        prior = exact.get(tm.key) or loose.get((tm.msgctxt, squash(tm.msgid)))
+        if prior is not None and prior.key in used and prior.key != tm.key:
+            prior = None  # a loose match lends its translation once
         if prior is not None:
             used.add(prior.key)
             out.append(_keep(tm, prior))
@@ -215,7 +226,7 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
         if m.key not in used and (m.msgstr or any(m.msgstr_plural)) and exact.get(m.key) is m
     ]
     merged = _merged_header(template, old, locale)
-    return Merged(replace(merged, messages=tuple(out + obsolete)), tuple(decisions))
+    return Merged(_commits(template, old, replace(merged, messages=tuple(out + obsolete))), tuple(decisions))
 
 
 def _keep(tm: Message, prior: Message) -> Message:
@@ -396,3 +407,42 @@ def _structural_pairs(
         if candidates[k].key not in template_keys:
             taken.add(k)
     return chosen
+
+
+def complete(catalog: Catalog) -> bool:
+    """True when every active entry has a usable translation (nothing fuzzy or untranslated)."""
+    return all(m.translated for m in catalog.messages if not m.obsolete)
+
+
+def _commits(template: Catalog, old: Catalog | None, new: Catalog) -> Catalog:
+    """Copy the template's source commit; keep the commit this translation was last complete for.
+
+    When the updated catalog is complete, that is the template's commit; else the old catalog's
+    source commit if the old catalog was complete, else what the old catalog said; so
+    ``status`` can name the English commits since which the translation is behind.
+    """
+    commit = template.header_value(COMMIT_FIELD) or None
+    if commit is None:
+        return new.with_header(**{COMMIT_FIELD: None, TRANSLATED_FIELD: None})
+    done: str | None
+    if complete(new):
+        done = commit
+    elif old is not None and complete(old) and old.header_value(COMMIT_FIELD):
+        done = old.header_value(COMMIT_FIELD)
+    elif old is not None:
+        done = old.header_value(TRANSLATED_FIELD) or None
+    else:
+        done = None
+    return new.with_header(**{COMMIT_FIELD: commit, TRANSLATED_FIELD: done})
+
+
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def squash(text: str) -> str:
+    """A msgid with runs of spaces and tabs made one space: what a reader of the page sees.
+
+    Two msgids equal after this differ only in whitespace that markdown does not render, so
+    the translation carries over as it is (hard breaks, ``\\n``, still count).
+    """
+    return _BLANKS.sub(" ", text).strip(" ")

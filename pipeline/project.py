@@ -13,17 +13,18 @@ from pathlib import Path
 
 import git
 
-from . import messages, po
+from . import messages, po, stamp
 from .build import build_page, translations
 from .config import CONFIG_FILE, Config
 from .errors import ConfigError, InputError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, write_atomic
+from .lock import source_commit
 from .merge import CARRY_PREFIX, update, update_options
 from .model import Catalog, Counts, FuzzyEntry, Page, Segment
 from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
-from .stats import count
+from .upstream import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +166,20 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
 # --------------------------------------------------------------------------- stages
 
 
-def plan_extract(cfg: Config, docs: list[Document], plan: Plan, progress: Progress = SILENT) -> dict[str, Catalog]:
-    """Templates for all pages; stale templates (page gone) are removed."""
+def plan_extract(
+    cfg: Config, docs: list[Document], plan: Plan, progress: Progress = SILENT, commit: str | None = None
+) -> dict[str, Catalog]:
+    """Templates for all pages; stale templates (page gone) are removed.
+
+    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.lock``), recorded in templates
+    whose text changed.
+    """
     templates: dict[str, Catalog] = {}
     progress.start("extract", len(docs))
     for doc in docs:
         path = template_path(cfg, doc.page.name)
         old = _read_catalog(cfg, path)
-        tpl = make_template(doc, old)
+        tpl = make_template(doc, old, commit=commit)
         templates[doc.page.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
         plan.stage_of[path] = "extract"
@@ -230,6 +237,7 @@ def plan_build(
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
+    stamping = stamp.enabled(cfg)
     names = {doc.page.name for doc in docs}
     locales = tuple(locales)
     progress.start("build", len(locales) * len(docs))
@@ -239,8 +247,9 @@ def plan_build(
             catalog = catalogs.get((locale, doc.page.name))
             built = build_page(doc, translations(catalog), opts)
             used += built.used
+            text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
             out = output_path(cfg, locale, doc.page.name)
-            plan.writes[out] = page_bytes(built.text, doc.page.bom)
+            plan.writes[out] = page_bytes(text, doc.page.bom)
             plan.stage_of[out] = "build"
             progress.advance()
             if catalog is not None:
@@ -358,7 +367,7 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
 def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
     docs = load_documents(cfg, progress)
     plan = Plan()
-    plan_extract(cfg, docs, plan, progress)
+    plan_extract(cfg, docs, plan, progress, source_commit(cfg))
     return _outcome(cfg, plan, len(docs), ())
 
 
@@ -400,44 +409,79 @@ def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     return _outcome(cfg, plan, len(docs), locales)
 
 
-def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
-    """extract -> update -> build in memory, then write everything that changed."""
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written)."""
+
+    docs: list[Document]
+    templates: dict[str, Catalog]
+    catalogs: dict[tuple[str, str], Catalog]
+    locales: tuple[str, ...]
+    plan: Plan
+
+
+def plan_catalogs(cfg: Config, progress: Progress = SILENT) -> Planned:
+    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any)."""
     locales = cfg.target_locales()
     docs = load_documents(cfg, progress)
     plan = Plan()
-    templates = plan_extract(cfg, docs, plan, progress)
+    templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg))
     catalogs = plan_update(cfg, templates, locales, plan, progress)
-    plan_build(cfg, docs, catalogs, locales, plan, progress)
-    _locate_fallbacks(cfg, plan)
-    return _outcome(cfg, plan, len(docs), locales)
+    return Planned(docs, templates, catalogs, locales, plan)
+
+
+def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
+    """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
+    changed: list[Path] = []
+    for path, data in planned.plan.writes.items():
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        changed.append(path)
+    changed.extend(path for path in planned.plan.removals if path.exists())
+    return sorted(changed)
+
+
+def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    """extract -> update -> build in memory, then write everything that changed."""
+    planned = plan_catalogs(cfg, progress)
+    plan_build(cfg, planned.docs, planned.catalogs, planned.locales, planned.plan, progress)
+    _locate_fallbacks(cfg, planned.plan)
+    return _outcome(cfg, planned.plan, len(planned.docs), planned.locales)
 
 
 @dataclass(frozen=True, slots=True)
 class PageStatus:
+    """Progress and freshness of one page in one locale (as ``sync`` would leave its catalog)."""
+
     locale: str
     page: str
     counts: Counts
     exists: bool
+    """The PO file exists on disk."""
     kind: str = "page"
     """``page`` for a markdown page, ``messages`` for a ``[[messages]]`` file."""
+    state: str = ""
+    """``up to date`` (all translated), ``outdated`` (fuzzy or untranslated entries) or ``missing``."""
+    review_words: int = 0
+    """English words in fuzzy and untranslated entries."""
+    stale_catalog: bool = False
+    """``sync`` would change this PO file (it was not updated for the current English)."""
+    source_commit: str | None = None
+    """Upstream commit of the English the template was made from."""
+    translated_commit: str | None = None
+    """Upstream commit of the English this translation was last complete for."""
+    changes: tuple[Change, ...] = ()
+    """Upstream commits since ``translated_commit`` that changed the page's text, newest first."""
 
 
 def status(cfg: Config) -> list[PageStatus]:
-    """Per locale and page: progress counts of the PO file (missing files count as untranslated)."""
-    locales = cfg.target_locales()
-    templates = {name: template_path(cfg, name) for name in sorted(_names_under(cfg.templates_dir, ".pot"))}
-    message_names = {spec.name for spec in messages.sources(cfg)}
-    rows: list[PageStatus] = []
-    for locale in locales:
-        for name, tpl_path in templates.items():
-            path = po_path(cfg, locale, name)
-            catalog = _read_catalog(cfg, path)
-            exists = catalog is not None
-            if catalog is None:
-                catalog = _read_catalog(cfg, tpl_path) or Catalog()
-            kind = "messages" if name in message_names else "page"
-            rows.append(PageStatus(locale, name, count(catalog), exists, kind))
-    return rows
+    """Per locale and page: progress and freshness, from the catalogs ``sync`` would write."""
+    from .staleness import page_status  # late import: staleness builds on this module
+
+    return page_status(cfg)
 
 
 def site_title(cfg: Config) -> str:

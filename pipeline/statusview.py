@@ -23,6 +23,8 @@ from rich.text import Text
 from .errors import ConfigError, InputError
 from .model import Counts
 from .project import PageStatus
+from .staleness import OUTDATED
+from .staleness import totals as freshness_totals
 
 SCHEMA_FILE = "status.schema.json"
 SCHEMA_ID = "urn:pipeline:status-schema:1"
@@ -155,10 +157,21 @@ def _counts_json(c: Counts) -> dict[str, Any]:
 
 def status_data(rows: Sequence[PageStatus]) -> dict[str, Any]:
     """The JSON document of ``status --format json``; ``status.schema.json`` describes it."""
+    fresh = {t.locale: t for t in freshness_totals(rows)}
     return {
         "schema": SCHEMA_ID,
         "locales": [
-            {"locale": t.locale, "pages": t.pages, "pages_done": t.done, **_counts_json(t.counts)} for t in totals(rows)
+            {
+                "locale": t.locale,
+                "pages": t.pages,
+                "pages_done": t.done,
+                "up_to_date": fresh[t.locale].up_to_date,
+                "outdated": fresh[t.locale].outdated,
+                "missing": fresh[t.locale].missing,
+                "review_words": fresh[t.locale].review_words,
+                **_counts_json(t.counts),
+            }
+            for t in totals(rows)
         ],
         "pages": [
             {
@@ -166,8 +179,15 @@ def status_data(rows: Sequence[PageStatus]) -> dict[str, Any]:
                 "page": r.page,
                 "kind": r.kind,
                 "exists": r.exists,
-                "state": state(r).value,
+                "state": r.state,
+                "progress": state(r).value,
                 **_counts_json(r.counts),
+                "review_words": r.review_words,
+                "stale_catalog": r.stale_catalog,
+                "source_commit": r.source_commit,
+                "translated_commit": r.translated_commit,
+                "changes": [{"commit": c.commit, "date": c.date, "summary": c.summary} for c in r.changes],
+                "newest_change": r.changes[0].date if r.changes else None,
             }
             for r in rows
         ],
@@ -209,6 +229,15 @@ def _cell(c: Counts, st: State | None) -> Text:
     return text
 
 
+def _page_cell(r: PageStatus) -> Text:
+    text = _cell(r.counts, state(r))
+    if r.changes:  # the English changed since this translation was last complete
+        text.append(f"  English changed ({len(r.changes)})", style="magenta")
+    if r.stale_catalog:
+        text.append("  not synced", style="magenta")
+    return text
+
+
 def table(rows: Sequence[PageStatus], fancy: bool) -> Table:
     """One row per page, one column per locale (share of words, fuzzy and untranslated entries), totals last."""
     locales = list(dict.fromkeys(r.locale for r in rows))
@@ -231,8 +260,32 @@ def table(rows: Sequence[PageStatus], fancy: bool) -> Table:
         t.add_column(locale, footer=footer, no_wrap=not fancy)
     for page in sorted(grid):
         cells = [grid[page].get(locale) for locale in locales]
-        t.add_row(page, *[_cell(r.counts, state(r)) if r else Text("") for r in cells])
+        t.add_row(page, *[_page_cell(r) if r else Text("") for r in cells])
     return t
+
+
+def details(r: PageStatus) -> str:
+    """What an outdated row adds: words to review and the English commits behind."""
+    text = f"{r.locale}  {r.page}  {r.state}: {r.review_words} words to review"
+    if r.changes:
+        oldest, newest = r.changes[-1], r.changes[0]
+        span = newest.commit[:7] if oldest is newest else f"{oldest.commit[:7]}..{newest.commit[:7]}"
+        commits = f"{len(r.changes)} commit" + ("s" if len(r.changes) != 1 else "")
+        text += f", English changed in {span} ({commits}), newest {newest.date[:10]}"
+    if r.stale_catalog:
+        text += " (catalog not synced)"
+    return text
+
+
+def summary(rows: Sequence[PageStatus]) -> list[str]:
+    """Lines under the table: English changes behind outdated pages, then freshness per locale."""
+    lines = [details(r) for r in rows if r.state == OUTDATED and (r.changes or r.stale_catalog)]
+    for t in freshness_totals(rows):
+        lines.append(
+            f"{t.locale}: {t.up_to_date} up to date, {t.outdated} outdated, {t.missing} missing; "
+            f"{percent(t.counts)} of words translated, {t.review_words} words to review"
+        )
+    return lines
 
 
 def render(rows: Sequence[PageStatus], console: Console) -> None:
@@ -242,10 +295,13 @@ def render(rows: Sequence[PageStatus], console: Console) -> None:
         return
     if console.is_terminal:
         console.print(table(rows, fancy=True))
+        for line in summary(rows):
+            console.print(line, highlight=False)
         return
     with console.capture() as captured:
         console.print(table(rows, fancy=False))
     console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    console.file.write("".join(line + "\n" for line in summary(rows)))
 
 
 def console_for(file: Any, *, terminal: bool | None = None) -> Console:
