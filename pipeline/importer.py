@@ -22,11 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import po
+from . import po, upstream
 from .align import Alignment, Vocabulary, align, sentences
 from .build import build_page, translations
-from .config import Config, section
-from .errors import ConfigError, GitError, InputError, PipelineError
+from .config import Config
+from .errors import ConfigError, InputError, PipelineError
 from .extract import HASH_FIELD, content_hash, make_template, now_stamp, template_messages
 from .files import display_path, read_page
 from .merge import new_header, update
@@ -417,74 +417,6 @@ def _case_words(doc: Document) -> set[str]:
     return {w for seg in doc.segments for w in re.findall(r"[^\W\d_]{2,}", seg.msgid)}
 
 
-# --------------------------------------------------------------------------- upstream history
-# TEMPORARY: a minimal private stand-in for pipeline/upstream.py (issue 4), with exactly its
-# interface: open_upstream(cfg) -> git.Repo, page_history(repo, path, commit, limit) ->
-# [(commit_sha, date, blob_text)] newest first. Swap for `from .upstream import ...` at merge.
-
-
-def _open_upstream(cfg: Config) -> Any:
-    """Cache clone of ``[upstream] url`` under ``.pipeline/upstream`` (fetched when it exists)."""
-    import git
-
-    up = _upstream_settings(cfg)
-    cache = cfg.root / ".pipeline" / "upstream"
-    try:
-        if (cache / "HEAD").is_file() or (cache / ".git").exists():
-            repo = git.Repo(cache)
-            if repo.remotes:
-                repo.remotes[0].fetch(prune=True)
-            return repo
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        return git.Repo.clone_from(up["url"], cache, mirror=True)
-    except git.GitCommandError as exc:
-        raise GitError(
-            f"cannot fetch upstream {up['url']}: {exc.stderr.strip() or exc}",
-            cfg.config_path,
-            hint="check [upstream] url, or the network",
-        ) from None
-
-
-def _page_history(repo: Any, path: str, commit: str, limit: int) -> list[tuple[str, str, str]]:
-    """Versions of ``path`` in the history of ``commit``: (sha, ISO date, text), newest first."""
-    import git
-
-    try:
-        out = repo.git.log(commit, f"-n{limit}", "--format=%H %cI", "--", path)
-    except git.GitCommandError as exc:
-        raise GitError(f"cannot read the history of {path} at {commit}: {exc.stderr.strip()}") from None
-    found: list[tuple[str, str, str]] = []
-    for row in out.splitlines():
-        sha, date = row.split(" ", 1)
-        try:
-            blob = repo.commit(sha).tree / path
-        except KeyError:
-            continue  # the commit deleted the page
-        data = blob.data_stream.read()
-        found.append((sha, date, data.decode("utf-8", errors="replace")))
-    return found
-
-
-open_upstream: Callable[[Config], Any] = _open_upstream
-page_history: Callable[[Any, str, str, int], list[tuple[str, str, str]]] = _page_history
-
-
-def _upstream_settings(cfg: Config) -> dict[str, str]:
-    up = section(cfg, "upstream")
-    url = up.get("url")
-    if not isinstance(url, str) or not url:
-        raise ConfigError(
-            "pipeline import needs --source-dir DIR or an [upstream] url",
-            cfg.config_path,
-            hint="pass the folder of English pages as they were translated, or configure [upstream]",
-        )
-    ref = up.get("ref", "HEAD")
-    path = up.get("path", "")
-    if not isinstance(ref, str) or not isinstance(path, str):
-        raise ConfigError("[upstream] ref and path must be strings", cfg.config_path)
-    return {"url": url, "ref": ref, "path": path.strip("/")}
-
-
 # --------------------------------------------------------------------------- the command
 
 
@@ -554,18 +486,24 @@ def _version_finder(cfg: Config, request: Request, opts: Options) -> _Finder:
 
         return from_folder
 
-    up = _upstream_settings(cfg)
-    repo = open_upstream(cfg)
-    try:
-        commit = repo.commit(up["ref"]).hexsha
-    except Exception:
+    if not upstream.configured(cfg):
         raise ConfigError(
-            f"upstream ref {up['ref']!r} not found in {up['url']}", cfg.config_path, hint="check [upstream] ref"
-        ) from None
+            "pipeline import needs --source-dir DIR or an [upstream] url",
+            cfg.config_path,
+            hint="pass the folder of English pages as they were translated, or configure [upstream]",
+        )
+    up = upstream.settings(cfg)
+    repo = upstream.open_upstream(cfg)
+    found = upstream.resolve(repo, up.ref)
+    if found is None:
+        raise ConfigError(
+            f"upstream ref {up.ref!r} not found in {up.url}", cfg.config_path, hint="check [upstream] ref"
+        )
+    commit = found
 
     def from_history(name: str, translated: Page) -> tuple[EnglishVersion, Alignment | None]:
-        path = f"{up['path']}/{name}.md" if up["path"] else f"{name}.md"
-        history = page_history(repo, path, commit, request.versions)
+        path = up.repo_path(f"{name}.md")
+        history = upstream.page_history(repo, path, commit, request.versions)
         candidates = [Candidate(sha, date, text) for sha, date, text in history]
         chosen = choose_version(candidates, translated, opts, path) if candidates else None
         if chosen is None:
