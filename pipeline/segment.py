@@ -393,26 +393,28 @@ def _apply_directives(segments: list[Segment], rules: list[_Rule]) -> list[Segme
 
 def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | None, int, str | None, list[Segment]]:
     """Locate and parse YAML front matter; return its span, the first body line, title, segments."""
-    if len(lines) < 2 or not _FM_BOUNDARY.fullmatch(lines.line(0)):
+    # mdsvex (like most site generators) accepts blank lines before the opening `---`
+    first = next((i for i in range(len(lines)) if lines.line(i).strip()), 0)
+    if len(lines) < first + 2 or not _FM_BOUNDARY.fullmatch(lines.line(first)):
         return None, 0, None, []
-    close = next((i for i in range(1, len(lines)) if _FM_BOUNDARY.fullmatch(lines.line(i))), None)
+    close = next((i for i in range(first + 1, len(lines)) if _FM_BOUNDARY.fullmatch(lines.line(i))), None)
     if close is None:
-        if len(lines) < 2 or not re.match(r"\s*[\w\"'][^:]*:(\s|$)", lines.line(1)):
+        if not re.match(r"\s*[\w\"'][^:]*:(\s|$)", lines.line(first + 1)):
             return None, 0, None, []  # a thematic break, not front matter
         raise InputError(
-            "front matter opened by '---' on line 1 is never closed",
+            f"front matter opened by '---' on line {first + 1} is never closed",
             page.path,
-            1,
+            first + 1,
             "add a closing '---' line after the YAML",
         )
-    start = lines.starts[1]
+    start = lines.starts[first + 1]
     end = lines.starts[close]
     fm_text = page.text[start:end]
     try:
         root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = 2 + mark.line if mark is not None else 1
+        line = first + 2 + mark.line if mark is not None else first + 1
         raise InputError(
             f"front matter is not valid YAML: {exc.problem or exc.context}",
             page.path,
@@ -420,14 +422,14 @@ def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | N
             "fix the YAML between the '---' lines",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"front matter is not valid YAML: {exc}", page.path, 2, "fix the YAML") from None
+        raise InputError(f"front matter is not valid YAML: {exc}", page.path, first + 2, "fix the YAML") from None
     if root is None:
         return Span(start, end), close + 1, None, []
     if not isinstance(root, yaml.MappingNode):
         raise InputError(
             "front matter must be a mapping of keys to values",
             page.path,
-            2 + root.start_mark.line,
+            first + 2 + root.start_mark.line,
             "write 'key: value' lines between the '---' lines",
         )
     segments: list[Segment] = []

@@ -200,3 +200,14 @@ def test_duplicate_msgids_share_one_template_entry() -> None:
     template = make_template(doc, None, "2026-01-01 00:00+0000")
     assert [m.msgid for m in template.messages] == ["Yes", "No"]
     assert template.messages[0].references == ("source/p.md",)
+
+
+def test_front_matter_after_blank_lines_is_front_matter() -> None:
+    # mdsvex reads it as front matter; so must we, or the YAML would become a setext heading
+    assert segs("\n\n---\ntitle: Hallo\n---\n\nTekst.\n") == [("front matter", "Hallo"), ("paragraph", "Tekst.")]
+
+
+def test_bad_yaml_after_blank_lines_points_at_its_own_line() -> None:
+    with pytest.raises(InputError) as info:
+        segment_page(Page("p", "source/p.md", "\n\n---\ntitle: [oops\n---\n"))
+    assert info.value.line == 5
