@@ -70,7 +70,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if not has_text(t):
             fallbacks.append((seg, "the translation has no text"))
             continue
-        reason = unsafe_reason(seg.msgid, t)
+        reason = unsafe_reason(seg.msgid, t, seg.kind)
         if reason is not None:
             fallbacks.append((seg, f"unsafe: {reason}"))
             continue

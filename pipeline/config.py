@@ -11,6 +11,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError
+from .paths import escapes
 
 CONFIG_FILE = "pipeline.toml"
 
@@ -130,8 +131,7 @@ def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{key} must be a non-empty string", where, _line_of(text, key))
     probe = value.replace("{locale}", "xx")
-    path = Path(probe)
-    if path.is_absolute() or ".." in path.parts:
+    if escapes(probe) or Path(probe).is_absolute():
         raise ConfigError(
             f"{key} = {value!r} points outside the project",
             where,
@@ -147,6 +147,23 @@ def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
             "use a folder inside the project",
         )
     return value
+
+
+def _no_overlap(root: Path, source: str, output: str, where: str, text: str) -> None:
+    """Refuse an output folder that is (or lies inside) the source folder, or holds it.
+
+    Built pages written there would replace English pages, or be read back as English
+    pages by the next run.
+    """
+    src = (root / source).resolve()
+    out = (root / output.replace("{locale}", "xx")).resolve()
+    if out.is_relative_to(src) or src.is_relative_to(out):
+        raise ConfigError(
+            f"output = {output!r} overlaps source = {source!r}",
+            where,
+            _line_of(text, "output") or _line_of(text, "source"),
+            "put translated pages in their own folder, such as 'build/{locale}'",
+        )
 
 
 def _str_list(value: Any, key: str, where: str, text: str) -> tuple[str, ...]:
@@ -208,6 +225,17 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
     for key in ("source", "locales_dir", "output"):
         if key in data:
             kwargs[key] = _inside(root, data[key], key, where, text)
+    _no_overlap(root, kwargs.get("source", "source"), kwargs.get("output", "build/{locale}"), where, text)
+    upstream = data.get("upstream")
+    if isinstance(upstream, dict) and "path" in upstream:
+        value = upstream["path"]
+        if not isinstance(value, str) or escapes(value) or "\0" in value:
+            raise ConfigError(
+                f"upstream.path = {value!r} points outside the upstream repository",
+                where,
+                _line_of(text, "path"),
+                "give the folder of the English pages relative to the repository root, without '..'",
+            )
     if "locales" in data:
         locales = _str_list(data["locales"], "locales", where, text)
         line = _line_of(text, "locales")

@@ -16,9 +16,10 @@ from .build import build_page, translations
 from .config import Config
 from .errors import InputError
 from .extract import make_template
-from .files import display_path, page_bytes, read_page, remove, write_atomic
+from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from .merge import update
 from .model import Catalog, Counts, Page, Segment
+from .paths import check_references, inside
 from .segment import Document, Options, segment_page
 from .stats import count
 
@@ -108,7 +109,11 @@ def output_path(cfg: Config, locale: str, name: str) -> Path:
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
     if not path.is_file():
         return None
-    return po.read_po(path, display_path(cfg.root, path))
+    inside(cfg, path)
+    rel = display_path(cfg.root, path)
+    catalog = po.read_po(path, rel)
+    check_references(catalog, rel)
+    return catalog
 
 
 def _names_under(folder: Path, suffix: str) -> set[str]:
@@ -179,7 +184,15 @@ def plan_build(
 
 
 def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
-    """Write and remove what the plan says; return (written, removed, unchanged)."""
+    """Write and remove what the plan says; return (written, removed, unchanged).
+
+    Every path is checked to stay inside the project before anything is touched, and
+    temporary files left by a killed run in the folders written to are cleared first.
+    """
+    for path in sorted(plan.writes.keys() | plan.removals):
+        inside(cfg, path)
+    for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
+        remove_stale_temps(folder)
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0

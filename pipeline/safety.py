@@ -1,7 +1,14 @@
-"""What a translation may not add to a page: scripts, frames, handlers, dangerous URLs.
+"""What a translation may not add to a page: scripts, frames, handlers, dangerous URLs, code.
 
 ``build`` never emits a msgstr for which ``unsafe_reason`` returns a reason (the English
 falls back in); ``check`` reports the same reason as an ``unsafe`` error.
+
+The rule is a comparison with the English: a translation may carry the markup its msgid
+carries (the same tags, attributes, URL schemes and Svelte expressions, in any order) and
+nothing more. Both texts are looked at twice, as written and *folded* (entities decoded
+repeatedly, Unicode compatibility forms and case folded, invisible characters dropped),
+and the larger count wins, so hiding markup behind ``&#x6a;``, ``JaVaScRiPt``, a tab or
+a zero-width space does not get it past. Erring this way only ever falls back to English.
 """
 
 from __future__ import annotations
@@ -9,78 +16,226 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 
-_TAGS = (
-    "script",
-    "iframe",
-    "object",
-    "embed",
-    "style",
-    "frame",
-    "frameset",
-    "applet",
-    "base",
-    "meta",
-    "link",
-    "form",
-    "svg",
-    "math",
-    "template",
-    "noscript",
+from .model import Kind
+
+_DANGEROUS_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "style",
+        "link",
+        "meta",
+        "base",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "portal",
+        "svelte:head",
+        "svelte:window",
+        "svelte:body",
+        "svelte:document",
+        "svelte:element",
+        "svelte:component",
+    }
 )
-_TAG_RE = re.compile(r"<\s*/?\s*([a-z][a-z0-9-]*)")
-_HANDLER_RE = re.compile(r"(?:^|[\s\"'/<;])on[a-z]+\s*=")
-_SCHEME_RE = re.compile(r"(javascript|vbscript|data|livescript)\s*:")
-_HTML_BLOCK_RE = re.compile(r"(?:^|\n)\s{0,3}<(?:[a-z]|!--|/)", re.IGNORECASE)
-_INVISIBLE = (
-    dict.fromkeys(c for c in range(0x110000) if c < 0x20 or (0x7F <= c < 0xA0)) if False else None
-)  # built lazily below
+"""Tags named in the reason as dangerous (any other added tag is refused too, as added HTML)."""
+
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript", "mocha")
+_URL_SCHEMES = frozenset({*_SCRIPT_SCHEMES, "data"})
+
+# A tag as an HTML tokenizer starts one: '<' then a letter (no space between), or '</'.
+_TAG_START = re.compile(r"<(/?)([a-z][^\s/>]*)")
+_ATTR = re.compile(
+    r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?"""
+)
+_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.\-]{1,31}):")
+_LINK_DEST = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)
+_DATA_URL = re.compile(r"data:(?:[a-z]+/[a-z0-9.+\-]+|,|;base64)")
+_HTML_BLOCK = re.compile(r"(?:^|\n)[ \t]{0,3}<(?:[a-z]|!--|/|\?|!)", re.IGNORECASE)
+_SPECIAL_MARKUP = re.compile(r"<!--|<!\[cdata\[|<![a-z]|<\?")
+_SPECIAL_NAMES = {"<!--": "<!--", "<![cdata[": "<![CDATA[", "<?": "<?"}
+_CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)", re.DOTALL)
+_TRAILING_HEADING_ID = re.compile(r"[ \t]*\{#[\w-]+\}[ \t]*$")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 
 
-def _fold(text: str) -> str:
-    """Lowercase, decode entities (twice, for double encoding), drop invisible characters."""
-    prev = None
-    out = text
-    for _ in range(3):
-        prev = out
-        out = html.unescape(out)
-        if out == prev:
-            break
-    out = unicodedata.normalize("NFKC", out).lower()
-    return "".join(ch for ch in out if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t ")
+def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None) -> str | None:
+    """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe.
 
-
-def _features(text: str) -> dict[str, int]:
-    folded = _fold(text)
-    squeezed = re.sub(r"[\s\x00-\x1f]+", "", folded)
-    found: dict[str, int] = {}
-    for m in _TAG_RE.finditer(folded):
-        name = m.group(1)
-        if name in _TAGS:
-            found[f"<{name}>"] = found.get(f"<{name}>", 0) + 1
-    for _ in _HANDLER_RE.finditer(folded):
-        found["on…= event handler"] = found.get("on…= event handler", 0) + 1
-    for m in _SCHEME_RE.finditer(squeezed):
-        key = f"{m.group(1)}: URL"
-        found[key] = found.get(key, 0) + 1
-    tags = {m.group(1) for m in _TAG_RE.finditer(folded)}
-    for name in tags:
-        found.setdefault(f"tag:{name}", 0)
-        found[f"tag:{name}"] += len(re.findall(rf"<\s*{re.escape(name)}\b", folded))
-    return found
-
-
-def unsafe_reason(msgid: str, msgstr: str) -> str | None:
-    """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe."""
-    if not msgstr:
+    ``kind`` (the segment's construct, when known) relaxes two things: a trailing
+    ``{#id}`` is allowed in headings (build drops it and keeps the English id) and when
+    the kind is unknown; braces are plain text in front-matter values (the layout shows
+    them as data), while anywhere else Svelte would run them as code.
+    """
+    if not msgstr or msgstr == msgid:
         return None
-    src = _features(msgid)
-    dst = _features(msgstr)
-    for key, count in sorted(dst.items()):
-        if count > src.get(key, 0):
-            if key.startswith("tag:"):
-                return f"adds HTML <{key[4:]}> that the English does not have"
-            return f"adds {key} that the English does not have"
-    if _HTML_BLOCK_RE.search(msgstr) and not _HTML_BLOCK_RE.search(msgid):
+    if kind in (None, Kind.HEADING):
+        msgstr = _TRAILING_HEADING_ID.sub("", msgstr)
+    code = kind is not Kind.FRONT_MATTER
+    added: list[tuple[str, str]] = []
+    for view in _VIEWS:
+        src = _features_of(view(msgid), code)
+        dst = _features_of(view(msgstr), code)
+        added.extend(key for key in dst if dst[key] > src[key])
+    if added:
+        return _describe(min(added, key=_rank))
+    if _HTML_BLOCK.search(msgstr) and not _HTML_BLOCK.search(msgid):
         return "starts a raw HTML block that the English does not have"
     return None
+
+
+# --------------------------------------------------------------------------- features
+
+
+def fold(text: str) -> str:
+    """The text a browser, markdown or Svelte may end up seeing, made comparable.
+
+    Entities are decoded until nothing changes (three rounds cover double encoding),
+    compatibility characters are folded (NFKC: full-width ``＜`` becomes ``<``), case is
+    folded, and control and format characters (NUL, zero-width spaces, bidi marks) other
+    than tab and newline are dropped.
+    """
+    out = text
+    for _ in range(3):
+        decoded = html.unescape(out)
+        if decoded == out:
+            break
+        out = decoded
+    out = unicodedata.normalize("NFKC", out).casefold()
+    return "".join(ch for ch in out if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def _without_code(text: str) -> str:
+    """The text with markdown code spans cut out (what is left is read as markup)."""
+    return _CODE_SPAN.sub(" ", text)
+
+
+_VIEWS: tuple[Callable[[str], str], ...] = (
+    str.lower,  # as written
+    fold,  # as it may be decoded
+    lambda t: _without_code(t).lower(),  # markup outside code spans ...
+    lambda t: fold(_without_code(t)),  # ... so moving English code out of its backticks is caught
+)
+"""Ways of reading a text; a translation may add nothing in any of them."""
+
+
+def _features_of(text: str, code: bool = True) -> Counter[tuple[str, str]]:
+    """What a text carries, as (kind, name) -> occurrences; Svelte ``{...}`` only when ``code``."""
+    found: Counter[tuple[str, str]] = Counter()
+    squeezed = _URL_JUNK.sub("", text)
+    for scheme in _SCRIPT_SCHEMES:
+        found[("url", scheme)] += squeezed.count(scheme + ":")
+    found[("url", "data")] += len(_DATA_URL.findall(squeezed))
+    for url in _urls(text):
+        scheme = _scheme(url)
+        if scheme in _URL_SCHEMES:
+            found[("link", scheme)] += 1
+    for m in _SPECIAL_MARKUP.finditer(text):
+        found[("tag", _SPECIAL_NAMES.get(m.group(), "<!"))] += 1
+    for closing, name, attrs in _tags(text):
+        found[("tag", f"/{name}" if closing else name)] += 1
+        for attr, value in attrs:
+            found[("handler" if attr.startswith("on") else "attr", attr)] += 1
+            scheme = _scheme(value.strip("\"'")) if value else ""
+            if scheme in _URL_SCHEMES:
+                found[("link", scheme)] += 1
+    for expr in _braces(text) if code else ():
+        found[("svelte", expr)] += 1
+    return +found  # drop zero counts
+
+
+def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
+    """Every tag a tolerant HTML tokenizer would open: (closing, name, [(attribute, value)]).
+
+    A tag left open at the end of the string still counts: in the page, text after the
+    translation could close it.
+    """
+    out: list[tuple[bool, str, list[tuple[str, str | None]]]] = []
+    for m in _TAG_START.finditer(text):
+        closing, name = bool(m.group(1)), m.group(2)
+        attrs: list[tuple[str, str | None]] = []
+        pos = m.end()
+        while pos < len(text) and text[pos] != ">":
+            a = _ATTR.match(text, pos)
+            if a is None or a.end() == pos:
+                pos += 1
+                continue
+            attrs.append((a.group("name"), a.group("value")))
+            pos = a.end()
+        out.append((closing, name, attrs))
+    return out
+
+
+def _urls(text: str) -> list[str]:
+    """Strings in URL positions: markdown link and image targets, autolinks, reference definitions."""
+    urls = [m.group(1) + ":" for m in _AUTOLINK.finditer(text)]
+    urls += [m.group(1) for m in _LINK_DEST.finditer(text)]
+    urls += [m.group(1) for m in _REF_DEF.finditer(text)]
+    return urls
+
+
+def _scheme(url: str) -> str:
+    """A URL's scheme as a browser reads it: blanks and control characters anywhere ignored."""
+    m = re.match(r"([a-z][a-z0-9+.\-]*):", _URL_JUNK.sub("", url).lower())
+    return m.group(1) if m else ""
+
+
+def _braces(text: str) -> list[str]:
+    """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(re.sub(r"\s+", "", text[start : i + 1]))
+    if depth:
+        out.append(re.sub(r"\s+", "", text[start:]))
+    return out
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+_ORDER = ("url", "link", "handler", "tag", "svelte", "attr")
+
+
+def _rank(key: tuple[str, str]) -> tuple[int, int, bool, str]:
+    """Which added thing to name first: URLs, handlers, dangerous tags, opening before closing."""
+    kind, name = key
+    dangerous = 0 if kind == "tag" and name.lstrip("/") in _DANGEROUS_TAGS else 1
+    return (_ORDER.index(kind), dangerous, name.startswith("/"), name)
+
+
+def _describe(key: tuple[str, str]) -> str:
+    kind, name = key
+    if kind in ("url", "link"):
+        return f"adds a {name}: URL that the English does not have"
+    if kind == "handler":
+        return f"adds an event handler ({name}=) that the English does not have"
+    if kind == "tag":
+        shown = name if name.startswith("<") else f"<{name}>"
+        return f"adds HTML {shown} that the English does not have"
+    if kind == "svelte":
+        return f"adds the Svelte code {name} that the English does not have"
+    return f"adds the HTML attribute {name}= that the English does not have"

@@ -180,6 +180,7 @@ DEFAULT_OPTIONS = Options()
 
 def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     """Split a page into segments (document order) and list its headings with their ids."""
+    _refuse_uncarriable(page)
     lines = _Lines.of(page.text)
     segments: list[Segment] = []
     fm_span, body_line, title, fm_segments = _front_matter(page, lines, options)
@@ -198,6 +199,24 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
         newline=dominant_newline(page.text),
         front_matter=fm_span,
         title=title,
+    )
+
+
+_UNCARRIABLE = re.compile("[\x00\x04]")
+
+
+def _refuse_uncarriable(page: Page) -> None:
+    """Refuse NUL and U+0004: gettext cannot carry them (msgfmt rejects them in any string)."""
+    m = _UNCARRIABLE.search(page.text)
+    if m is None:
+        return
+    name = "NUL (U+0000)" if m.group() == "\x00" else "EOT (U+0004)"
+    line = page.text.count("\n", 0, m.start()) + 1
+    raise InputError(
+        f"page contains a {name} character",
+        page.path,
+        line,
+        "remove it: a markdown page cannot carry it and gettext cannot translate it",
     )
 
 
