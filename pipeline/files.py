@@ -48,11 +48,13 @@ def page_bytes(text: str, bom: bool) -> bytes:
 
 
 def display_path(root: Path, file: Path) -> str:
-    """A path for messages: relative to the project root when inside it."""
-    try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(file)
+    """A path for messages: relative to the project root when inside it (as named, else links resolved)."""
+    for base, path in ((root.absolute(), file.absolute()), (root.resolve(), file.resolve())):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(file)
 
 
 TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
