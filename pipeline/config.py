@@ -96,13 +96,8 @@ def section(cfg: Config, name: str) -> dict[str, Any]:
 def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigError:
     """A ``ConfigError`` pointing at the line where ``key`` is set (last dotted part)."""
     name = key.split(".")[-1]
-    line = _line_of(cfg.text, name) or _section_line(cfg.text, name)
+    line = _line_of(cfg.text, name)
     return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
-
-
-def _section_line(text: str, name: str) -> int | None:
-    m = re.search(rf"^\s*\[+\s*{re.escape(name)}\s*\]+", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def validate_locale(code: str, where: str | None = None, line: int | None = None) -> str:
@@ -119,11 +114,22 @@ def validate_locale(code: str, where: str | None = None, line: int | None = None
     return code
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """Best-effort line of ``key =`` in a TOML text, for error messages."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+def _line_of(text: str, *keys: str) -> int | None:
+    """Line of the first of ``keys`` set in a TOML text, for error messages; None only for no text.
+
+    Finds ``key =``, ``key.sub =``, quoted keys and ``[key]`` tables; failing that, the
+    first line that mentions a key; failing that, line 1 (an error always has a line).
+    """
+    for key in keys:
+        k = re.escape(key)
+        m = re.search(rf"""^[ \t]*\[*[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*[.=\]]""", text, re.MULTILINE)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    for key in keys:
+        at = text.find(key) if key else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1 if text else None
 
 
 def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
@@ -161,7 +167,7 @@ def _no_overlap(root: Path, source: str, output: str, where: str, text: str) -> 
         raise ConfigError(
             f"output = {output!r} overlaps source = {source!r}",
             where,
-            _line_of(text, "output") or _line_of(text, "source"),
+            _line_of(text, "output", "source"),
             "put translated pages in their own folder, such as 'build/{locale}'",
         )
 
@@ -208,7 +214,8 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, "fix the syntax") from None
+        line = int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1  # "at end of document"
+        raise ConfigError(f"invalid TOML: {exc}", where, line, "fix the syntax") from None
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
@@ -218,7 +225,7 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
             raise ConfigError(
                 f"unknown setting {key!r}",
                 where,
-                _line_of(text, key) or _section_line(text, key),
+                _line_of(text, key),
                 "check the spelling; see the README for the settings",
             )
     kwargs: dict[str, Any] = {}

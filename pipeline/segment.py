@@ -244,15 +244,24 @@ def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | N
         root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = 2 + mark.line if mark is not None else 1
+        line = lines.line_of(start + min(mark.index, len(fm_text))) + 1 if mark is not None else 2
         raise InputError(
-            f"front matter is not valid YAML: {exc.problem or exc.context}",
+            f"front matter is not valid YAML: {' '.join(str(exc.problem or exc.context).split())}",
             page.path,
             line,
             "fix the YAML between the '---' lines",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"front matter is not valid YAML: character U+{exc.character:04X} is not allowed",
+            page.path,
+            lines.line_of(start + min(exc.position, len(fm_text))) + 1,
+            "remove the character or write it as an escape inside a double-quoted string",
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"front matter is not valid YAML: {exc}", page.path, 2, "fix the YAML") from None
+        raise InputError(
+            f"front matter is not valid YAML: {' '.join(str(exc).split())}", page.path, 2, "fix the YAML"
+        ) from None
     if root is None:
         return Span(start, end), close + 1, None, []
     if not isinstance(root, yaml.MappingNode):
