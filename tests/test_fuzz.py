@@ -25,20 +25,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import po
+from pipeline.build import build_page
 from pipeline.cli import main
 from pipeline.config import from_dict, load
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract import make_template
+from pipeline.files import read_page
 from pipeline.model import Page
 from pipeline.segment import segment_page
 
 FUZZ_EXAMPLES = {
-    "po_random": 300,
+    "po_random": 400,
     "po_mutated": 250,
-    "markdown": 250,
-    "front_matter": 200,
+    "markdown": 400,
+    "front_matter": 300,
     "toml": 150,
     "config_table": 100,
+    "bytes": 100,
+    "translation": 150,
     "sync_page": 40,
     "sync_po": 40,
 }
@@ -244,7 +248,7 @@ MD_TOKENS = st.sampled_from(
         "\u200f",
     ]
 )
-MARKDOWN = st.lists(MD_TOKENS, max_size=50).map("".join)
+MARKDOWN = st.lists(MD_TOKENS, max_size=80).map("".join)
 
 YAML_TOKENS = st.sampled_from(
     [
@@ -324,6 +328,37 @@ def test_fuzz_markdown_segmenter(text: str) -> None:
 @given(front_matter_page())
 def test_fuzz_front_matter_reader(text: str) -> None:
     check_page(text)
+
+
+@fuzz("bytes")
+@given(st.binary(max_size=300), st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe"]))
+def test_fuzz_undecodable_files(tmp_path_factory: pytest.TempPathFactory, data: bytes, bom: bytes) -> None:
+    folder = tmp_path_factory.mktemp("bytes")
+    for name, read in (("x.po", lambda f: po.read_po(f, "x.po")), ("x.md", lambda f: read_page(folder, f, "x"))):
+        file = folder / name
+        file.write_bytes(bom + data)
+        try:
+            result = read(file)
+            if name == "x.md":
+                check_page(result.text)
+        except InputError as exc:
+            assert exc.path == name and exc.line is not None, str(exc)
+
+
+SAMPLE_DOC = segment_page(Page("join", "join.md", (REPO / "source" / "join.md").read_text(encoding="utf-8")))
+
+
+@fuzz("translation")
+@given(st.data())
+def test_fuzz_build_with_random_translations(data: st.DataObject) -> None:
+    """Any msgstr for any segment: build returns a page (maybe with fallbacks), never raises."""
+    table = {}
+    for seg in SAMPLE_DOC.segments:
+        if data.draw(st.booleans()):
+            table[(seg.msgctxt, seg.msgid)] = data.draw(st.one_of(MARKDOWN, st.text(max_size=60)))
+    built = build_page(SAMPLE_DOC, table)
+    again = segment_page(Page("join", "join.md", built.text))  # what build emits reads back as a page
+    assert len(again.segments) == len(SAMPLE_DOC.segments)
 
 
 # --------------------------------------------------------------------------- configuration
