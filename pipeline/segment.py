@@ -98,6 +98,10 @@ class Document:
     front_matter: Span | None = None
     """Span of the YAML text between the ``---`` lines, if any."""
     title: str | None = None
+    blocks: tuple[Span, ...] = ()
+    """Top-level blocks in page order (front matter with its ``---`` lines first): the parts
+    of a page that markdown reads independently, so build can check a translation against
+    its own block instead of the whole page."""
 
 
 @dataclass(slots=True)
@@ -192,6 +196,10 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     walker.walk(tokens)
     segments.extend(walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)
+    blocks = [Span(0, lines.ends[body_line - 1])] if fm_span is not None else []
+    for tok in tokens:
+        if tok.level == 0 and tok.map is not None and tok.nesting >= 0 and tok.map[1] > tok.map[0]:
+            blocks.append(Span(lines.starts[tok.map[0]], lines.ends[tok.map[1] - 1]))
     return Document(
         page=page,
         segments=tuple(segments),
@@ -199,6 +207,7 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
         newline=dominant_newline(page.text),
         front_matter=fm_span,
         title=title,
+        blocks=tuple(blocks),
     )
 
 
