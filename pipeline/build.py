@@ -81,9 +81,12 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
             continue
         edits[index] = edit
     active = dict(edits)
+    out = _assemble(doc, active, options)
+    if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
     _check_blocks(doc, active, options, fallbacks)
-    # Read back the whole page (it normally passes now); drop the smallest failing prefix's
-    # last edit until the page reads back right.
+    # Read back the whole page again (it normally passes now); drop the smallest failing
+    # prefix's last edit until the page reads back right.
     for _ in range(len(active) + 1):
         out = _assemble(doc, active, options)
         if _reads_back(doc, active, out, options):
@@ -105,6 +108,9 @@ def _check_blocks(
     image whose reference is defined elsewhere) is left to the whole-page check.
     """
     starts = [b.start for b in doc.blocks]
+    segments_of: dict[int, list[int]] = {}
+    for i, seg in enumerate(doc.segments):
+        segments_of.setdefault(bisect.bisect_right(starts, seg.pieces[0].start) - 1, []).append(i)
     groups: dict[int, list[int]] = {}
     for index in sorted(active):
         edit = active[index]
@@ -113,7 +119,7 @@ def _check_blocks(
             groups.setdefault(b, []).append(index)
     for b, indices in groups.items():
         span = doc.blocks[b]
-        expected = [i for i, seg in enumerate(doc.segments) if span.start <= seg.pieces[0].start < span.end]
+        expected = [i for i in segments_of.get(b, []) if doc.segments[i].pieces[0].start < span.end]
         if not _block_reads_back(doc, span, expected, {}, options):
             continue
         group = {i: active[i] for i in indices}

@@ -72,6 +72,8 @@ _SPECIAL_NAMES = {"<!--": "<!--", "<![cdata[": "<![CDATA[", "<?": "<?"}
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)", re.DOTALL)
 _TRAILING_HEADING_ID = re.compile(r"[ \t]*\{#[\w-]+\}[ \t]*$")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRIGGER = re.compile(r"[<:{]")
 
 
 def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None) -> str | None:
@@ -86,11 +88,19 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None) -> str | No
         return None
     if kind in (None, Kind.HEADING):
         msgstr = _TRAILING_HEADING_ID.sub("", msgstr)
+    folded = fold(msgstr)
+    if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
+        return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
     code = kind is not Kind.FRONT_MATTER
     added: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for view in _VIEWS:
-        src = _features_of(view(msgid), code)
-        dst = _features_of(view(msgstr), code)
+        pair = (view(msgid), folded if view is fold else view(msgstr))
+        if pair in seen:
+            continue  # without code spans, the code-free views repeat the first two
+        seen.add(pair)
+        src = _features_of(pair[0], code)
+        dst = _features_of(pair[1], code)
         added.extend(key for key in dst if dst[key] > src[key])
     if added:
         return _describe(min(added, key=_rank))
@@ -116,6 +126,8 @@ def fold(text: str) -> str:
         if decoded == out:
             break
         out = decoded
+    if out.isascii():  # the common case, without a pass over every character in Python
+        return _ASCII_CONTROL.sub("", out.lower())
     out = unicodedata.normalize("NFKC", out).casefold()
     return "".join(ch for ch in out if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
 
