@@ -422,7 +422,8 @@ def _continuation(doc: Document, seg: Segment) -> str:
     """Prefix for a new continuation line: the first line's prefix with list markers blanked."""
     text = doc.page.text
     start = seg.pieces[0].start
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    newline = text.rfind("\n", 0, start)
+    line_start = max(newline, text.rfind("\r", newline + 1, start)) + 1  # search "\r" on this line only
     prefix = text[line_start:start]
     if seg.render is Render.HTML_TEXT:
         return re.sub(r"[^ \t>]", " ", prefix) if prefix.strip(" \t>") else prefix

@@ -12,8 +12,7 @@ Pure: it reads nothing and writes nothing, and never mutates its inputs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
@@ -79,7 +78,12 @@ def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
         if m.key not in exact or (exact[m.key].obsolete and not m.obsolete):
             exact[m.key] = m
     used: set[tuple[str | None, str]] = set()
-    candidates = [m for m in old.messages if m.msgstr and m.msgid_plural is None]
+    pools: dict[str | None, _Pool] = {}
+    for m in old.messages:
+        if m.msgstr and m.msgid_plural is None:
+            pool = pools.setdefault(m.msgctxt, _Pool([], []))
+            pool.messages.append(m)
+            pool.msgids.append(m.msgid)
     out: list[Message] = []
     for tm in template.messages:
         prior = exact.get(tm.key)
@@ -87,7 +91,7 @@ def update(template: Catalog, old: Catalog | None, locale: str) -> Catalog:
             used.add(prior.key)
             out.append(_carry(tm, prior))
             continue
-        match = _best_fuzzy(tm, candidates, exact)
+        match = _best_fuzzy(tm, pools.get(tm.msgctxt))
         if match is not None:
             used.add(match.key)
             out.append(
@@ -136,14 +140,23 @@ def _obsolete(m: Message) -> Message:
     return replace(m, obsolete=True, auto_comments=(), references=(), lineno=0)
 
 
-def _best_fuzzy(
-    tm: Message, candidates: Sequence[Message], exact: dict[tuple[str | None, str], Message]
-) -> Message | None:
-    """Most similar translated old message with the same context (first wins a tie)."""
-    pool = [c for c in candidates if c.msgctxt == tm.msgctxt]
-    if not pool:
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """Translated old messages of one context, with their msgids ready for rapidfuzz."""
+
+    messages: list[Message]
+    msgids: list[str]
+
+
+def _best_fuzzy(tm: Message, pool: _Pool | None) -> Message | None:
+    """Most similar translated old message with the same context (first wins a tie).
+
+    The pools are built once per update, so a catalog of N entries with K changed ones
+    costs K scans of the pool (as msgmerge), not K copies of it.
+    """
+    if pool is None:
         return None
-    found = process.extractOne(tm.msgid, [c.msgid for c in pool], scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+    found = process.extractOne(tm.msgid, pool.msgids, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
     if found is None:
         return None
-    return pool[found[2]]
+    return pool.messages[found[2]]

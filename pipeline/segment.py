@@ -219,10 +219,10 @@ def _refuse_uncarriable(page: Page) -> None:
     m = _UNCARRIABLE.search(page.text)
     if m is None:
         return
-    name = "NUL (U+0000)" if m.group() == "\x00" else "EOT (U+0004)"
-    line = page.text.count("\n", 0, m.start()) + 1
+    name = "a NUL (U+0000)" if m.group() == "\x00" else "an EOT (U+0004)"
+    line = len(_Lines.of(page.text[: m.start()]))
     raise InputError(
-        f"page contains a {name} character",
+        f"page contains {name} character",
         page.path,
         line,
         "remove it: a markdown page cannot carry it and gettext cannot translate it",
