@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,10 +42,16 @@ from pipeline.segment import segment_page  # noqa: E402
 STAMP = "2025-01-01 00:00+0000"
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - start, value
+class Clock:
+    """Seconds since the last call (a stopwatch read between stages)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self) -> float:
+        now = time.perf_counter()
+        seconds, self.last = now - self.last, now
+        return seconds
 
 
 def linearity(times: list[float], sizes: list[float]) -> float:
@@ -62,17 +67,22 @@ def pages(sizes_mb: list[float]) -> None:
     for mb in sizes_mb:
         text = big_page(int(mb * 1_000_000))
         size = len(text.encode("utf-8")) / 1e6
-        t_ref, _ = timed(lambda text=text: md.render(text))
-        t_seg, doc = timed(lambda text=text: segment_page(Page("long", "source/long.md", text)))
-        assert not isinstance(doc, Exception)
-        t_ext, pot = timed(lambda doc=doc: po.format_po(make_template(doc, None, STAMP)))
-        identity = {(s.msgctxt, s.msgid): s.msgid for s in doc.segments}  # type: ignore[attr-defined]
-        t_id, built = timed(lambda doc=doc, identity=identity: build_page(doc, identity))  # type: ignore[arg-type]
-        assert built.text == text  # type: ignore[attr-defined]
-        table_pseudo = {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}  # type: ignore[attr-defined]
-        t_tr, built = timed(lambda doc=doc, t=table_pseudo: build_page(doc, t))  # type: ignore[arg-type]
-        assert not built.fallbacks  # type: ignore[attr-defined]
-        t_sync = sync_once(text, str(pot))
+        clock = Clock()
+        md.render(text)
+        t_ref = clock.lap()
+        doc = segment_page(Page("long", "source/long.md", text))
+        t_seg = clock.lap()
+        pot = po.format_po(make_template(doc, None, STAMP))
+        t_ext = clock.lap()
+        built = build_page(doc, {(s.msgctxt, s.msgid): s.msgid for s in doc.segments})
+        t_id = clock.lap()
+        assert built.text == text
+        translated = {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}
+        clock.lap()
+        built = build_page(doc, translated)
+        t_tr = clock.lap()
+        assert not built.fallbacks
+        t_sync = sync_once(text, pot)
         row = [size, t_ref, t_seg, t_ext, t_id, t_tr, t_sync]
         table.append(row)
         print("  " + " | ".join(f"{v:>16.2f}" for v in row))
@@ -93,9 +103,9 @@ def sync_once(text: str, pot_text: str) -> float:
         catalog = update(template, None, "nl")
         catalog = replace(catalog, messages=tuple(replace(m, msgstr=pseudo(m.msgid)) for m in catalog.messages))
         po.write_po(root / "locales" / "nl" / "long.po", catalog)
-        t, code = timed(lambda: main(["--root", str(root), "-q", "sync"]))
-        assert code == 0
-        return t
+        clock = Clock()
+        assert main(["--root", str(root), "-q", "sync"]) == 0
+        return clock.lap()
 
 
 def catalog_of(n: int, changed_every: int = 0) -> Catalog:
@@ -136,24 +146,34 @@ def po_files(counts: list[int]) -> None:
             folder = Path(tmp)
             catalog = catalog_of(n)
             path = folder / "nl.po"
-            t_write, _ = timed(lambda catalog=catalog, path=path: po.write_po(path, catalog))
-            t_read, back = timed(lambda path=path: po.read_po(path))
-            assert back.messages == catalog.messages  # type: ignore[attr-defined]
-            t_pread, pofile = timed(lambda path=path: polib.pofile(str(path)))
-            t_pwrite, _ = timed(lambda pofile=pofile, folder=folder: pofile.save(str(folder / "polib.po")))  # type: ignore[attr-defined]
-            t_cat, _ = timed(lambda path=path: subprocess.run(["msgcat", str(path)], capture_output=True, check=True))
             same = replace(catalog, messages=tuple(replace(m, msgstr="") for m in catalog.messages))
             changed = catalog_of(n, changed_every=100)
-            t_same, merged = timed(lambda same=same, back=back: update(same, back, "nl"))  # type: ignore[arg-type]
-            t_chg, merged = timed(lambda changed=changed, back=back: update(changed, back, "nl"))  # type: ignore[arg-type]
-            fuzzy = sum("fuzzy" in m.flags for m in merged.messages)  # type: ignore[attr-defined]
-            assert fuzzy == len(range(0, n, 100))
+            clock = Clock()
+            po.write_po(path, catalog)
+            t_write = clock.lap()
+            back = po.read_po(path)
+            t_read = clock.lap()
+            pofile = polib.pofile(str(path))
+            t_pread = clock.lap()
+            pofile.save(str(folder / "polib.po"))
+            t_pwrite = clock.lap()
+            subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
+            t_cat = clock.lap()
+            update(same, back, "nl")
+            t_same = clock.lap()
+            merged = update(changed, back, "nl")
+            t_chg = clock.lap()
+            assert back.messages == catalog.messages
+            assert sum("fuzzy" in m.flags for m in merged.messages) == len(range(0, n, 100))
             t_mm_same = t_mm_chg = float("nan")
             if msgmerge:
-                for name, tpl in (("same.pot", same), ("changed.pot", changed)):
-                    po.write_po(folder / name, tpl)
-                t_mm_same, _ = timed(lambda: run_msgmerge(folder, "same.pot"))
-                t_mm_chg, _ = timed(lambda: run_msgmerge(folder, "changed.pot"))
+                po.write_po(folder / "same.pot", same)
+                po.write_po(folder / "changed.pot", changed)
+                clock.lap()
+                run_msgmerge(folder, "same.pot")
+                t_mm_same = clock.lap()
+                run_msgmerge(folder, "changed.pot")
+                t_mm_chg = clock.lap()
             row = [float(n), t_write, t_pwrite, t_read, t_pread, t_cat, t_same, t_mm_same, t_chg, t_mm_chg]
             rows.append(row)
             print("  " + " | ".join(f"{v:>15.2f}" if i else f"{int(v):>15}" for i, v in enumerate(row)))

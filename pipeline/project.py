@@ -14,7 +14,7 @@ from pathlib import Path
 from . import po
 from .build import build_page, translations
 from .config import Config
-from .errors import InputError
+from .errors import InputError, PipelineError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from .merge import update
@@ -196,14 +196,22 @@ def apply(cfg: Config, plan: Plan) -> tuple[list[str], list[str], int]:
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
-    for path in sorted(plan.writes):
-        if write_atomic(path, plan.writes[path]):
-            written.append(display_path(cfg.root, path))
-        else:
-            unchanged += 1
-    for path in sorted(plan.removals):
-        if remove(path):
-            removed.append(display_path(cfg.root, path))
+    path = cfg.root
+    try:
+        for path in sorted(plan.writes):
+            if write_atomic(path, plan.writes[path]):
+                written.append(display_path(cfg.root, path))
+            else:
+                unchanged += 1
+        for path in sorted(plan.removals):
+            if remove(path):
+                removed.append(display_path(cfg.root, path))
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot write: {exc.strerror or exc}",
+            display_path(cfg.root, path),
+            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+        ) from None
     return written, removed, unchanged
 
 

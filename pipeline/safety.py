@@ -5,10 +5,12 @@ falls back in); ``check`` reports the same reason as an ``unsafe`` error.
 
 The rule is a comparison with the English: a translation may carry the markup its msgid
 carries (the same tags, attributes, URL schemes and Svelte expressions, in any order) and
-nothing more. Both texts are looked at twice, as written and *folded* (entities decoded
-repeatedly, Unicode compatibility forms and case folded, invisible characters dropped),
-and the larger count wins, so hiding markup behind ``&#x6a;``, ``JaVaScRiPt``, a tab or
-a zero-width space does not get it past. Erring this way only ever falls back to English.
+nothing more. Both texts are read four ways (``_VIEWS``): as written and *folded* (entities
+decoded repeatedly, Unicode compatibility forms and case folded, invisible characters
+dropped), each with and without markdown code spans; the translation may add nothing in
+any reading. So hiding markup behind ``&#x6a;``, ``JaVaScRiPt``, a tab or a zero-width
+space, or moving the English's `` `<script>` `` out of its backticks, does not get it past.
+Erring this way only ever falls back to English.
 """
 
 from __future__ import annotations

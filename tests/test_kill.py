@@ -243,3 +243,18 @@ def test_sigkill_at_50_moments_loses_nothing_and_rerun_finishes(
         f"{temps_left} temporary files left by kills, all cleared by the re-run"
     )
     assert outcomes["mixed"] >= 3, f"too few kills landed while files were written: {outcomes}"
+
+
+def test_write_that_fails_midway_is_a_clear_error_and_the_next_run_finishes(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "a.md", "# A\n\nFirst page.\n")
+    write(root / "source" / "b.md", "# B\n\nSecond page.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    (root / "build" / "nl" / "b.md").mkdir(parents=True)  # a folder where a page must go
+    code, err = sync_in_process(root)
+    assert code == 1
+    assert err.startswith("build/nl/b.md: error: cannot write: Is a directory; fix the cause and run again")
+    assert (root / "build" / "nl" / "a.md").read_text() == "# A\n\nFirst page.\n"  # written before: complete
+    (root / "build" / "nl" / "b.md").rmdir()
+    assert sync_in_process(root) == (0, "")
+    assert (root / "build" / "nl" / "b.md").read_text() == "# B\n\nSecond page.\n"

@@ -194,3 +194,14 @@ def test_sync_keeps_every_attack_off_the_built_page(tmp_path: Path, run: Callabl
     for m in msgs:
         assert any(w.startswith(f"locales/nl/join.po:{lines[m.msgid]}: warning: [fallback]") for w in warnings)
     assert all("English kept: unsafe: adds" in w for w in warnings)
+
+
+def test_front_matter_yaml_tags_never_run_code(tmp_path: Path, run: Callable[..., Run]) -> None:
+    marker = tmp_path / "pwned"
+    page = f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\ndescription: Hi\n---\n\nText.\n'
+    write(tmp_path / "site" / "source" / "index.md", page)
+    (tmp_path / "site" / "locales" / "nl").mkdir(parents=True)
+    result = run(tmp_path / "site", "sync")
+    assert result.code == 0, result.err  # the tag is data to a safe loader: never constructed
+    assert not marker.exists()
+    assert (tmp_path / "site" / "build" / "nl" / "index.md").read_text() == page
