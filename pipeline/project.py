@@ -7,6 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,9 +85,29 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
                 display_path(cfg.root, file),
                 hint="replace the link with the file itself",
             )
-        found.append((rel.with_suffix("").as_posix(), file))
+        name = rel.with_suffix("").as_posix()
+        _check_page_name(name, cfg.source)
+        found.append((name, file))
     found.sort()
     return found
+
+
+def _check_page_name(name: str, source: str) -> None:
+    """Refuse a file name that cannot become a PO reference and a URL: blanks, controls, non-UTF-8."""
+    shown = f"{source}/{name}.md".encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "page file name is not valid UTF-8", shown, hint="rename the file with a UTF-8 name"
+        ) from None
+    bad = next((ch for ch in name if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise InputError(
+            f"page file name contains {unicodedata.name(bad, repr(bad)).lower()} (U+{ord(bad):04X})",
+            shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
+            hint="rename the file without blanks or control characters (its name becomes a URL and a PO reference)",
+        )
 
 
 def load_documents(cfg: Config) -> list[Document]:

@@ -164,3 +164,25 @@ def test_po_reference_outside_the_project_is_refused(
 )
 def test_escapes_table(value: str, out: bool) -> None:
     assert escapes(value) is out
+
+
+@pytest.mark.parametrize(
+    ("file_name", "error"),
+    [
+        (b"my page.md", "source/my page.md: error: page file name contains space (U+0020)"),
+        (b"a\tb.md", "source/a\\tb.md: error: page file name contains '\\t' (U+0009)"),
+        (b"a\nb.md", "source/a\\nb.md: error: page file name contains '\\n' (U+000A)"),
+        (b"caf\xe9.md", "source/caf\\udce9.md: error: page file name is not valid UTF-8"),
+    ],
+)
+def test_page_name_that_cannot_be_a_reference_is_refused(
+    tmp_path: Path, run: Callable[..., Run], file_name: bytes, error: str
+) -> None:
+    # Each of these crashed the PO writer (ValueError or UnicodeEncodeError) before.
+    root = tiny_site(tmp_path)
+    (root / "source").joinpath(os.fsdecode(file_name)).write_text("# Other\n\nMore text.\n")
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith(error), result.err
+    assert tree(root) == before
