@@ -123,10 +123,17 @@ def hold(root: Path, command: str) -> Iterator[Held]:
             f"{STATE_DIR}/{LOCK_FILE}",
             hint="wait for it to finish, then run this command again",
         ) from None
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot take the lock: {exc.strerror or exc}",
+            f"{STATE_DIR}/{LOCK_FILE}",
+            hint="make the project folder writable (a folder of that name must not be in the way)",
+        ) from None
     try:
         previous = read_holder(pid_file)
         took_over = previous if previous is not None and previous.pid != os.getpid() else None
-        write_atomic(pid_file, f"{os.getpid()} {command}\n".encode())
+        with contextlib.suppress(OSError):  # the pid is a label for others' messages, not the lock
+            write_atomic(pid_file, f"{os.getpid()} {command}\n".encode())
         try:
             yield Held(lock_path, took_over)
         finally:

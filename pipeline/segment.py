@@ -277,15 +277,16 @@ def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | N
         raise InputError(
             "front matter must be a mapping of keys to values",
             page.path,
-            2 + root.start_mark.line,
+            lines.line_of(start + min(root.start_mark.index, len(fm_text))) + 1,
             "write 'key: value' lines between the '---' lines",
         )
     segments: list[Segment] = []
     title: str | None = None
+    seen: set[int] = set()
     for key, node in _fm_values(root, options.front_matter):
         if key == "title" and isinstance(node, yaml.ScalarNode):
             title = " ".join(str(node.value).split())
-        for scalar in _scalars(node):
+        for scalar in _scalars(node, seen):
             seg = _yaml_segment(page, lines, start, key, scalar)
             if seg is not None:
                 segments.append(seg)
@@ -309,13 +310,19 @@ def _fm_values(root: yaml.MappingNode, keys: Sequence[str]) -> Iterator[tuple[st
     yield from walk(root, "")
 
 
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
+    """String scalars of a value, each node once: an alias (``*a``) is the anchored node itself,
+    whose text lives at the anchor, so it is neither repeated nor followed into a cycle (a
+    self-referencing ``&a [*a]`` or an exponential "billion laughs" tree)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:str":
             yield node
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _scalars(item)
+            yield from _scalars(item, seen)
 
 
 def _yaml_segment(page: Page, lines: _Lines, base: int, key: str, node: yaml.ScalarNode) -> Segment | None:

@@ -273,6 +273,9 @@ YAML_TOKENS = st.sampled_from(
         ",",
         "&a ",
         "*a",
+        "&a [*a]",
+        "&b\n  - *b",
+        "[*a, *a]",
         "!!str ",
         "!!python/object:os.system ",
         "!!binary ",
@@ -597,3 +600,29 @@ def test_regression_nul_in_a_page_is_refused_with_its_line() -> None:
     # A NUL reached a msgid and crashed the PO writer (ValueError) during sync.
     exc = located_error(lambda: segment_page(Page("p", "p.md", "# Hi\n\nText\x00here.\n")))
     assert str(exc).startswith("p.md:3: error: page contains a NUL (U+0000) character")
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    ["title: &a [*a]\n", "title: &a\n  - x\n  - *a\n", "description: &d [x, [*d]]\n"],
+)
+def test_regression_self_referencing_yaml_alias_does_not_recurse(yaml_text: str) -> None:
+    # The front-matter walker followed the alias back into its own anchor: RecursionError.
+    doc = segment_page(Page("p", "p.md", f"---\n{yaml_text}---\n\nText.\n"))
+    assert doc.segments[-1].msgid == "Text."
+
+
+def test_regression_billion_laughs_front_matter_is_read_in_linear_time() -> None:
+    # Nine levels of nine aliases each: 9**9 scalars when walked naively (hours); each node once now.
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    lines.append("title: *i")
+    doc = segment_page(Page("p", "p.md", "---\n" + "\n".join(lines) + "\n---\n\nText.\n"))
+    assert [s.msgid for s in doc.segments] == ["lol"] * 9 + ["Text."]
+
+
+def test_regression_aliased_value_is_one_segment_not_two() -> None:
+    # title: &t Hello / description: *t gave two segments over the same span (a double edit).
+    doc = segment_page(Page("p", "p.md", "---\ntitle: &t Hello\ndescription: *t\n---\n"))
+    assert [(s.msgid, s.key) for s in doc.segments] == [("Hello", "title")]

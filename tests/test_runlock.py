@@ -139,3 +139,12 @@ def test_lock_folder_keeps_itself_out_of_git(tmp_path: Path, run: Callable[..., 
     assert run(root, "sync").code == 0
     assert (root / STATE_DIR).is_dir()
     assert STATE_DIR not in git(root, "status", "--porcelain", "--untracked-files=all")
+
+
+def test_lock_that_cannot_be_taken_is_a_clear_error(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tiny_site(tmp_path)
+    (root / STATE_DIR / LOCK_FILE).mkdir(parents=True)  # something in the way
+    result = run(root, "sync")
+    assert result.code == 1
+    assert result.err.startswith(f"{STATE_DIR}/{LOCK_FILE}: error: cannot take the lock: Is a directory;")
+    assert not (root / "build").exists()
