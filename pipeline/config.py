@@ -213,9 +213,13 @@ def _parse(text: str, where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1  # "at end of document"
-        raise ConfigError(f"invalid TOML: {exc}", where, line, "fix the syntax") from None
+        raise ConfigError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), "fix the syntax") from None
+
+
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
