@@ -78,13 +78,15 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRIGGER = re.compile(r"[<:{]")
 
 
-def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None) -> str | None:
+def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown: bool = True) -> str | None:
     """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe.
 
     ``kind`` (the segment's construct, when known) relaxes two things: a trailing
     ``{#id}`` is allowed in headings (build drops it and keeps the English id) and when
     the kind is unknown; braces are plain text in front-matter values (the layout shows
-    them as data), while anywhere else Svelte would run them as code.
+    them as data), while anywhere else Svelte would run them as code. ``markdown=False``
+    is for strings that are not markdown (UI messages): a leading tag cannot open a raw
+    HTML block there, so only the additions themselves count.
     """
     if not msgstr or msgstr == msgid:
         return None
@@ -106,7 +108,7 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None) -> str | No
         added.extend(key for key in dst if dst[key] > src[key])
     if added:
         return _describe(min(added, key=_rank))
-    if _HTML_BLOCK.search(msgstr) and not _HTML_BLOCK.search(msgid):
+    if markdown and _HTML_BLOCK.search(msgstr) and not _HTML_BLOCK.search(msgid):
         return "starts a raw HTML block that the English does not have"
     return None
 

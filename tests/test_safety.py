@@ -205,3 +205,10 @@ def test_front_matter_yaml_tags_never_run_code(tmp_path: Path, run: Callable[...
     assert result.code == 0, result.err  # the tag is data to a safe loader: never constructed
     assert not marker.exists()
     assert (tmp_path / "site" / "build" / "nl" / "index.md").read_text() == page
+
+
+def test_ui_strings_are_not_markdown_but_get_the_same_rules() -> None:
+    # markdown=False (UI messages): a leading tag the English has is no HTML block, additions still count.
+    assert unsafe_reason("<b>Join</b> now", "<b>Doe</b> mee", markdown=False) is None
+    assert unsafe_reason("Join now", "<b>Doe</b> mee", markdown=False) == "adds HTML <b> that the English does not have"
+    assert unsafe_reason("Hi {name}", "Hoi {name}{alert(1)}", markdown=False) is not None
