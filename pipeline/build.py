@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from .model import Built, Catalog, Page, Render, Segment, Span
-from .safety import unsafe_reason
+from .model import Built, Catalog, Kind, Page, Render, Segment, Span
+from .safety import placeholders, unsafe_reason
 from .segment import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from .slug import Slugger
 
@@ -74,6 +74,9 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         reason = unsafe_reason(seg.msgid, t, seg.kind)
         if reason is not None:
             fallbacks.append((seg, f"unsafe: {reason}"))
+            continue
+        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
+            fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
         edit = _render(doc, seg, t)
         if edit is None:

@@ -76,6 +76,7 @@ _TRAILING_HEADING_ID = re.compile(r"[ \t]*\{#[\w-]+\}[ \t]*$")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRIGGER = re.compile(r"[<:{]")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_$][\w$]*\}")
 
 
 def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown: bool = True) -> str | None:
@@ -86,7 +87,8 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     the kind is unknown; braces are plain text in front-matter values (the layout shows
     them as data), while anywhere else Svelte would run them as code. ``markdown=False``
     is for strings that are not markdown (UI messages): a leading tag cannot open a raw
-    HTML block there, so only the additions themselves count.
+    HTML block there, and braces are message placeholders (checked by their reader), so
+    only added tags, attributes, handlers and URLs count.
     """
     if not msgstr or msgstr == msgid:
         return None
@@ -95,7 +97,7 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     folded = fold(msgstr)
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
         return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
-    code = kind is not Kind.FRONT_MATTER
+    code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
     added: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for view in _VIEWS:
@@ -171,7 +173,8 @@ def _features_of(text: str, code: bool = True) -> Counter[tuple[str, str]]:
             if scheme in _URL_SCHEMES:
                 found[("link", scheme)] += 1
     for expr in _braces(text) if code else ():
-        found[("svelte", expr)] += 1
+        if not _PLACEHOLDER.fullmatch(expr):  # {name} only reads a variable: see placeholders()
+            found[("svelte", expr)] += 1
     return +found  # drop zero counts
 
 
@@ -228,6 +231,19 @@ def _braces(text: str) -> list[str]:
     if depth:
         out.append(re.sub(r"\s+", "", text[start:]))
     return out
+
+
+def placeholders(text: str) -> tuple[list[str], list[str]]:
+    """The ``{name}`` placeholders of a text as written and folded (sorted, repeats kept).
+
+    A bare ``{name}`` only shows a variable the page has, so changing one is a mistake, not
+    an attack, and is left out of ``unsafe_reason``; build still refuses a translation whose
+    placeholders differ from the English (the page would show the wrong value or fail), and
+    ``check`` reports it under its own code.
+    """
+    written = sorted(e for e in _braces(text) if _PLACEHOLDER.fullmatch(e))
+    folded = sorted(e for e in _braces(fold(text)) if _PLACEHOLDER.fullmatch(e))
+    return written, folded
 
 
 # --------------------------------------------------------------------------- reasons

@@ -166,8 +166,8 @@ def test_ordinary_translations_are_not_flagged(msgstr: str) -> None:
 
 
 def test_braces_in_front_matter_are_text_not_code() -> None:
-    assert unsafe_reason("Join us", "{Doe} mee", Kind.FRONT_MATTER) is None
-    assert unsafe_reason("Join us", "{Doe} mee") is not None
+    assert unsafe_reason("Join us", "{Doe()} mee", Kind.FRONT_MATTER) is None
+    assert unsafe_reason("Join us", "{Doe()} mee") is not None
 
 
 def test_trailing_heading_id_is_allowed_only_on_headings() -> None:
@@ -211,4 +211,23 @@ def test_ui_strings_are_not_markdown_but_get_the_same_rules() -> None:
     # markdown=False (UI messages): a leading tag the English has is no HTML block, additions still count.
     assert unsafe_reason("<b>Join</b> now", "<b>Doe</b> mee", markdown=False) is None
     assert unsafe_reason("Join now", "<b>Doe</b> mee", markdown=False) == "adds HTML <b> that the English does not have"
-    assert unsafe_reason("Hi {name}", "Hoi {name}{alert(1)}", markdown=False) is not None
+    assert unsafe_reason("Hi {name}", "Hoi {naam}", markdown=False) is None  # placeholders: not code here
+    assert unsafe_reason("Hi", '<a href="javascript:x()">Hoi</a>', markdown=False) is not None
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        KEEP.replace("{count}", "{aantal}"),  # renamed
+        KEEP.replace("{count}", "{count} {count}"),  # doubled
+        KEEP.replace("{count}", "veel"),  # dropped
+        KEEP.replace("{count}", "{Count}"),  # case changed
+        KEEP + " &#123;secret&#125;",  # added behind entities
+    ],
+)
+def test_changed_placeholder_is_not_built_but_is_no_attack(msgstr: str) -> None:
+    doc = segment_page(Page("join", "join.md", PAGE))
+    built = build_page(doc, {(None, PARAGRAPH): msgstr})
+    assert built.text == PAGE
+    assert [reason for _, reason in built.fallbacks] == ["its {placeholders} differ from the English ones"]
+    assert unsafe_reason(PARAGRAPH, msgstr) is None  # check reports it under its own code
