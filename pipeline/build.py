@@ -11,6 +11,7 @@ id) is refused and the English falls back, with the reason recorded.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from .model import Built, Catalog, Page, Render, Segment, Span
-from .safety import unsafe_reason
+from .model import Built, Catalog, Kind, Page, Render, Segment, Span
+from .safety import placeholders, unsafe_reason
 from .segment import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from .slug import Slugger
 
@@ -70,9 +71,12 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if not has_text(t):
             fallbacks.append((seg, "the translation has no text"))
             continue
-        reason = unsafe_reason(seg.msgid, t)
+        reason = unsafe_reason(seg.msgid, t, seg.kind)
         if reason is not None:
             fallbacks.append((seg, f"unsafe: {reason}"))
+            continue
+        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
+            fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
         edit = _render(doc, seg, t)
         if edit is None:
@@ -82,7 +86,12 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
     if not edits:
         return Built(text=text, used=0, fallbacks=tuple(fallbacks))
     active = dict(edits)
-    # Read back; drop the smallest failing prefix's last edit until the page reads back right.
+    out = _assemble(doc, active, options)
+    if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+    _check_blocks(doc, active, options, fallbacks)
+    # Read back the whole page again (it normally passes now); drop the smallest failing
+    # prefix's last edit until the page reads back right.
     for _ in range(len(active) + 1):
         out = _assemble(doc, active, options)
         if _reads_back(doc, active, out, options):
@@ -91,6 +100,75 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         fallbacks.append((active[culprit].segment, "would change the page structure"))
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
+
+
+def _check_blocks(
+    doc: Document, active: dict[int, _Edit], options: Options, fallbacks: list[tuple[Segment, str]]
+) -> None:
+    """Drop edits that break their own top-level block, checking each block on its own.
+
+    Reading back one block costs its size, not the page's, so a page with many refused
+    translations is built in time linear in its size (the whole-page read-back that follows
+    remains the judge). A block that does not read back alone even without edits (say, an
+    image whose reference is defined elsewhere) is left to the whole-page check.
+    """
+    starts = [b.start for b in doc.blocks]
+    segments_of: dict[int, list[int]] = {}
+    for i, seg in enumerate(doc.segments):
+        segments_of.setdefault(bisect.bisect_right(starts, seg.pieces[0].start) - 1, []).append(i)
+    groups: dict[int, list[int]] = {}
+    for index in sorted(active):
+        edit = active[index]
+        b = bisect.bisect_right(starts, edit.start) - 1
+        if b >= 0 and edit.end <= doc.blocks[b].end:
+            groups.setdefault(b, []).append(index)
+    for b, indices in groups.items():
+        span = doc.blocks[b]
+        expected = [i for i in segments_of.get(b, []) if doc.segments[i].pieces[0].start < span.end]
+        if not _block_reads_back(doc, span, expected, {}, options):
+            continue
+        group = {i: active[i] for i in indices}
+        while group and not _block_reads_back(doc, span, expected, group, options):
+            keys = sorted(group)
+            lo, hi = 1, len(keys)
+            while lo < hi:  # smallest failing prefix
+                mid = (lo + hi) // 2
+                if _block_reads_back(doc, span, expected, {k: group[k] for k in keys[:mid]}, options):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            culprit = keys[lo - 1]
+            fallbacks.append((group[culprit].segment, "would change the page structure"))
+            del group[culprit], active[culprit]
+
+
+def _block_reads_back(
+    doc: Document, span: Span, expected: list[int], edits: Mapping[int, _Edit], options: Options
+) -> bool:
+    """True when one block, with ``edits`` spliced in and read on its own, segments as expected."""
+    text = doc.page.text
+    out: list[str] = []
+    pos = span.start
+    for index in sorted(edits, key=lambda i: edits[i].start):
+        out.append(text[pos : edits[index].start])
+        out.append(edits[index].text)
+        pos = edits[index].end
+    out.append(text[pos : span.end])
+    body = "".join(out)
+    if span.start > 0:
+        body = doc.newline + body  # a body block never reads as front matter
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, body, doc.page.bom), options).segments
+    except Exception:
+        return False
+    if len(again) != len(expected):
+        return False
+    for index, new in zip(expected, again, strict=True):
+        old = doc.segments[index]
+        edit = edits.get(index)
+        if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
+            return False
+    return True
 
 
 def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) -> int:
@@ -349,7 +427,8 @@ def _continuation(doc: Document, seg: Segment) -> str:
     """Prefix for a new continuation line: the first line's prefix with list markers blanked."""
     text = doc.page.text
     start = seg.pieces[0].start
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    newline = text.rfind("\n", 0, start)
+    line_start = max(newline, text.rfind("\r", newline + 1, start)) + 1  # search "\r" on this line only
     prefix = text[line_start:start]
     if seg.render is Render.HTML_TEXT:
         return re.sub(r"[^ \t>]", " ", prefix) if prefix.strip(" \t>") else prefix

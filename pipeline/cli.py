@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, check, dashboard, gate, importer, messages, project, statusview, upstream
+from . import __version__, check, dashboard, gate, importer, messages, project, runlock, statusview, upstream
 from .config import Config, load, validate_locale
 from .errors import ConfigError, InputError, PipelineError
 from .files import write_atomic
@@ -477,6 +477,13 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import"})
+"""Commands that write into the project: they run one at a time under ``runlock``.
+
+A new command that writes gets the lock by being listed here, not by code of its own.
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
@@ -503,7 +510,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        return command.run(load(args.root), args, io)
+        cfg = load(args.root)
+        if command.name not in WRITING_COMMANDS:
+            return command.run(cfg, args, io)
+        with runlock.hold(cfg.root, command.name) as held:
+            if held.took_over is not None:
+                io.err.write(
+                    f"{runlock.STATE_DIR}/{runlock.PID_FILE}: warning: the previous run (pid {held.took_over.pid}, "
+                    f"'{held.took_over.command}') was interrupted; this run takes over and finishes its work\n"
+                )
+            return command.run(cfg, args, io)
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
         return exc.exit_code

@@ -11,6 +11,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError
+from .paths import escapes
 
 CONFIG_FILE = "pipeline.toml"
 
@@ -95,7 +96,7 @@ def section(cfg: Config, name: str) -> dict[str, Any]:
 def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigError:
     """A ``ConfigError`` pointing at the line where ``key`` is set (last dotted part)."""
     name = key.split(".")[-1]
-    line = _line_of(cfg.text, name) or _section_line(cfg.text, name)
+    line = _line_of(cfg.text, name)
     return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
 
 
@@ -135,11 +136,22 @@ def validate_locale(code: str, where: str | None = None, line: int | None = None
     return code
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """Best-effort line of ``key =`` in a TOML text, for error messages."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+def _line_of(text: str, *keys: str) -> int | None:
+    """Line of the first of ``keys`` set in a TOML text, for error messages; None only for no text.
+
+    Finds ``key =``, ``key.sub =``, quoted keys and ``[key]`` tables; failing that, the
+    first line that mentions a key; failing that, line 1 (an error always has a line).
+    """
+    for key in keys:
+        k = re.escape(key)
+        m = re.search(rf"""^[ \t]*\[*[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*[.=\]]""", text, re.MULTILINE)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    for key in keys:
+        at = text.find(key) if key else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1 if text else None
 
 
 def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
@@ -147,8 +159,7 @@ def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{key} must be a non-empty string", where, _line_of(text, key))
     probe = value.replace("{locale}", "xx")
-    path = Path(probe)
-    if path.is_absolute() or ".." in path.parts:
+    if escapes(probe) or Path(probe).is_absolute():
         raise ConfigError(
             f"{key} = {value!r} points outside the project",
             where,
@@ -164,6 +175,23 @@ def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
             "use a folder inside the project",
         )
     return value
+
+
+def _no_overlap(root: Path, source: str, output: str, where: str, text: str) -> None:
+    """Refuse an output folder that is (or lies inside) the source folder, or holds it.
+
+    Built pages written there would replace English pages, or be read back as English
+    pages by the next run.
+    """
+    src = (root / source).resolve()
+    out = (root / output.replace("{locale}", "xx")).resolve()
+    if out.is_relative_to(src) or src.is_relative_to(out):
+        raise ConfigError(
+            f"output = {output!r} overlaps source = {source!r}",
+            where,
+            _line_of(text, "output", "source"),
+            "put translated pages in their own folder, such as 'build/{locale}'",
+        )
 
 
 def _str_list(value: Any, key: str, where: str, text: str) -> tuple[str, ...]:
@@ -207,8 +235,13 @@ def _parse(text: str, where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, "fix the syntax") from None
+        raise ConfigError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), "fix the syntax") from None
+
+
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
@@ -218,13 +251,24 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
             raise ConfigError(
                 f"unknown setting {key!r}",
                 where,
-                _line_of(text, key) or _section_line(text, key),
+                _line_of(text, key),
                 "check the spelling; see the README for the settings",
             )
     kwargs: dict[str, Any] = {}
     for key in ("source", "locales_dir", "output"):
         if key in data:
             kwargs[key] = _inside(root, data[key], key, where, text)
+    _no_overlap(root, kwargs.get("source", "source"), kwargs.get("output", "build/{locale}"), where, text)
+    upstream = data.get("upstream")
+    if isinstance(upstream, dict) and "path" in upstream:
+        value = upstream["path"]
+        if not isinstance(value, str) or escapes(value) or "\0" in value:
+            raise ConfigError(
+                f"upstream.path = {value!r} points outside the upstream repository",
+                where,
+                _line_of(text, "path"),
+                "give the folder of the English pages relative to the repository root, without '..'",
+            )
     if "locales" in data:
         locales = _str_list(data["locales"], "locales", where, text)
         line = _line_of(text, "locales")

@@ -25,7 +25,7 @@ class PipelineError(Exception):
         text = f"{where}error: {self.message}"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        return " ".join(text.splitlines())  # one line, whatever a message quoted
 
 
 class InputError(PipelineError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -62,8 +64,17 @@ def content_hash(messages: tuple[Message, ...]) -> str:
 
 
 def now_stamp() -> str:
-    """Current UTC time in PO header format (used only when a template's content changed)."""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+    """Current UTC time in PO header format (used only when a template's content changed).
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention), when set, is used instead
+    of the clock, so two runs on the same input write the same bytes.
+    """
+    when = datetime.now(UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            when = datetime.fromtimestamp(int(epoch), UTC)
+    return when.strftime("%Y-%m-%d %H:%M+0000")
 
 
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -47,25 +48,33 @@ def page_bytes(text: str, bom: bool) -> bytes:
 
 
 def display_path(root: Path, file: Path) -> str:
-    """A path for messages: relative to the project root when inside it."""
-    try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(file)
+    """A path for messages: relative to the project root when inside it (as named, else links resolved)."""
+    for base, path in ((root.absolute(), file.absolute()), (root.resolve(), file.resolve())):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(file)
+
+
+TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Names ``write_atomic`` gives its temporary files (``.<name>.<8 random>.tmp``)."""
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
-    over the target, so a reader (or a crash) sees either the old or the new file.
+    over the target, and the folder is flushed too: a reader, a crash or a power cut sees
+    either the old or the new file, never a mix. A kill leaves at most a temporary file
+    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run.
     """
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -79,7 +88,54 @@ def write_atomic(path: Path, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
     return True
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename or unlink in it) to disk; a no-op where unsupported."""
+    if os.name != "posix":
+        return  # Windows cannot open a folder; NTFS journals the rename itself
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dirs(folder: Path) -> None:
+    """``mkdir -p`` that flushes each new folder's entry in its parent, so it survives a power cut."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in reversed(missing):
+        fsync_dir(made.parent)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files a killed ``write_atomic`` left in ``folder``; return them."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if TEMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    if removed:
+        fsync_dir(folder)
+    return removed
 
 
 def remove(path: Path) -> bool:
@@ -88,4 +144,5 @@ def remove(path: Path) -> bool:
         path.unlink()
     except FileNotFoundError:
         return False
+    fsync_dir(path.parent)
     return True

@@ -15,7 +15,7 @@ from typing import Any
 
 import tomli_w
 
-from .config import Config
+from .config import Config, toml_error_line
 from .errors import InputError
 
 LOCK_FILE = "pipeline.lock"
@@ -61,8 +61,7 @@ def parse_lock(text: str, where: str = LOCK_FILE) -> Lock:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise InputError(f"invalid TOML: {exc}", where, int(m.group(1)) if m else None, _HINT) from None
+        raise InputError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), _HINT) from None
 
     def fail(message: str, key: str | None, table: str | None = None) -> InputError:
         return InputError(message, where, _line(text, key, table) if key else None, _HINT)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from babel.messages.plurals import get_plural
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from .changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass, carry, classify
@@ -195,7 +196,7 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
         for m in exact.values():
             if m.msgstr or any(m.msgstr_plural):
                 loose.setdefault((m.msgctxt, squash(m.msgid)), m)
-    pool = tuple(m for m in old.messages if m.msgstr and m.msgid_plural is None)
+    pool = _Pool.of([m for m in old.messages if m.msgstr and m.msgid_plural is None])
     chosen: dict[int, Message] = {}
     if opts.mode is Mode.SMART:
         chosen = _structural_pairs(template, old, exact, pool, opts)
@@ -301,25 +302,67 @@ def similarity(a: str, b: str) -> float:
     return (total - Indel.distance(x, y)) / total
 
 
-def _msgmerge_best(tm: Message, pool: Sequence[Message], cross_context: bool = True) -> Message | None:
-    """msgmerge's fuzzy candidate: the best score above 0.6, same context by a hair, first on ties."""
-    best: Message | None = None
-    best_weight = FUZZY_THRESHOLD
-    query = tm.msgid.encode("utf-8")
-    for m in pool:
-        if not cross_context and m.msgctxt != tm.msgctxt:
-            continue
-        bonus = _SAME_CONTEXT_BONUS if m.msgctxt == tm.msgctxt else 0.0
-        other = m.msgid.encode("utf-8")
-        total = len(query) + len(other)
-        # fstrcmp can only reach 2·min/total: skip candidates that cannot win
-        if total == 0 or 2 * min(len(query), len(other)) / total + bonus <= best_weight:
-            continue
-        weight = (total - Indel.distance(query, other)) / total + bonus
-        if weight > best_weight:
-            best_weight = weight
-            best = m
-    return best
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """Translated old entries in file order, their msgids as UTF-8 (what ``fstrcmp`` compares),
+    grouped by context, so rapidfuzz's C++ loops do the comparing, not Python."""
+
+    messages: tuple[Message, ...]
+    by_context: dict[str | None, tuple[list[int], list[bytes]]]
+
+    @classmethod
+    def of(cls, messages: Sequence[Message]) -> _Pool:
+        groups: dict[str | None, tuple[list[int], list[bytes]]] = {}
+        for i, m in enumerate(messages):
+            indexes, encoded = groups.setdefault(m.msgctxt, ([], []))
+            indexes.append(i)
+            encoded.append(m.msgid.encode("utf-8"))
+        return cls(tuple(messages), groups)
+
+    def similar(self, query: str, context: str | None, cutoff: float) -> list[tuple[int, float]]:
+        """(pool index, similarity) of every entry of ``context`` at least ``cutoff`` similar, in file order."""
+        group = self.by_context.get(context)
+        if group is None:
+            return []
+        indexes, encoded = group
+        found = process.extract(
+            query.encode("utf-8"), encoded, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+        )
+        return sorted((indexes[k], score) for _, score, k in found)
+
+    def best(self, query: str, context: str | None, cutoff: float) -> tuple[int, float] | None:
+        """The first most similar entry of ``context`` at least ``cutoff`` similar."""
+        group = self.by_context.get(context)
+        if group is None:
+            return None
+        indexes, encoded = group
+        found = process.extractOne(
+            query.encode("utf-8"), encoded, scorer=Indel.normalized_similarity, score_cutoff=cutoff
+        )
+        return None if found is None else (indexes[found[2]], found[1])
+
+
+def _msgmerge_best(tm: Message, pool: _Pool, cross_context: bool = True) -> Message | None:
+    """msgmerge's fuzzy candidate: the best score above 0.6, same context by a hair, first on ties.
+
+    GNU walks every old entry keeping the first whose score (plus a tiny bonus for the same
+    context) beats the best so far; the same choice is the first best of the same context
+    against the first best of the others, compared with the bonus.
+    """
+    best: tuple[float, int] | None = None  # (weight, pool index)
+    same = pool.best(tm.msgid, tm.msgctxt, FUZZY_THRESHOLD - _SAME_CONTEXT_BONUS)
+    if same is not None and same[1] + _SAME_CONTEXT_BONUS > FUZZY_THRESHOLD:
+        best = (same[1] + _SAME_CONTEXT_BONUS, same[0])
+    if cross_context:
+        for context in pool.by_context:
+            if context == tm.msgctxt:
+                continue
+            other = pool.best(tm.msgid, context, FUZZY_THRESHOLD)
+            if other is None or other[1] <= FUZZY_THRESHOLD:
+                continue
+            if best is None or other[1] > best[0] or (other[1] == best[0] and other[0] < best[1]):
+                best = (other[1], other[0])
+    return None if best is None else pool.messages[best[1]]
 
 
 # --------------------------------------------------------------------------- structure
@@ -341,7 +384,7 @@ the page (``present``: a sibling's translation, a copy rather than an edit)."""
 
 
 def _structural_pairs(
-    template: Catalog, old: Catalog, exact: dict[Key, Message], pool: Sequence[Message], opts: UpdateOptions
+    template: Catalog, old: Catalog, exact: dict[Key, Message], pool: _Pool, opts: UpdateOptions
 ) -> dict[int, Message]:
     """Pair changed template entries with old entries: carryable first, then structure and similarity.
 
@@ -355,7 +398,9 @@ def _structural_pairs(
     """
     template_keys = {m.key for m in template.messages}
     changed = [i for i, m in enumerate(template.messages) if m.key not in exact]
-    candidates = [m for m in pool if exact.get(m.key) is m]
+    usable = [i for i, m in enumerate(pool.messages) if exact.get(m.key) is m]
+    candidates = [pool.messages[i] for i in usable]
+    index_of = {p: k for k, p in enumerate(usable)}
     if not changed or not candidates:
         return {}
     active = [m for m in old.messages if not m.obsolete]
@@ -375,12 +420,11 @@ def _structural_pairs(
         tm = template.messages[j]
         place = _place(tm)
         here = j / max(len(template.messages), 1)
-        for k, om in enumerate(candidates):
-            if om.msgctxt != tm.msgctxt:
+        for p, score in pool.similar(tm.msgid, tm.msgctxt, FUZZY_THRESHOLD):
+            k = index_of.get(p)
+            if k is None:
                 continue
-            score = similarity(tm.msgid, om.msgid)
-            if score < FUZZY_THRESHOLD:
-                continue
+            om = candidates[k]
             present = om.key in template_keys
             if present:
                 where = "present"

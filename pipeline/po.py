@@ -502,12 +502,19 @@ def _header_text(header: Sequence[tuple[str, str]]) -> str:
     return "".join(f"{name}: {value}\n" for name, value in header)
 
 
-def _line_encoding(header_text: str) -> bytes:
-    """The charset msgcat hands to libunistring: UTF-8, or ASCII when none is declared."""
+def _declared_charset(header_text: str) -> str | None:
+    """The charset a header declares, found as gettext finds it: the first ``charset=`` anywhere."""
     at = header_text.find("charset=")
     if at < 0:
+        return None
+    return re.split(r"[ \t\n]", header_text[at + len("charset=") :], maxsplit=1)[0]
+
+
+def _line_encoding(header_text: str) -> bytes:
+    """The charset msgcat hands to libunistring: UTF-8, or ASCII when none is declared."""
+    charset = _declared_charset(header_text)
+    if charset is None:
         return b"ASCII"
-    charset = re.split(r"[ \t\n]", header_text[at + len("charset=") :], maxsplit=1)[0]
     upper = charset.upper()
     if upper in ("UTF-8", "UTF8"):
         return b"UTF-8"
@@ -608,6 +615,8 @@ def write_po(path: Path, catalog: Catalog) -> bool:
 # ----------------------------------------------------------------------------------------
 
 _WS = " \t\r\f\v"
+_BAD_COMMENT = re.compile(r"[\r\x00]|\\$")
+"""What no comment line can hold once written again (``_check_line``)."""
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _INDEX = re.compile(r"[ \t\r\f\v]*\[[ \t\r\f\v]*(\d+)[ \t\r\f\v]*\]")
@@ -616,7 +625,8 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "
 _SIMPLE_ESCAPES.update({"\\": "\\", '"': '"'})
 _PREVIOUS_KEYWORDS = ("msgctxt", "msgid", "msgid_plural")
 _KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
-_OK_CHARSETS = ("UTF-8", "UTF8", "CHARSET", "ASCII", "US-ASCII")
+_OK_CHARSETS = ("UTF-8", "UTF8", "CHARSET", "ASCII", "US-ASCII", "ANSI_X3.4-1968")
+"""Charsets the writer accepts (see ``_line_encoding``); the reader refuses the others."""
 
 # Stages of an entry being read.
 _COMMENTS, _CONTEXT, _MSGID, _PLURAL, _MSGSTR, _MSGSTRS = range(6)
@@ -665,6 +675,15 @@ class _Parser:
 
     def comment(self, text: str) -> None:
         """A ``#…`` line other than ``#|``/``#~``: dispatch as gettext does."""
+        bad = _BAD_COMMENT.search(text)
+        if bad is not None and bad.group() == "\\":
+            raise self.error(
+                "comment line ends with a backslash at the end of the file",
+                hint="remove the backslash (gettext would join the next line to the comment)",
+            )
+        if bad is not None:
+            what = "a carriage return" if bad.group() == "\r" else "a NUL character"
+            raise self.error(f"comment line contains {what}", hint="a comment is one line of plain text")
         draft = self.begin_entry("a comment")
         if draft.previous:
             raise self.error("comment between #| lines and their msgid")
@@ -975,7 +994,7 @@ def _header_fields(draft: _Draft, path: str) -> tuple[tuple[str, str], ...]:
         if not line:
             continue
         name, colon, value = line.partition(":")
-        if not colon:
+        if not colon or not name:
             raise InputError(
                 f"header line {line!r} is not 'Name: value'",
                 path,
@@ -983,17 +1002,14 @@ def _header_fields(draft: _Draft, path: str) -> tuple[tuple[str, str], ...]:
                 "fix or remove that line of the header msgstr",
             )
         fields.append((name, value[1:] if value.startswith(" ") else value))
-    for name, value in fields:
-        if name.strip().lower() != "content-type":
-            continue
-        match = re.search(r"charset=([^\s;]+)", value, re.I)
-        if match and match.group(1).upper() not in _OK_CHARSETS:
-            raise InputError(
-                f"charset {match.group(1)} is not supported: PO files must be UTF-8",
-                path,
-                _header_line(draft, "charset="),
-                "convert it with `msgconv --to-code=UTF-8 FILE` and set charset=UTF-8",
-            )
+    charset = _declared_charset(_header_text(fields))  # as the writer will see it
+    if charset is not None and charset.upper() not in _OK_CHARSETS:
+        raise InputError(
+            f"charset {charset} is not supported: PO files must be UTF-8",
+            path,
+            _header_line(draft, "charset="),
+            "convert it with `msgconv --to-code=UTF-8 FILE` and set charset=UTF-8",
+        )
     return tuple(fields)
 
 

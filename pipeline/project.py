@@ -7,6 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +17,13 @@ import git
 from . import messages, po, stamp
 from .build import build_page, translations
 from .config import CONFIG_FILE, Config
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, PipelineError
 from .extract import make_template
-from .files import display_path, page_bytes, read_page, remove, write_atomic
+from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from .lock import source_commit
 from .merge import CARRY_PREFIX, update, update_options
 from .model import Catalog, Counts, FuzzyEntry, Page, Segment
+from .paths import check_references, inside
 from .progress import SILENT, Progress
 from .segment import Document, Options, segment_page
 from .upstream import Change
@@ -103,9 +105,33 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
                 display_path(cfg.root, file),
                 hint="replace the link with the file itself",
             )
-        found.append((rel.with_suffix("").as_posix(), file))
+        name = rel.with_suffix("").as_posix()
+        _check_page_name(name, cfg.source)
+        found.append((name, file))
     found.sort()
     return found
+
+
+def _check_page_name(name: str, source: str) -> None:
+    """Refuse a file name that cannot become a PO reference and a URL: blanks, controls, non-UTF-8."""
+    shown = f"{source}/{name}.md".encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "page file name is not valid UTF-8", shown, hint="rename the file with a UTF-8 name"
+        ) from None
+    # a plain space is fine (the PO reference %-encodes it); other blanks and controls are not
+    bad = next(
+        (ch for ch in name if (ch.isspace() and ch != " ") or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")),
+        None,
+    )
+    if bad is not None:
+        raise InputError(
+            f"page file name contains {unicodedata.name(bad, repr(bad)).lower()} (U+{ord(bad):04X})",
+            shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
+            hint="rename the file without blanks or control characters (its name becomes a URL and a PO reference)",
+        )
 
 
 def load_documents(cfg: Config, progress: Progress = SILENT) -> list[Document]:
@@ -134,7 +160,11 @@ def output_path(cfg: Config, locale: str, name: str) -> Path:
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
     if not path.is_file():
         return None
-    return po.read_po(path, display_path(cfg.root, path))
+    inside(cfg, path)
+    rel = display_path(cfg.root, path)
+    catalog = po.read_po(path, rel)
+    check_references(catalog, rel)
+    return catalog
 
 
 def message_files(
@@ -296,27 +326,42 @@ def plan_build_messages(
                 plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
 
 
+
 def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
     """Write and remove what the plan says; return (written, removed, unchanged).
 
+    Every path is checked to stay inside the project before anything is touched, and
+    temporary files left by a killed run in the folders written to are cleared first.
     ``changed`` (if given) counts the files each stage actually wrote or removed.
     """
+    for path in sorted(plan.writes.keys() | plan.removals):
+        inside(cfg, path)
+    for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
+        remove_stale_temps(folder)
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
     tally = changed if changed is not None else {}
-    for path in sorted(plan.writes):
-        if write_atomic(path, plan.writes[path]):
-            written.append(display_path(cfg.root, path))
-            stage = plan.stage_of.get(path, "")
-            tally[stage] = tally.get(stage, 0) + 1
-        else:
-            unchanged += 1
-    for path in sorted(plan.removals):
-        if remove(path):
-            removed.append(display_path(cfg.root, path))
-            stage = plan.stage_of.get(path, "")
-            tally[stage] = tally.get(stage, 0) + 1
+    path = cfg.root
+    try:
+        for path in sorted(plan.writes):
+            if write_atomic(path, plan.writes[path]):
+                written.append(display_path(cfg.root, path))
+                stage = plan.stage_of.get(path, "")
+                tally[stage] = tally.get(stage, 0) + 1
+            else:
+                unchanged += 1
+        for path in sorted(plan.removals):
+            if remove(path):
+                removed.append(display_path(cfg.root, path))
+                stage = plan.stage_of.get(path, "")
+                tally[stage] = tally.get(stage, 0) + 1
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot write: {exc.strerror or exc}",
+            display_path(cfg.root, path),
+            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+        ) from None
     return written, removed, unchanged
 
 

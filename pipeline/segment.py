@@ -103,6 +103,10 @@ class Document:
     """markdown-it's block tokens of the body (line numbers are the page's), for checks."""
     references: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Link reference definitions as markdown-it keeps them (``LABEL -> {href, title}``)."""
+    blocks: tuple[Span, ...] = ()
+    """Top-level blocks in page order (front matter with its ``---`` lines first): the parts
+    of a page that markdown reads independently, so build can check a translation against
+    its own block instead of the whole page."""
 
 
 @dataclass(slots=True)
@@ -200,6 +204,7 @@ DEFAULT_OPTIONS = Options()
 
 def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     """Split a page into segments (document order) and list its headings with their ids."""
+    _refuse_uncarriable(page)
     lines = _Lines.of(page.text)
     segments: list[Segment] = []
     fm_span, body_line, title, fm_segments = _front_matter(page, lines, options)
@@ -213,6 +218,10 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     walker.walk(tokens)
     segments.extend(_apply_directives(walker.segments, rules) if rules else walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)
+    blocks = [Span(0, lines.ends[body_line - 1])] if fm_span is not None else []
+    for tok in tokens:
+        if tok.level == 0 and tok.map is not None and tok.nesting >= 0 and tok.map[1] > tok.map[0]:
+            blocks.append(Span(lines.starts[tok.map[0]], lines.ends[tok.map[1] - 1]))
     return Document(
         page=page,
         segments=tuple(segments),
@@ -222,6 +231,25 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
         title=title,
         tokens=tuple(tokens),
         references=dict(env.get("references", {})),
+        blocks=tuple(blocks),
+    )
+
+
+_UNCARRIABLE = re.compile("[\x00\x04]")
+
+
+def _refuse_uncarriable(page: Page) -> None:
+    """Refuse NUL and U+0004: gettext cannot carry them (msgfmt rejects them in any string)."""
+    m = _UNCARRIABLE.search(page.text)
+    if m is None:
+        return
+    name = "a NUL (U+0000)" if m.group() == "\x00" else "an EOT (U+0004)"
+    line = len(_Lines.of(page.text[: m.start()]))
+    raise InputError(
+        f"page contains {name} character",
+        page.path,
+        line,
+        "remove it: a markdown page cannot carry it and gettext cannot translate it",
     )
 
 
@@ -414,31 +442,41 @@ def _front_matter(page: Page, lines: _Lines, options: Options) -> tuple[Span | N
         root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first + 2 + mark.line if mark is not None else first + 1
+        line = lines.line_of(start + min(mark.index, len(fm_text))) + 1 if mark is not None else 2
         raise InputError(
-            f"front matter is not valid YAML: {exc.problem or exc.context}",
+            f"front matter is not valid YAML: {' '.join(str(exc.problem or exc.context).split())}",
             page.path,
             line,
             "fix the YAML between the '---' lines",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"front matter is not valid YAML: character U+{exc.character:04X} is not allowed",
+            page.path,
+            lines.line_of(start + min(exc.position, len(fm_text))) + 1,
+            "remove the character or write it as an escape inside a double-quoted string",
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"front matter is not valid YAML: {exc}", page.path, first + 2, "fix the YAML") from None
+        raise InputError(
+            f"front matter is not valid YAML: {' '.join(str(exc).split())}", page.path, 2, "fix the YAML"
+        ) from None
     if root is None:
         return Span(start, end), close + 1, None, []
     if not isinstance(root, yaml.MappingNode):
         raise InputError(
             "front matter must be a mapping of keys to values",
             page.path,
-            first + 2 + root.start_mark.line,
+            lines.line_of(start + min(root.start_mark.index, len(fm_text))) + 1,
             "write 'key: value' lines between the '---' lines",
         )
     segments: list[Segment] = []
     title: str | None = None
+    seen: set[int] = set()
     for k, v in root.value:
         if isinstance(k, yaml.ScalarNode) and k.value == "title" and isinstance(v, yaml.ScalarNode):
             title = " ".join(str(v.value).split()) or None
     for key, node in _fm_values(root, options.front_matter):
-        for scalar in _scalars(node):
+        for scalar in _scalars(node, seen):
             seg = _yaml_segment(page, lines, start, key, scalar, title)
             if seg is not None:
                 segments.append(seg)
@@ -462,13 +500,19 @@ def _fm_values(root: yaml.MappingNode, keys: Sequence[str]) -> Iterator[tuple[st
     yield from walk(root, "")
 
 
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+def _scalars(node: yaml.Node, seen: set[int]) -> Iterator[yaml.ScalarNode]:
+    """String scalars of a value, each node once: an alias (``*a``) is the anchored node itself,
+    whose text lives at the anchor, so it is neither repeated nor followed into a cycle (a
+    self-referencing ``&a [*a]`` or an exponential "billion laughs" tree)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:str":
             yield node
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _scalars(item)
+            yield from _scalars(item, seen)
 
 
 def _yaml_segment(

@@ -104,3 +104,32 @@ def msgcat_stable(path: Path) -> None:
     done = subprocess.run(["msgcat", str(path)], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == path.read_bytes(), f"msgcat rewrites {path}"
+
+
+def big_page(size: int, newline: str = "\n") -> str:
+    """A page of about ``size`` characters: numbered sections with every construct, unique msgids.
+
+    Our own words (headings, paragraphs with links and code, lists, tables, quotes, HTML with
+    alt text, emoji, right-to-left text), for the large-input tests and benchmarks.
+    """
+    head = "---\ntitle: A very long page\ndescription: Every construct, many times over.\n---\n\n"
+    parts = [head]
+    total = len(head)
+    i = 0
+    while total < size:
+        i += 1
+        section = (
+            f"## Section {i}: quiet streets\n\n"
+            f"On morning {i} the street outside school {i} was closed for twenty minutes, and the children\n"
+            f"walked in. Read [the plan for street {i}](/plan#s{i}) or run `count --day {i}` yourself.\n\n"
+            f"- Count cars on day {i}.\n- Ask neighbour {i} to join **early**.\n- Share the numbers 🚸.\n\n"
+            f"| Day | Cars |\n|---|---|\n| Monday {i} | {i} |\n\n"
+            f"> We heard birds on morning {i}, said a teacher.\n\n"
+            f'<div class="note">\n<p>Volunteer {i} brings the cones.</p>\n'
+            f'<img src="/img/{i}.png" alt="Cones at school {i}">\n</div>\n\n'
+            f"שלום עולם {i} — مرحبا بالعالم {i}\n\n"
+        )
+        parts.append(section)
+        total += len(section)
+    text = "".join(parts)
+    return text.replace("\n", newline) if newline != "\n" else text

@@ -48,7 +48,12 @@ def translate(path: Path, table: dict[str, str]) -> None:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the project but the run's own state in ``.pipeline/`` (lock, caches)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".pipeline" not in p.relative_to(root).parts
+    }
 
 
 def test_sync_writes_template_catalogs_and_message_files(tmp_path: Path, run: Callable[..., Run]) -> None:

@@ -1,0 +1,269 @@
+"""Kill at any point: SIGKILL a real `pipeline sync` at 50 seeded moments; nothing is ever lost.
+
+The run under test is a real `pipeline sync` process (forked from a warm server, see
+tests/sync_server.py, so that it starts at once) on a copy of the sample site
+whose English changed (sentences edited, a paragraph dropped, a page added, a page removed),
+so it writes templates, PO files and pages and removes others. After each kill: every file
+is byte-equal to its version before the run or after a complete run (a temporary file of
+the atomic writer may be left), every msgstr that existed before is still in its PO file,
+and running sync again finishes the job: the tree is then exactly the complete run's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import re
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import REPO, write
+
+from pipeline import po
+from pipeline.cli import main
+from pipeline.files import TEMP_NAME
+from pipeline.runlock import STATE_DIR
+
+KILLS = 50
+NEW_PAGES = 12
+SEED = 20240509
+EPOCH = "1735689600"  # SOURCE_DATE_EPOCH: template dates come from it, so runs compare byte for byte
+
+Tree = dict[str, bytes]
+
+
+def snapshot(root: Path) -> tuple[Tree, list[str]]:
+    """Files under root (the lock folder aside) and the temporary files among them."""
+    files: Tree = {}
+    temps: list[str] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] == STATE_DIR or not path.is_file():
+            continue
+        if TEMP_NAME.match(path.name):
+            temps.append(rel)
+        else:
+            files[rel] = path.read_bytes()
+    return files, temps
+
+
+def msgstrs(tree: Tree) -> set[tuple[str, str]]:
+    """(PO file, msgstr) of every non-empty translation, active or obsolete."""
+    found: set[tuple[str, str]] = set()
+    for rel, data in tree.items():
+        if rel.endswith(".po"):
+            for m in po.parse_po(data.decode("utf-8"), rel).messages:
+                if m.msgstr:
+                    found.add((rel, m.msgstr))
+    return found
+
+
+@contextmanager
+def epoch() -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def sync_in_process(root: Path) -> tuple[int, str]:
+    err = io.StringIO()
+    with epoch():
+        code = main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=err)
+    return code, err.getvalue()
+
+
+def change_english(root: Path) -> None:
+    """Edit a sentence on every page, drop a paragraph, add pages, remove a page."""
+    for page in sorted((root / "source").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[-1] if text.startswith("---\n") else text
+        first = next(ln for ln in body.splitlines() if re.match(r"[A-Z]", ln))
+        page.write_text(text.replace(first, first.rstrip(".") + ", as we now say.", 1), encoding="utf-8")
+    faq = root / "source" / "faq.md"
+    paragraphs = faq.read_text(encoding="utf-8").split("\n\n")
+    faq.write_text("\n\n".join(p for i, p in enumerate(paragraphs) if i != len(paragraphs) // 2), encoding="utf-8")
+    write(root / "source" / "volunteers.md", "# Volunteers\n\nWe meet every Tuesday.\nBring a friend.\n")
+    for n in range(1, NEW_PAGES + 1):  # a new section: many small files, so the run writes for a while
+        write(root / "source" / "news" / f"item-{n}.md", f"# News item {n}\n\nStreet {n} was closed today.\n")
+    (root / "source" / "press.md").unlink()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    old_dir: Path
+    old: Tree
+    new: Tree
+    before: set[tuple[str, str]]
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    base = tmp_path_factory.mktemp("kill")
+    old_dir = base / "old"
+    old_dir.mkdir()
+    for name in ("source", "locales", "messages"):
+        shutil.copytree(REPO / name, old_dir / name)
+    shutil.copy(REPO / "pipeline.toml", old_dir / "pipeline.toml")
+    assert sync_in_process(old_dir)[0] == 0  # the site as it was: built and in sync
+    change_english(old_dir)
+    new_dir = base / "new"
+    shutil.copytree(old_dir, new_dir)
+    assert sync_in_process(new_dir)[0] == 0
+    old, _ = snapshot(old_dir)
+    new, _ = snapshot(new_dir)
+    before = msgstrs(old)
+    assert before, "the sample site must have translations to lose"
+    assert len([r for r in new if old.get(r) != new[r]]) >= 30, "the run must write many files"
+    return Scenario(old_dir, old, new, before)
+
+
+class SyncServer:
+    """`pipeline sync` runs forked from a warm process (tests/sync_server.py), so they start at once."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "sync_server.py")],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+
+    def start(self, root: Path) -> int:
+        """Fork a `pipeline --root ROOT -q sync` process; return its pid."""
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(f"{root}\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def finished(self, timeout: float = 0.0) -> int | None:
+        """The run's wait status once it has ended, else None."""
+        assert self.proc.stdout
+        if not select.select([self.proc.stdout], [], [], timeout)[0]:
+            return None
+        line = self.proc.stdout.readline()
+        assert line.startswith("exit "), line
+        return int(line.split()[1])
+
+    def close(self) -> None:
+        assert self.proc.stdin
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SyncServer]:
+    srv = SyncServer()
+    yield srv
+    srv.close()
+
+
+def write_window(server: SyncServer, scenario: Scenario, work: Path, runs: int = 3) -> tuple[float, float]:
+    """Seconds after start when a complete run writes its first and its last file.
+
+    Read afterwards from the files' modification times (polling during the run would slow
+    it down and skew the window); the median of a few runs.
+    """
+    firsts: list[float] = []
+    lasts: list[float] = []
+    for i in range(runs):
+        folder = work / str(i)
+        shutil.copytree(scenario.old_dir, folder)
+        server.start(folder)
+        t0 = time.time_ns()
+        assert server.finished(timeout=60) == 0, "the complete run failed"
+        tree, _ = snapshot(folder)
+        assert tree == scenario.new
+        stamps = [
+            (folder / rel).stat().st_mtime_ns - t0 for rel in tree if scenario.old.get(rel) != scenario.new[rel]
+        ]
+        firsts.append(max(min(stamps), 0) / 1e9)
+        lasts.append(max(max(stamps), 0) / 1e9)
+        shutil.rmtree(folder)
+    return statistics.median(firsts), statistics.median(lasts)
+
+
+def classify(scenario: Scenario, tree: Tree) -> str:
+    """'old', 'new' or 'mixed'; fails if a file is neither its old nor its new version."""
+    is_old = is_new = True
+    for rel in sorted(scenario.old.keys() | scenario.new.keys() | tree.keys()):
+        have, was, will = tree.get(rel), scenario.old.get(rel), scenario.new.get(rel)
+        assert have in (was, will), f"{rel} is neither its old nor its new version"
+        is_old &= have == was
+        is_new &= have == will
+    return "old" if is_old else "new" if is_new else "mixed"
+
+
+@pytest.mark.slow
+def test_sigkill_at_50_moments_loses_nothing_and_rerun_finishes(
+    scenario: Scenario, server: SyncServer, tmp_path: Path
+) -> None:
+    start_writing, end = write_window(server, scenario, tmp_path / "calibrate")
+    rng = random.Random(SEED)
+    outcomes: dict[str, int] = {"old": 0, "mixed": 0, "new": 0}
+    temps_left = 0
+    for i in range(KILLS):
+        work = tmp_path / f"kill-{i}"
+        shutil.copytree(scenario.old_dir, work)
+        # One kill in five anywhere in the run; the others where it writes, which is where it matters.
+        margin = (end - start_writing) * 0.25 + 0.005
+        lo, hi = (0.0, end + margin) if i % 5 == 0 else (max(start_writing - margin, 0.0), end + margin)
+        delay = rng.uniform(lo, hi)
+        pid = server.start(work)
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        assert server.finished(timeout=60) is not None
+        tree, temps = snapshot(work)
+        temps_left += len(temps)
+        outcomes[classify(scenario, tree)] += 1
+        assert scenario.before <= msgstrs(tree), f"kill {i} after {delay:.3f}s lost a translation"
+
+        code, err = sync_in_process(work)
+        assert code == 0, err
+        again, temps = snapshot(work)
+        assert temps == [], f"kill {i}: temporary files left after the re-run: {temps}"
+        assert again == scenario.new, f"kill {i} after {delay:.3f}s: the re-run did not finish the job"
+        assert scenario.before <= msgstrs(again)
+        shutil.rmtree(work)
+    print(
+        f"\n{KILLS} kills survived (writes from {start_writing:.3f}s to {end:.3f}s): "
+        f"{outcomes['old']} before any write, {outcomes['mixed']} mid-write, {outcomes['new']} after; "
+        f"{temps_left} temporary files left by kills, all cleared by the re-run"
+    )
+    assert outcomes["mixed"] >= 5, f"too few kills landed while files were written: {outcomes}"
+
+
+def test_write_that_fails_midway_is_a_clear_error_and_the_next_run_finishes(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "a.md", "# A\n\nFirst page.\n")
+    write(root / "source" / "b.md", "# B\n\nSecond page.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    (root / "build" / "nl" / "b.md").mkdir(parents=True)  # a folder where a page must go
+    code, err = sync_in_process(root)
+    assert code == 1
+    assert err.startswith("build/nl/b.md: error: cannot write: Is a directory; fix the cause and run again")
+    assert (root / "build" / "nl" / "a.md").read_text() == "# A\n\nFirst page.\n"  # written before: complete
+    (root / "build" / "nl" / "b.md").rmdir()
+    assert sync_in_process(root) == (0, "")
+    assert (root / "build" / "nl" / "b.md").read_text() == "# B\n\nSecond page.\n"

@@ -1,0 +1,189 @@
+"""Paths stay inside the project: config values, page names, PO references, links that lead out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Run, write
+
+from pipeline.config import from_dict
+from pipeline.errors import ConfigError
+from pipeline.paths import escapes
+
+
+def tiny_site(root: Path) -> Path:
+    write(root / "source" / "index.md", "# Home\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under a folder (links not followed), for 'nothing changed' checks."""
+    out: dict[str, bytes] = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            if not path.is_symlink() and ".pipeline" not in path.parts:
+                out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('source = "../elsewhere"', "source = '../elsewhere' points outside the project"),
+        ('source = "/etc"', "source = '/etc' points outside the project"),
+        ('locales_dir = "a/../../b"', "locales_dir = 'a/../../b' points outside the project"),
+        ('output = "../out/{locale}"', "output = '../out/{locale}' points outside the project"),
+        ('output = "/tmp/{locale}"', "output = '/tmp/{locale}' points outside the project"),
+        ('source = "..\\\\up"', "source = '..\\\\up' points outside the project"),
+        ('output = "source"', "output = 'source' overlaps source = 'source'"),
+        ('source = "."', "output = 'build/{locale}' overlaps source = '.'"),
+        ('[upstream]\npath = "../../etc"', "upstream.path = '../../etc' points outside the upstream repository"),
+        ('[upstream]\npath = "/abs"', "upstream.path = '/abs' points outside the upstream repository"),
+    ],
+)
+def test_config_path_leaving_the_root_is_refused(
+    tmp_path: Path, run: Callable[..., Run], toml: str, message: str
+) -> None:
+    root = tiny_site(tmp_path)
+    write(root / "pipeline.toml", toml + "\n")
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith(f"pipeline.toml:{toml.count(chr(10)) + 1}: error: {message}"), result.err
+    assert tree(root) == before
+
+
+def test_config_folder_that_is_a_link_out_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "pages").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ConfigError, match="leads outside the project"):
+        from_dict(root, {"source": "pages"})
+
+
+def test_locale_folder_linked_out_is_neither_read_nor_written(tmp_path: Path, run: Callable[..., Run]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write(outside / "index.po", 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n')
+    root = tiny_site(tmp_path / "site")
+    (root / "locales" / "nl").rmdir()
+    (root / "locales" / "nl").symlink_to(outside, target_is_directory=True)
+    before, outside_before = tree(root), tree(outside)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err == (
+        "locales/nl/index.po: error: leads outside the project (through a symbolic link); "
+        "replace the link with a real file or folder inside the project\n"
+    )
+    assert tree(root) == before and tree(outside) == outside_before
+
+
+def test_po_file_linked_out_is_not_read(tmp_path: Path, run: Callable[..., Run]) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password=hunter2\n")
+    root = tiny_site(tmp_path / "site")
+    (root / "locales" / "nl" / "index.po").symlink_to(secret)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert "hunter2" not in result.err and "leads outside the project" in result.err
+    assert secret.read_text() == "password=hunter2\n"
+
+
+def test_output_folder_linked_out_is_not_written(tmp_path: Path, run: Callable[..., Run]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tiny_site(tmp_path / "site")
+    (root / "build").mkdir()
+    (root / "build" / "nl").symlink_to(outside, target_is_directory=True)
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith("build/nl/index.md: error: leads outside the project")
+    assert list(outside.iterdir()) == [] and tree(root) == before
+
+
+def test_page_linked_out_is_refused(tmp_path: Path, run: Callable[..., Run]) -> None:
+    outside = write(tmp_path / "outside.md", "# Not ours\n")
+    root = tiny_site(tmp_path / "site")
+    (root / "source" / "leak.md").symlink_to(outside)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith("source/leak.md: error: page is a link that leads outside the project")
+
+
+def test_folder_of_pages_linked_out_is_not_followed(tmp_path: Path, run: Callable[..., Run]) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "other.md", "# Other\n")
+    root = tiny_site(tmp_path / "site")
+    (root / "source" / "more").symlink_to(outside, target_is_directory=True)
+    assert run(root, "sync").code == 0
+    assert not (root / "locales" / "templates" / "more").exists()
+
+
+@pytest.mark.parametrize("reference", ["../../etc/passwd", "/etc/passwd", "..\\..\\secret.md", "C:/x.md"])
+def test_po_reference_outside_the_project_is_refused(tmp_path: Path, run: Callable[..., Run], reference: str) -> None:
+    root = tiny_site(tmp_path)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "index.po"
+    text = po_file.read_text(encoding="utf-8").replace("#: source/index.md", f"#: {reference}", 1)
+    po_file.write_text(text, encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("msgid ") and i > 3)
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith(
+        f"locales/nl/index.po:{line}: error: reference {reference!r} of this entry points outside the project"
+    )
+    assert tree(root) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "out"),
+    [
+        ("source", False),
+        ("a/b/../c", True),  # stays inside, but '..' is refused everywhere: simpler to read and to trust
+        ("a/..b", False),
+        ("..", True),
+        ("../x", True),
+        ("a/../../x", True),
+        ("/abs", True),
+        ("\\\\server\\share", True),
+        ("C:\\x", True),
+        ("a\\..\\..\\x", True),
+        ("", False),
+    ],
+)
+def test_escapes_table(value: str, out: bool) -> None:
+    assert escapes(value) is out
+
+
+@pytest.mark.parametrize(
+    ("file_name", "error"),
+    [
+        (
+            b"my\u00a0page.md".decode("unicode_escape").encode(),
+            "source/my\\xa0page.md: error: page file name contains no-break space (U+00A0)",
+        ),
+        (b"a\tb.md", "source/a\\tb.md: error: page file name contains '\\t' (U+0009)"),
+        (b"a\nb.md", "source/a\\nb.md: error: page file name contains '\\n' (U+000A)"),
+        (b"caf\xe9.md", "source/caf\\udce9.md: error: page file name is not valid UTF-8"),
+    ],
+)
+def test_page_name_that_cannot_be_a_reference_is_refused(
+    tmp_path: Path, run: Callable[..., Run], file_name: bytes, error: str
+) -> None:
+    # Each of these crashed the PO writer (ValueError or UnicodeEncodeError) before.
+    root = tiny_site(tmp_path)
+    (root / "source").joinpath(os.fsdecode(file_name)).write_text("# Other\n\nMore text.\n")
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith(error), result.err
+    assert tree(root) == before
