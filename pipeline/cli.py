@@ -14,21 +14,21 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from . import __version__, check, dashboard, gate, importer, messages, project, runlock, statusview, upstream
+from . import __version__, project, runlock
 from .config import Config, load, validate_locale
 from .errors import ConfigError, InputError, PipelineError
-from .files import write_atomic
 from .model import Finding
-from .progress import SILENT, Bars, Progress
-from .pull import Pulled, pull
+from .progress import SILENT, Progress
 from .report import FORMATS, format_findings, has_errors
-from .worddiff import plain, word_diff
+
+if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import importer
+    from .pull import Pulled
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -87,6 +87,10 @@ def _add_nothing(parser: argparse.ArgumentParser) -> None:
 
 def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Progress]:
     """Progress bars on the error stream when it is a terminal and not ``--quiet``; else silence."""
+    from rich.console import Console
+
+    from .progress import Bars
+
     if args.quiet or not getattr(io.err, "isatty", lambda: False)():
         return nullcontext(SILENT)
     return Bars(Console(file=io.err, force_terminal=True))
@@ -115,6 +119,9 @@ def _add_sync(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import upstream
+    from .pull import pull
+
     if upstream.configured(cfg) and not args.offline:
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
@@ -130,6 +137,8 @@ def _add_pull(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from .pull import pull
+
     _report_pull(pull(cfg, args.commit), args, io)
     return EXIT_OK
 
@@ -170,6 +179,8 @@ def _page_globs(cfg: Config, patterns: Sequence[str]) -> list[str]:
 
 
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import statusview
+
     rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
     if args.format == "json":
         io.out.write(statusview.status_json(rows))
@@ -190,6 +201,9 @@ def _add_report(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import check, dashboard, messages, statusview
+    from .files import write_atomic
+
     rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
     findings: list[Finding] = check.findings(cfg) + messages.message_findings(cfg)
     data = dashboard.Dashboard(
@@ -242,13 +256,15 @@ def _add_import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--versions",
         type=int,
-        default=importer.DEFAULT_VERSIONS,
+        default=50,
         metavar="N",
-        help=f"upstream versions of each page to try, newest first (default {importer.DEFAULT_VERSIONS})",
+        help="upstream versions of each page to try, newest first (default 50)",
     )
 
 
 def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import importer
+
     if args.messages is not None:
         if args.pages is not None or args.source_dir is not None:
             raise ConfigError("--messages imports one message file", hint="leave out PAGES_DIR and --source-dir")
@@ -272,6 +288,8 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _import_messages(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import messages
+
     outcome = messages.import_messages(cfg, args.locale, args.messages, merge=args.merge)
     for warning in outcome.warnings:
         io.err.write(warning + "\n")
@@ -286,6 +304,8 @@ def _import_messages(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> None:
+    from . import importer
+
     rows = [p for p in outcome.pages if p.result is not None]
     width = max([len(p.name) for p in rows] + [4])
     io.out.write(
@@ -329,6 +349,8 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from . import check, gate, messages
+
     lint: check.Lint | None = None
     if args.translated is not None:
         if not args.locale:
@@ -382,6 +404,8 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 
 
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from rich.console import Console
+
     rows = project.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
         file=io.out,
@@ -416,6 +440,10 @@ def _count(n: int, one: str, many: str) -> str:
 
 def _english(row: project.Review) -> Text:
     """The change as a translator reads it: previous English with removals and additions marked."""
+    from rich.text import Text
+
+    from .worddiff import word_diff
+
     if row.previous is None:
         return Text(row.msgid)
     text = Text()
@@ -425,6 +453,9 @@ def _english(row: project.Review) -> Text:
 
 
 def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=po_path, title_justify="left", show_lines=True, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("English: previous -> current", ratio=1)
@@ -440,6 +471,8 @@ def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
 
 
 def _diff_plain(rows: list[project.Review]) -> str:
+    from .worddiff import plain, word_diff
+
     out: list[str] = []
     for r in rows:
         state = "fuzzy" if not r.carried or r.previous is not None else "carried"

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import git
 
 from . import messages, po, stamp
 from .build import build_page, translations
@@ -20,6 +18,7 @@ from .config import CONFIG_FILE, Config
 from .errors import ConfigError, InputError, PipelineError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from .incremental import Cache
 from .lock import source_commit
 from .merge import CARRY_PREFIX, update, update_options
 from .model import Catalog, Counts, FuzzyEntry, Page, Segment
@@ -118,9 +117,7 @@ def _check_page_name(name: str, source: str) -> None:
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
-            "page file name is not valid UTF-8", shown, hint="rename the file with a UTF-8 name"
-        ) from None
+        raise InputError("page file name is not valid UTF-8", shown, hint="rename the file with a UTF-8 name") from None
     # a plain space is fine (the PO reference %-encodes it); other blanks and controls are not
     bad = next(
         (ch for ch in name if (ch.isspace() and ch != " ") or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")),
@@ -134,9 +131,10 @@ def _check_page_name(name: str, source: str) -> None:
         )
 
 
-def load_documents(cfg: Config, progress: Progress = SILENT) -> list[Document]:
+def load_documents(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> list[Document]:
+    """Read and segment every page (but those in ``skip``, which sync knows to be clean)."""
     opts = options(cfg)
-    names = page_names(cfg)
+    names = [(name, file) for name, file in page_names(cfg) if name not in skip]
     progress.start("read", len(names))
     docs: list[Document] = []
     for name, file in names:
@@ -197,12 +195,17 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
 
 
 def plan_extract(
-    cfg: Config, docs: list[Document], plan: Plan, progress: Progress = SILENT, commit: str | None = None
+    cfg: Config,
+    docs: list[Document],
+    plan: Plan,
+    progress: Progress = SILENT,
+    commit: str | None = None,
+    keep: frozenset[str] = frozenset(),
 ) -> dict[str, Catalog]:
     """Templates for all pages; stale templates (page gone) are removed.
 
     ``commit`` is the upstream commit of ``source/`` (from ``pipeline.lock``), recorded in templates
-    whose text changed.
+    whose text changed. ``keep``: pages left out of ``docs`` because they are clean (not stale).
     """
     templates: dict[str, Catalog] = {}
     progress.start("extract", len(docs))
@@ -214,22 +217,29 @@ def plan_extract(
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
         plan.stage_of[path] = "extract"
         progress.advance()
-    for spec, english in message_files(cfg, templates):
+    for spec, english in message_files(cfg, templates.keys() | keep):
         path = template_path(cfg, spec.name)
         tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
         templates[spec.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
         plan.stage_of[path] = "extract"
         plan.warnings.extend(messages.orphan_warnings(spec, english))
-    for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys()):
+    for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys() - keep):
         plan.removals.add(template_path(cfg, name))
         plan.stage_of[template_path(cfg, name)] = "extract"
-    plan.notes["extract"] = f"{len(docs)} pages, {sum(len(t.messages) for t in templates.values())} entries"
+    skipped = f" ({len(keep)} unchanged, skipped)" if keep else ""
+    entries = sum(len(t.messages) for t in templates.values())
+    plan.notes["extract"] = f"{_count(len(docs), 'page')}{skipped}, {_count(entries, 'entry', 'entries')}"
     return templates
 
 
 def plan_update(
-    cfg: Config, templates: dict[str, Catalog], locales: Iterable[str], plan: Plan, progress: Progress = SILENT
+    cfg: Config,
+    templates: dict[str, Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+    progress: Progress = SILENT,
+    keep: frozenset[str] = frozenset(),
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
@@ -246,7 +256,7 @@ def plan_update(
             plan.writes[path] = po.format_po(new).encode("utf-8")
             plan.stage_of[path] = "update"
             progress.advance()
-        for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys()):
+        for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys() - keep):
             rel = display_path(cfg.root, po_path(cfg, locale, name))
             plan.warnings.append(
                 f"{rel}: warning: no English page '{name}' any more; kept with its translations "
@@ -264,11 +274,12 @@ def plan_build(
     locales: Iterable[str],
     plan: Plan,
     progress: Progress = SILENT,
+    keep: frozenset[str] = frozenset(),
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
     stamping = stamp.enabled(cfg)
-    names = {doc.page.name for doc in docs}
+    names = {doc.page.name for doc in docs} | keep
     locales = tuple(locales)
     progress.start("build", len(locales) * len(docs))
     used = 0
@@ -295,7 +306,7 @@ def plan_build(
             plan.stage_of[output_path(cfg, locale, name)] = "build"
     plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
     refused = len(plan.fallbacks)
-    plan.notes["build"] = f"{len(locales) * len(docs)} pages, {used} translated segments" + (
+    plan.notes["build"] = f"{_count(len(locales) * len(docs), 'page')}, {used} translated segments" + (
         f", {refused} translations refused" if refused else ""
     )
 
@@ -324,7 +335,6 @@ def plan_build_messages(
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
                 plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
-
 
 
 def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
@@ -363,6 +373,10 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
         ) from None
     return written, removed, unchanged
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _files(n: int) -> str:
@@ -465,13 +479,16 @@ class Planned:
     plan: Plan
 
 
-def plan_catalogs(cfg: Config, progress: Progress = SILENT) -> Planned:
-    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any)."""
+def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> Planned:
+    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any).
+
+    Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
+    """
     locales = cfg.target_locales()
-    docs = load_documents(cfg, progress)
+    docs = load_documents(cfg, progress, skip)
     plan = Plan()
-    templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg))
-    catalogs = plan_update(cfg, templates, locales, plan, progress)
+    templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg), skip)
+    catalogs = plan_update(cfg, templates, locales, plan, progress, skip)
     return Planned(docs, templates, catalogs, locales, plan)
 
 
@@ -490,11 +507,40 @@ def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
 
 
 def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
-    """extract -> update -> build in memory, then write everything that changed."""
-    planned = plan_catalogs(cfg, progress)
-    plan_build(cfg, planned.docs, planned.catalogs, planned.locales, planned.plan, progress)
+    """extract -> update -> build in memory, then write everything that changed.
+
+    Pages whose English, template, PO files and outputs are exactly as the last sync left them
+    (``incremental.Cache``) are skipped: their result would be the same bytes.
+    """
+    cache = Cache.load(cfg)
+    locales = cfg.target_locales()
+    pages = page_names(cfg)
+    files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
+    clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
+    planned = plan_catalogs(cfg, progress, skip=clean)
+    plan_build(cfg, planned.docs, planned.catalogs, planned.locales, planned.plan, progress, keep=clean)
     _locate_fallbacks(cfg, planned.plan)
-    return _outcome(cfg, planned.plan, len(planned.docs), planned.locales)
+    for name in sorted(clean):  # what a skipped page's last real sync had to say
+        planned.plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
+    outcome = _outcome(cfg, planned.plan, len(pages), planned.locales)
+    outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
+    by_page: dict[str, list[list[object]]] = {}
+    for f in planned.plan.fallbacks:
+        by_page.setdefault(f.page, []).append([f.locale, f.page, f.po_path, f.line, f.msgid, f.reason, f.msgctxt])
+    for doc in planned.docs:
+        name = doc.page.name
+        cache.record(cfg.root, name, files[name], by_page.get(name, []))  # type: ignore[arg-type]
+    cache.forget_except(set(files))
+    cache.save()
+    return outcome
+
+
+def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:
+    """Project-relative paths of everything one page's sync reads or writes."""
+    paths = [file, template_path(cfg, name)]
+    for locale in locales:
+        paths += [po_path(cfg, locale, name), output_path(cfg, locale, name)]
+    return [p.relative_to(cfg.root).as_posix() for p in paths]
 
 
 @dataclass(frozen=True, slots=True)
@@ -565,6 +611,8 @@ def last_changes(cfg: Config) -> dict[str, str]:
     uncommitted changes says so. Empty when the project is not in a git repository (the
     dashboard then shows no dates).
     """
+    import git  # only the dashboard needs git here: keep it out of every other command's start-up
+
     try:
         repo = git.Repo(cfg.root, search_parent_directories=True)
         top = Path(repo.working_tree_dir or cfg.root).resolve()

@@ -61,9 +61,7 @@ _URL_SCHEMES = frozenset({*_SCRIPT_SCHEMES, "data"})
 
 # A tag as an HTML tokenizer starts one: '<' then a letter (no space between), or '</'.
 _TAG_START = re.compile(r"<(/?)([a-z][^\s/>]*)")
-_ATTR = re.compile(
-    r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?"""
-)
+_ATTR = re.compile(r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?""")
 _AUTOLINK = re.compile(r"<([a-z][a-z0-9+.\-]{1,31}):")
 _LINK_DEST = re.compile(r"\]\(\s*<?([^\s)>]*)")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)

@@ -497,9 +497,7 @@ def synced_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @fuzz("sync_page")
 @given(st.one_of(MARKDOWN, front_matter_page()))
-def test_fuzz_sync_with_a_broken_page(
-    synced_site: Path, tmp_path_factory: pytest.TempPathFactory, text: str
-) -> None:
+def test_fuzz_sync_with_a_broken_page(synced_site: Path, tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     root = tmp_path_factory.mktemp("run") / "site"
     shutil.copytree(synced_site, root)
     (root / "source" / "index.md").write_text(text, encoding="utf-8", newline="")
@@ -531,9 +529,42 @@ LOCK_TEXT = (
     f'[pages]\n"index.md" = "{SHA}"\n"sub/page.md" = "{SHA}"\n'
 )
 LOCK_TOKENS = st.sampled_from(
-    ["url", "ref", "path", "commit", "date", "pinned", "pages", "[pages]", '"index.md"', '"../x.md"', '"/abs.md"',
-     " = ", "=", f'"{SHA}"', '"abc"', '""', "true", "1", "[", "]", "{", "}", ",", "\n", "\n", "\r\n", " ", "#",
-     "\\", '"', "é", "\x00", "\x0b", "\u2028"]
+    [
+        "url",
+        "ref",
+        "path",
+        "commit",
+        "date",
+        "pinned",
+        "pages",
+        "[pages]",
+        '"index.md"',
+        '"../x.md"',
+        '"/abs.md"',
+        " = ",
+        "=",
+        f'"{SHA}"',
+        '"abc"',
+        '""',
+        "true",
+        "1",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "\n",
+        "\n",
+        "\r\n",
+        " ",
+        "#",
+        "\\",
+        '"',
+        "é",
+        "\x00",
+        "\x0b",
+        "\u2028",
+    ]
 )
 
 

@@ -194,9 +194,7 @@ def write_window(server: SyncServer, scenario: Scenario, work: Path, runs: int =
         assert server.finished(timeout=60) == 0, "the complete run failed"
         tree, _ = snapshot(folder)
         assert tree == scenario.new
-        stamps = [
-            (folder / rel).stat().st_mtime_ns - t0 for rel in tree if scenario.old.get(rel) != scenario.new[rel]
-        ]
+        stamps = [(folder / rel).stat().st_mtime_ns - t0 for rel in tree if scenario.old.get(rel) != scenario.new[rel]]
         firsts.append(max(min(stamps), 0) / 1e9)
         lasts.append(max(max(stamps), 0) / 1e9)
         shutil.rmtree(folder)

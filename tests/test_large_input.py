@@ -90,15 +90,13 @@ ODD_PAGES: list[tuple[str, bytes]] = [
     ("old mac line endings", b"# Welcome\r\rWe walk to school.\rEvery day.\r"),
     (
         "tabs",
-        b"# Welcome\n\n-\tSafe\n-\tCalm\n\n\tindented code\n\nA\ttab inside.\n\n"
-        b"| a\t| b |\n|---|---|\n| c\t| d |\n",
+        b"# Welcome\n\n-\tSafe\n-\tCalm\n\n\tindented code\n\nA\ttab inside.\n\n| a\t| b |\n|---|---|\n| c\t| d |\n",
     ),
     ("emoji", "# Welkom 🚸👩‍👧‍👦\n\nWe walk 🚶🏽‍♀️ to school 🏫 — every day ❤️.\n".encode()),
     (
         "right to left",
         (
-            "# שלום עולם\n\nمرحبا بالعالم، نمشي إلى المدرسة.\n\n"
-            "Mixed \u202bאבג\u202c and \u200fRTL marks\u200e.\n"
+            "# שלום עולם\n\nمرحبا بالعالم، نمشي إلى المدرسة.\n\nMixed \u202bאבג\u202c and \u200fRTL marks\u200e.\n"
         ).encode(),
     ),
     ("combining and nbsp", "# Cafe\u0301\n\nNa\u00efve\u00a0text with e\u0301 and \u00a0 spaces.\n".encode()),

@@ -102,8 +102,9 @@ def test_verbose_says_what_each_stage_did(tmp_path: Path, run: Callable[..., Run
     ]
     write(root / "source" / "a.md", "# A\n\nText a, changed.\n")
     second = run(root, "-v", "sync")
-    assert "  extract: 3 pages, 6 entries, 1 file changed" in second.out
-    assert "  update: 6 catalogs (nl, de), 0 fuzzy entries, 2 files changed" in second.out
+    # the two pages nothing changed for are skipped (incremental sync)
+    assert "  extract: 1 page (2 unchanged, skipped), 2 entries, 1 file changed" in second.out
+    assert "  update: 2 catalogs (nl, de), 0 fuzzy entries, 2 files changed" in second.out
 
 
 def test_quiet_prints_nothing_on_success(tmp_path: Path, run: Callable[..., Run]) -> None:
