@@ -87,6 +87,8 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         return Built(text=text, used=0, fallbacks=tuple(fallbacks))
     active = dict(edits)
     out = _assemble(doc, active, options)
+    if all(_plain_swap(edit) for edit in active.values()):
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
     if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
         return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
     _check_blocks(doc, active, options, fallbacks)
@@ -100,6 +102,31 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         fallbacks.append((active[culprit].segment, "would change the page structure"))
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
+_SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
+"""Characters that can make or unmake markdown structure inside a segment's text."""
+_NO_READ_BACK = frozenset(
+    {Render.INLINE, Render.ATX, Render.SETEXT, Render.CELL, Render.HTML_TEXT, Render.IMAGE_ALT, Render.ATTR}
+)
+
+
+def _plain_swap(edit: _Edit) -> bool:
+    """True when an edit only swaps words: the same structural characters in the same order.
+
+    Such a translation cannot change the page's structure: line starts are escaped or never
+    broken at, so reading the page back would only confirm it. Anything else (a bracket or
+    tag more or less, YAML block scalars, attributes) is read back.
+    """
+    seg = edit.segment
+    if _CONTROL.search(edit.text):
+        return False
+    if seg.render is Render.YAML:  # flow scalars are written valid (checked plain, or quoted)
+        return seg.style in ("", "'", '"')
+    if seg.render not in _NO_READ_BACK:
+        return False
+    return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
 
 
 def _check_blocks(
@@ -158,7 +185,7 @@ def _block_reads_back(
     if span.start > 0:
         body = doc.newline + body  # a body block never reads as front matter
     try:
-        again = segment_page(Page(doc.page.name, doc.page.path, body, doc.page.bom), options).segments
+        again = segment_page(Page(doc.page.name, doc.page.path, body, doc.page.bom), options, inline=False).segments
     except Exception:
         return False
     if len(again) != len(expected):
@@ -247,7 +274,7 @@ def _normal(text: str) -> str:
 def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: Options) -> bool:
     """True when the built page segments like the English one, with the translations in place."""
     try:
-        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options)
+        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options, inline=False)
     except Exception:
         return False
     if len(again.segments) != len(doc.segments):

@@ -95,6 +95,10 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     folded = fold(msgstr)
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
         return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
+    if "<" not in folded and "{" not in folded and "<" not in msgstr and "{" not in msgstr:
+        squeezed = _URL_JUNK.sub("", folded)
+        if not any(scheme + ":" in squeezed for scheme in _URL_SCHEMES):
+            return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
     code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
     added: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -214,6 +218,8 @@ def _scheme(url: str) -> str:
 
 def _braces(text: str) -> list[str]:
     """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too."""
+    if "{" not in text:
+        return []
     out: list[str] = []
     depth = 0
     start = 0

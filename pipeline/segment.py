@@ -13,6 +13,7 @@ spans; the bytes between them (newline + prefix) are never touched by build.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,10 @@ from .model import Kind, Page, Render, Segment, Span
 from .slug import Slugger
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("inline")
+"""The same parser without its inline pass: segmenting needs inline tokens only for headings,
+image-only paragraphs and directives, parsed on demand (``_children``); build's read-back of
+every translated page is then about twice as fast."""
 """The parser: CommonMark with raw HTML, GFM tables and strikethrough (as mdsvex sites use)."""
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -202,8 +207,12 @@ def dominant_newline(text: str) -> str:
 DEFAULT_OPTIONS = Options()
 
 
-def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
-    """Split a page into segments (document order) and list its headings with their ids."""
+def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool = True) -> Document:
+    """Split a page into segments (document order) and list its headings with their ids.
+
+    ``inline=False`` leaves ``Document.tokens`` without inline children (segments and
+    headings are the same): for reading back a built page, where nothing needs them.
+    """
     _refuse_uncarriable(page)
     lines = _Lines.of(page.text)
     segments: list[Segment] = []
@@ -212,7 +221,8 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS) -> Document:
     # markdown-it sees the body with front-matter lines blanked, so its line numbers are ours.
     body = "\n" * body_line + "\n".join(lines.line(i) for i in range(body_line, len(lines)))
     env: dict[str, Any] = {}
-    tokens = MD.parse(body, env)
+    tokens = (MD if inline else _BLOCKS).parse(body, env)
+    _ENV.env = env
     rules = _directives(page, tokens)
     walker = _Walker(page, lines, options, _Context(title))
     walker.walk(tokens)
@@ -380,9 +390,27 @@ def _directives(page: Page, tokens: list[Token]) -> list[_Rule]:
     return rules
 
 
+class _Env(threading.local):
+    env: dict[str, Any] | None = None
+
+
+_ENV = _Env()
+"""The link reference definitions of the page being segmented, for inline parsing on demand."""
+
+
+def _children(tok: Token) -> list[Token]:
+    """An inline token's children, parsed now when the block-only parser left them out."""
+    if tok.children is None or (not tok.children and tok.content):
+        parsed = MD.parseInline(tok.content, dict(_ENV.env or {}))
+        tok.children = parsed[0].children or [] if parsed else []
+    return tok.children
+
+
 def _inline_directive(tok: Token) -> bool:
     """True when a paragraph holds a directive as HTML (not as code that shows one)."""
-    return any(c.type == "html_inline" and _ANY_DIRECTIVE.search(c.content) for c in tok.children or [])
+    if not _ANY_DIRECTIVE.search(tok.content):
+        return False
+    return any(c.type == "html_inline" and _ANY_DIRECTIVE.search(c.content) for c in _children(tok))
 
 
 def _is_directive_block(tok: Token) -> bool:
@@ -666,7 +694,7 @@ class _Walker:
         if m:
             explicit = m.group(1)
             texts[-1] = texts[-1][: m.start()].rstrip(" \t")
-        plain = _plain_text(inline.children or [])
+        plain = _plain_text(_children(inline))
         if explicit:
             plain = _HEADING_ID.sub("", plain)
         anchor = explicit if explicit else self.slugger.slug(plain)
@@ -710,7 +738,7 @@ class _Walker:
         if len(content_lines) != l1 - l0:
             return
         kind = self._kind()
-        children = inline.children or []
+        children = _children(inline) if inline.content.lstrip().startswith("![") else []
         if children and all(
             c.type == "image" or (c.type == "text" and not c.content.strip()) or c.type == "softbreak" for c in children
         ):
