@@ -18,6 +18,10 @@ class PipelineError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str, str | None, int | None, str]]:
+        """Pickle with path, line and hint (errors cross process boundaries in parallel syncs)."""
+        return (self.__class__, (self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -7,8 +7,10 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from .incremental import Cache
 from .lock import source_commit
-from .merge import CARRY_PREFIX, update, update_options
+from .merge import CARRY_PREFIX, UpdateOptions, update, update_options
 from .model import Catalog, Counts, FuzzyEntry, Page, Segment
 from .paths import check_references, inside
 from .progress import SILENT, Progress
@@ -194,6 +196,31 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
 # --------------------------------------------------------------------------- stages
 
 
+def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) -> Catalog:
+    """One page's template, planned for writing."""
+    path = template_path(cfg, doc.page.name)
+    tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
+    plan.writes[path] = po.format_po(tpl).encode("utf-8")
+    plan.stage_of[path] = "extract"
+    return tpl
+
+
+def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog]:
+    """Templates of the message files; templates of vanished pages removed. ``pages``: all page names."""
+    templates: dict[str, Catalog] = {}
+    for spec, english in message_files(cfg, pages):
+        path = template_path(cfg, spec.name)
+        tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
+        templates[spec.name] = tpl
+        plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.stage_of[path] = "extract"
+        plan.warnings.extend(messages.orphan_warnings(spec, english))
+    for name in sorted(_names_under(cfg.templates_dir, ".pot") - pages - templates.keys()):
+        plan.removals.add(template_path(cfg, name))
+        plan.stage_of[template_path(cfg, name)] = "extract"
+    return templates
+
+
 def plan_extract(
     cfg: Config,
     docs: list[Document],
@@ -210,27 +237,39 @@ def plan_extract(
     templates: dict[str, Catalog] = {}
     progress.start("extract", len(docs))
     for doc in docs:
-        path = template_path(cfg, doc.page.name)
-        old = _read_catalog(cfg, path)
-        tpl = make_template(doc, old, commit=commit)
-        templates[doc.page.name] = tpl
-        plan.writes[path] = po.format_po(tpl).encode("utf-8")
-        plan.stage_of[path] = "extract"
+        templates[doc.page.name] = _extract_page(cfg, doc, plan, commit)
         progress.advance()
-    for spec, english in message_files(cfg, templates.keys() | keep):
-        path = template_path(cfg, spec.name)
-        tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
-        templates[spec.name] = tpl
-        plan.writes[path] = po.format_po(tpl).encode("utf-8")
-        plan.stage_of[path] = "extract"
-        plan.warnings.extend(messages.orphan_warnings(spec, english))
-    for name in sorted(_names_under(cfg.templates_dir, ".pot") - templates.keys() - keep):
-        plan.removals.add(template_path(cfg, name))
-        plan.stage_of[template_path(cfg, name)] = "extract"
-    skipped = f" ({len(keep)} unchanged, skipped)" if keep else ""
-    entries = sum(len(t.messages) for t in templates.values())
-    plan.notes["extract"] = f"{_count(len(docs), 'page')}{skipped}, {_count(entries, 'entry', 'entries')}"
+    templates.update(_extract_rest(cfg, plan, set(templates) | keep))
+    _note_extract(plan, len(docs), len(keep), sum(len(t.messages) for t in templates.values()))
     return templates
+
+
+def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
+    kept = f" ({skipped} unchanged, skipped)" if skipped else ""
+    plan.notes["extract"] = f"{_count(pages, 'page')}{kept}, {_count(entries, 'entry', 'entries')}"
+
+
+def _update_one(
+    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, is_messages: bool
+) -> Catalog:
+    """One catalog updated to its template, planned for writing."""
+    path = po_path(cfg, locale, name)
+    old = _read_catalog(cfg, path)
+    new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
+    plan.writes[path] = po.format_po(new).encode("utf-8")
+    plan.stage_of[path] = "update"
+    return new
+
+
+def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -> None:
+    """PO files without a template: kept, and said so."""
+    for locale in locales:
+        for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - names):
+            rel = display_path(cfg.root, po_path(cfg, locale, name))
+            plan.warnings.append(
+                f"{rel}: warning: no English page '{name}' any more; kept with its translations "
+                "(delete it on purpose once they are no longer needed)"
+            )
 
 
 def plan_update(
@@ -249,22 +288,47 @@ def plan_update(
     progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
-            path = po_path(cfg, locale, name)
-            old = _read_catalog(cfg, path)
-            new = messages.update_catalog(tpl, old, locale) if name in message_names else update(tpl, old, locale, opts)
-            catalogs[(locale, name)] = new
-            plan.writes[path] = po.format_po(new).encode("utf-8")
-            plan.stage_of[path] = "update"
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, name in message_names)
             progress.advance()
-        for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - templates.keys() - keep):
-            rel = display_path(cfg.root, po_path(cfg, locale, name))
-            plan.warnings.append(
-                f"{rel}: warning: no English page '{name}' any more; kept with its translations "
-                "(delete it on purpose once they are no longer needed)"
-            )
+    _orphans(cfg, locales, set(templates) | keep, plan)
     fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
-    plan.notes["update"] = f"{len(catalogs)} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
+    _note_update(plan, len(catalogs), locales, fuzzy)
     return catalogs
+
+
+def _note_update(plan: Plan, catalogs: int, locales: tuple[str, ...], fuzzy: int) -> None:
+    plan.notes["update"] = f"{catalogs} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
+
+
+def _build_one(
+    cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
+) -> int:
+    """One translated page, planned for writing; returns the segments written from translations."""
+    built = build_page(doc, translations(catalog), opts)
+    text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
+    out = output_path(cfg, locale, doc.page.name)
+    plan.writes[out] = page_bytes(text, doc.page.bom)
+    plan.stage_of[out] = "build"
+    if catalog is not None:
+        lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
+        rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
+        for seg, reason in built.fallbacks:
+            line = lines.get((seg.msgctxt, seg.msgid), 0)
+            plan.fallbacks.append(Fallback(locale, doc.page.name, rel, line, seg.msgid, reason, seg.msgctxt))
+    return built.used
+
+
+def _build_rest(
+    cfg: Config, names: set[str], catalogs: dict[tuple[str, str], Catalog], locales: tuple[str, ...], plan: Plan
+) -> None:
+    """Outputs of vanished pages removed; message files built. ``names``: all page names."""
+    for locale in locales:
+        stale = _names_under(cfg.output_dir(locale), ".md") - names
+        known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
+        for name in sorted(stale & known):
+            plan.removals.add(output_path(cfg, locale, name))
+            plan.stage_of[output_path(cfg, locale, name)] = "build"
+    plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
 
 
 def plan_build(
@@ -279,34 +343,20 @@ def plan_build(
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
     stamping = stamp.enabled(cfg)
-    names = {doc.page.name for doc in docs} | keep
     locales = tuple(locales)
     progress.start("build", len(locales) * len(docs))
     used = 0
     for locale in locales:
         for doc in docs:
-            catalog = catalogs.get((locale, doc.page.name))
-            built = build_page(doc, translations(catalog), opts)
-            used += built.used
-            text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
-            out = output_path(cfg, locale, doc.page.name)
-            plan.writes[out] = page_bytes(text, doc.page.bom)
-            plan.stage_of[out] = "build"
+            used += _build_one(cfg, locale, doc, catalogs.get((locale, doc.page.name)), plan, opts, stamping)
             progress.advance()
-            if catalog is not None:
-                lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
-                rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
-                for seg, reason in built.fallbacks:
-                    line = lines.get((seg.msgctxt, seg.msgid), 0)
-                    plan.fallbacks.append(Fallback(locale, doc.page.name, rel, line, seg.msgid, reason, seg.msgctxt))
-        stale = _names_under(cfg.output_dir(locale), ".md") - names
-        known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
-        for name in sorted(stale & known):
-            plan.removals.add(output_path(cfg, locale, name))
-            plan.stage_of[output_path(cfg, locale, name)] = "build"
-    plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
+    _build_rest(cfg, {doc.page.name for doc in docs} | keep, catalogs, locales, plan)
+    _note_build(plan, len(locales) * len(docs), used)
+
+
+def _note_build(plan: Plan, pages: int, used: int) -> None:
     refused = len(plan.fallbacks)
-    plan.notes["build"] = f"{_count(len(locales) * len(docs), 'page')}, {used} translated segments" + (
+    plan.notes["build"] = f"{_count(pages, 'page')}, {used} translated segments" + (
         f", {refused} translations refused" if refused else ""
     )
 
@@ -510,29 +560,113 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     """extract -> update -> build in memory, then write everything that changed.
 
     Pages whose English, template, PO files and outputs are exactly as the last sync left them
-    (``incremental.Cache``) are skipped: their result would be the same bytes.
+    (``incremental.Cache``) are skipped: their result would be the same bytes. The others are
+    independent of each other, so a big sync spreads them over the CPU cores.
     """
     cache = Cache.load(cfg)
     locales = cfg.target_locales()
     pages = page_names(cfg)
     files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
     clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
-    planned = plan_catalogs(cfg, progress, skip=clean)
-    plan_build(cfg, planned.docs, planned.catalogs, planned.locales, planned.plan, progress, keep=clean)
-    _locate_fallbacks(cfg, planned.plan)
+    dirty = [(name, file) for name, file in pages if name not in clean]
+    plan = Plan()
+    entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
+    names = set(files)
+    templates = _extract_rest(cfg, plan, names)
+    message_names = set(templates)
+    _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    opts = update_options(cfg)
+    for locale in locales:
+        for name, tpl in templates.items():
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, True)
+    _orphans(cfg, locales, names | message_names, plan)
+    fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+    _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
+    _build_rest(cfg, names, catalogs, locales, plan)
+    _note_build(plan, len(dirty) * len(locales), used)
+    _locate_fallbacks(cfg, plan)
     for name in sorted(clean):  # what a skipped page's last real sync had to say
-        planned.plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
-    outcome = _outcome(cfg, planned.plan, len(pages), planned.locales)
+        plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
+    outcome = _outcome(cfg, plan, len(pages), locales)
     outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
     by_page: dict[str, list[list[object]]] = {}
-    for f in planned.plan.fallbacks:
+    for f in plan.fallbacks:
         by_page.setdefault(f.page, []).append([f.locale, f.page, f.po_path, f.line, f.msgid, f.reason, f.msgctxt])
-    for doc in planned.docs:
-        name = doc.page.name
+    for name, _ in dirty:
         cache.record(cfg.root, name, files[name], by_page.get(name, []))  # type: ignore[arg-type]
-    cache.forget_except(set(files))
+    cache.forget_except(names)
     cache.save()
     return outcome
+
+
+def _sync_pages(
+    cfg: Config, pages: Sequence[tuple[str, Path]], locales: tuple[str, ...], commit: str | None
+) -> tuple[Plan, int, int, int]:
+    """extract, update and build some pages for every locale; returns (plan, entries, fuzzy, used).
+
+    Everything a page's sync needs is the page, its template and its PO files: one worker's
+    share of a parallel sync, or the whole of a small one.
+    """
+    plan = Plan()
+    opts = options(cfg)
+    update_opts = update_options(cfg)
+    stamping = stamp.enabled(cfg)
+    entries = fuzzy = used = 0
+    for name, file in pages:
+        doc = segment_page(read_page(cfg.root, file, name), opts)
+        template = _extract_page(cfg, doc, plan, commit)
+        entries += len(template.messages)
+        for locale in locales:
+            catalog = _update_one(cfg, locale, name, template, plan, update_opts, False)
+            fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
+            used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
+    return plan, entries, fuzzy, used
+
+
+PARALLEL_MIN = 40
+"""Page x locale builds below which a sync stays in one process (starting workers costs more)."""
+
+
+def jobs() -> int:
+    """Worker processes for a big sync: the CPU cores, or ``PIPELINE_JOBS`` (1 = no workers)."""
+    value = os.environ.get("PIPELINE_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _sync_pages_parallel(
+    cfg: Config, pages: list[tuple[str, Path]], locales: tuple[str, ...], plan: Plan, progress: Progress
+) -> tuple[int, int, int]:
+    """``_sync_pages`` over all dirty pages, in worker processes when it pays; merged into ``plan``."""
+    commit = source_commit(cfg)
+    workers = jobs()
+    if workers == 1 or len(pages) * max(len(locales), 1) < PARALLEL_MIN or len(pages) < 2:
+        progress.start("sync", len(pages))
+        parts = []
+        for page in pages:
+            parts.append(_sync_pages(cfg, [page], locales, commit))
+            progress.advance()
+    else:
+        size = max(1, len(pages) // (workers * 4))
+        chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+        progress.start("sync", len(pages))
+        parts = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
+            for future, chunk in zip(futures, chunks, strict=True):
+                parts.append(future.result())  # in page order; a worker's error is raised here
+                for _ in chunk:
+                    progress.advance()
+    entries = fuzzy = used = 0
+    for part, e, f, u in parts:
+        plan.writes.update(part.writes)
+        plan.stage_of.update(part.stage_of)
+        plan.fallbacks.extend(part.fallbacks)
+        plan.warnings.extend(part.warnings)
+        entries, fuzzy, used = entries + e, fuzzy + f, used + u
+    return entries, fuzzy, used
 
 
 def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:

@@ -168,3 +168,36 @@ def test_cache_records_only_existing_pages(synced: Path, run: Callable[..., Run]
     data = json.loads((synced / ".pipeline" / incremental.CACHE_FILE).read_text())
     assert set(data["pages"]) == {"a"}
     assert all(not path.endswith(("/b.po", "/b.md", "/b.pot")) for path in data["files"])
+
+
+def many_pages(root: Path, count: int = 30) -> Path:
+    for k in range(count):
+        write(root / "source" / f"p{k:02d}.md", f"---\ntitle: Page {k}\n---\n\n# Heading {k}\n\nText of page {k}.\n")
+    write(root / "pipeline.toml", 'locales = ["nl", "de"]\n')
+    return root
+
+
+def test_parallel_sync_writes_the_same_bytes_as_one_process(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial, parallel = many_pages(tmp_path / "serial"), many_pages(tmp_path / "parallel")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("PIPELINE_JOBS", "1")
+    assert run(serial, "sync").code == 0
+    monkeypatch.setenv("PIPELINE_JOBS", "2")
+    assert run(parallel, "sync").code == 0
+    assert tree(serial) == tree(parallel)
+    assert len(tree(parallel)) == 30 * 6 + 1  # source, template, 2 PO files, 2 pages; pipeline.toml
+
+
+def test_error_in_a_worker_is_one_clear_line_and_nothing_written(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = many_pages(tmp_path / "site")
+    write(root / "source/p17.md", "---\ntitle: [broken\n---\n")
+    monkeypatch.setenv("PIPELINE_JOBS", "2")
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith("source/p17.md:3: error: front matter is not valid YAML")
+    assert tree(root) == before

@@ -48,8 +48,13 @@ def small_site(root: Path) -> Path:
 def test_sync_reports_every_stage_with_its_size(tmp_path: Path) -> None:
     recorder = Recorder()
     project.sync(load(small_site(tmp_path)), recorder)
-    assert recorder.stages == [("read", 3), ("extract", 3), ("update", 6), ("build", 6)]
-    assert recorder.done == {"read": 3, "extract": 3, "update": 6, "build": 6}
+    # sync carries each page through extract, update and build at once (pages in parallel)
+    assert recorder.stages == [("sync", 3)]
+    assert recorder.done == {"sync": 3}
+    separate = Recorder()
+    project.build_command(load(tmp_path), separate)
+    assert separate.stages == [("read", 3), ("build", 6)]
+    assert separate.done == {"read": 3, "build": 6}
 
 
 def test_bars_appear_once_work_takes_longer_than_the_delay() -> None:
