@@ -96,15 +96,21 @@ LINEBREAK_BACKEND: str = "libunistring" if _ULC_WIDTH_LINEBREAKS is not None els
 """``"libunistring"`` (exact msgcat agreement) or ``"python"`` (approximate fallback)."""
 
 
+_RESULT = ctypes.create_string_buffer(4096)
+"""Reused output buffer of ``ulc_width_linebreaks`` (grown when a string is longer)."""
+
+
 def _linebreaks_unistring(
     portion: bytes, width: int, startcol: int, overrides: bytes | None, encoding: bytes
 ) -> list[int]:
     """Byte offsets where msgcat breaks ``portion``, computed by libunistring itself."""
     assert _ULC_WIDTH_LINEBREAKS is not None
+    global _RESULT
     n = len(portion)
-    result = ctypes.create_string_buffer(n)
-    _ULC_WIDTH_LINEBREAKS(portion, n, width, startcol, 0, overrides, encoding, result)
-    raw = result.raw
+    if len(_RESULT) < n:
+        _RESULT = ctypes.create_string_buffer(max(n, 2 * len(_RESULT)))
+    _ULC_WIDTH_LINEBREAKS(portion, n, width, startcol, 0, overrides, encoding, _RESULT)
+    raw = ctypes.string_at(_RESULT, n)
     breaks: list[int] = []
     i = raw.find(b"\x02")
     while i >= 0:

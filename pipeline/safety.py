@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable
 
@@ -137,7 +138,18 @@ def fold(text: str) -> str:
     if out.isascii():  # the common case, without a pass over every character in Python
         return _ASCII_CONTROL.sub("", out.lower())
     out = unicodedata.normalize("NFKC", out).casefold()
-    return "".join(ch for ch in out if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return out.translate(_invisible())
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> dict[int, None]:
+    """A ``str.translate`` table deleting control and format characters but tab and newline.
+
+    Built once from the Unicode database over the planes that have such characters (BMP,
+    SMP and the tag plane), so folding a long text is one C-level pass, not a Python loop.
+    """
+    ranges = (range(0x0, 0x20000), range(0xE0000, 0xE1000))
+    return {c: None for r in ranges for c in r if chr(c) not in "\t\n" and unicodedata.category(chr(c)) in ("Cc", "Cf")}
 
 
 def _without_code(text: str) -> str:
