@@ -24,8 +24,10 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/pipeline check
 
+# The ratio table of benchmarks/run.py (several minutes: it builds synthetic sites of 500 to
+# 2,000 pages); the other scripts in benchmarks/ measure one feature each (see benchmarks/README.md).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/report_corpus.py
+	$(BIN)/python benchmarks/run.py
 
 screenshot: $(STAMP)
 	$(BIN)/python docs/screenshot.py
