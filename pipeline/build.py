@@ -217,7 +217,7 @@ def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) ->
 def _assemble(doc: Document, active: Mapping[int, _Edit], options: Options) -> str:
     text = doc.page.text
     spans: list[tuple[int, int, str]] = [(e.start, e.end, e.text) for e in active.values()]
-    spans.extend(_anchor_edits(doc, active))
+    spans.extend(_anchor_edits(doc, active, options))
     spans.sort(key=lambda s: (s[0], s[1]))
     out: list[str] = []
     pos = 0
@@ -229,12 +229,14 @@ def _assemble(doc: Document, active: Mapping[int, _Edit], options: Options) -> s
     return "".join(out)
 
 
-def _anchor_edits(doc: Document, active: Mapping[int, _Edit]) -> list[tuple[int, int, str]]:
+def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) -> list[tuple[int, int, str]]:
     """Append ``{#english-id}`` where a heading would otherwise be served under another id.
 
     Replays the site's slugger over the translated headings in page order: headings with an
     explicit id are skipped by it, so adding an id to one heading can shift the numbering of
-    later duplicates, which is why this runs over the whole page at once.
+    later duplicates, which is why this runs over the whole page at once. Where the site's
+    typography (smartypants) would turn the ``--`` of an id into a dash, even inside
+    ``{#…}``, the heading gets an anchor ``<a id="…"></a>`` instead, which it leaves alone.
     """
     by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
     slugger = Slugger()
@@ -245,11 +247,15 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit]) -> list[tuple[int,
         index = by_line.get(heading.line)
         edit = active.get(index) if index is not None else None
         plain = _plain(edit.raw) if edit else heading.plain
-        if slugger.peek(plain) == heading.anchor or index is None:
+        if heading.inline_anchor or slugger.peek(plain) == heading.anchor or index is None:
             slugger.slug(plain)
             continue
         end = edit.end if edit else doc.segments[index].pieces[-1].end
-        inserts.append((end, end, f" {{#{heading.anchor}}}"))
+        if options.smartypants and "--" in heading.anchor:
+            slugger.slug(plain)  # the heading keeps a slug of its own beside the anchor
+            inserts.append((end, end, f' <a id="{heading.anchor}"></a>'))
+        else:
+            inserts.append((end, end, f" {{#{heading.anchor}}}"))
     return inserts
 
 

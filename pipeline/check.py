@@ -184,6 +184,8 @@ def served_headings(doc: Document, smartypants: bool) -> tuple[HeadingId, ...]:
         else:
             plain = _smart_plain(h) if smartypants and "--" in h.plain else h.plain
             served = slugger.slug(plain)
+            if h.inline_anchor:  # `## Text <a id="x"></a>`: links reach the heading by x
+                served = h.anchor
         out.append(HeadingId(h.level, h.plain, served, h.anchor, h.explicit, h.line))
     return tuple(out)
 

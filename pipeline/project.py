@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import messages, po, stamp
 from .build import build_page, translations
-from .config import CONFIG_FILE, Config
+from .config import CONFIG_FILE, Config, section
 from .errors import ConfigError, InputError, PipelineError
 from .extract import make_template
 from .files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
@@ -82,7 +82,14 @@ class Outcome:
 
 
 def options(cfg: Config) -> Options:
-    return Options(front_matter=cfg.front_matter, html_attributes=cfg.html_attributes)
+    """The segmenter's and builder's settings: translated keys and attributes, the renderer's quirks."""
+    site = section(cfg, "site")
+    smartypants = site.get("smartypants", True)  # as check's [site] model: mdsvex's default
+    return Options(
+        front_matter=cfg.front_matter,
+        html_attributes=cfg.html_attributes,
+        smartypants=smartypants if isinstance(smartypants, bool) else True,
+    )
 
 
 def page_names(cfg: Config) -> list[tuple[str, Path]]:

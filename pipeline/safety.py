@@ -18,9 +18,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 from .model import Kind
 

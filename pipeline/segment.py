@@ -38,6 +38,8 @@ every translated page is then about twice as fast."""
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 _HEADING_ID = re.compile(r"[ \t]*\{#([^\s{}]+)\}[ \t]*$")
+_HEADING_ANCHOR = re.compile(r"""[ \t]*<(a|span)[ \t]+id=(["'])([^"'<>\s]+)\2[ \t]*>[ \t]*</\1>[ \t]*$""")
+"""An empty ``<a id="x"></a>`` ending a heading: an anchor that typography plugins leave alone."""
 _SVELTE_LINE = re.compile(r"^\{[#:/@][^{}]*\}$")
 _MD_TRIM = " \t\n\r\f\v"  # CommonMark whitespace for table cells
 
@@ -88,8 +90,12 @@ class Heading:
     plain: str
     """Plain text, markup dropped (what the slug is computed from)."""
     anchor: str
+    """The id links use: explicit ``{#id}``, a trailing ``<a id>`` anchor, or the slug."""
     explicit: bool
     line: int
+    inline_anchor: bool = False
+    """True when ``anchor`` comes from a trailing ``<a id="…"></a>``: the heading itself is still
+    served under its slug (which the page's slugger counts), the anchor sits inside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +192,9 @@ class Options:
 
     front_matter: tuple[str, ...] = ("title", "description")
     html_attributes: tuple[str, ...] = ("alt", "title")
+    smartypants: bool = False
+    """The site's renderer turns ``--`` into a dash even inside ``{#id}`` (mdsvex's default);
+    build then anchors headings whose English id has ``--`` with ``<a id>`` instead."""
 
 
 def has_text(msgid: str) -> bool:
@@ -689,17 +698,26 @@ class _Walker:
                 pass
             pieces.append((ln, pos) if c else (ln, -1))
         explicit: str | None = None
+        inline_anchor: str | None = None
         texts = [c.strip(" \t") for c in content_lines]
         m = _HEADING_ID.search(texts[-1])
         if m:
             explicit = m.group(1)
             texts[-1] = texts[-1][: m.start()].rstrip(" \t")
+        else:
+            a = _HEADING_ANCHOR.search(texts[-1])
+            if a and texts[-1][: a.start()].strip():
+                inline_anchor = a.group(3)
+                texts[-1] = texts[-1][: a.start()].rstrip(" \t")
         plain = _plain_text(_children(inline))
         if explicit:
             plain = _HEADING_ID.sub("", plain)
-        anchor = explicit if explicit else self.slugger.slug(plain)
+        own = None if explicit else self.slugger.slug(plain)  # rehype-slug skips headings with an id
+        anchor = explicit or inline_anchor or own or ""
         title_text = " ".join(t for t in texts if t)
-        self.headings.append(Heading(level, title_text, plain, anchor, explicit is not None, l0 + 1))
+        self.headings.append(
+            Heading(level, title_text, plain, anchor, explicit is not None, l0 + 1, inline_anchor is not None)
+        )
         spans: list[Span] = []
         for (ln, pos), text in zip(pieces, texts, strict=True):
             if pos < 0 or not text:
