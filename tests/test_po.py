@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -564,18 +563,6 @@ def test_backend_can_be_forced_to_python() -> None:
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "python"
     assert po.LINEBREAK_BACKEND in ("libunistring", "python")
-
-
-def test_3000_messages_format_well_under_a_second() -> None:
-    sentence = "Translate this sentence, which mentions https://example.org/page and 日本語, please. "
-    messages = tuple(
-        Message(f"{i}: " + sentence * (1 + i % 4), sentence.upper() * (1 + i % 3), references=(f"p/{i}.md",))
-        for i in range(3000)
-    )
-    catalog = Catalog(HEADER, (), (), messages)
-    start = time.perf_counter()
-    po.format_po(catalog)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_write_po_writes_only_on_change(tmp_path: Path) -> None:
