@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .segment import MD
+from .segment import MD, brace_end
 
 
 class ChangeClass(StrEnum):
@@ -106,31 +106,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SPACE = re.compile(r"[ \t]+")
 _MARKERS = re.compile(r"\*+|_+|~+")
 _TITLE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)")
-
-
-def _brace_end(text: str, pos: int) -> int:
-    """End of the Svelte ``{…}`` opening at ``pos`` (nested braces and strings skipped), or -1."""
-    depth = 0
-    quote = ""
-    i = pos
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
 
 
 def _destination(text: str, pos: int) -> list[Token] | None:
@@ -210,7 +185,7 @@ def tokens(text: str) -> tuple[Token, ...]:
         elif ch == "<" and (m := _COMMENT.match(text, i) or _AUTOLINK.match(text, i) or _TAG.match(text, i)):
             role = Role.COMMENT if m.re is _COMMENT else Role.URL if m.re is _AUTOLINK else Role.TAG
             add(role, m.end())
-        elif ch == "{" and (e := _brace_end(text, i)) > 0:
+        elif ch == "{" and (e := brace_end(text, i)) > 0:
             add(Role.EXPR, e)
         elif ch == "&" and (m := _ENTITY.match(text, i)):
             add(Role.ENTITY, m.end())

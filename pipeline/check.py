@@ -13,6 +13,7 @@ computes. ``plan_fix()`` computes the msgstr link rewrites that ``check --fix`` 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import fnmatch
 import re
@@ -280,13 +281,7 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
+    lo = max(bisect.bisect_right(starts, offset) - 1, 0)
     return lo + 1, offset - starts[lo] + 1
 
 

@@ -12,6 +12,7 @@ spans; the bytes between them (newline + prefix) are never touched by build.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -146,14 +147,7 @@ class _Lines:
 
     def line_of(self, offset: int) -> int:
         """0-based line index holding ``offset``."""
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
 
 
 @dataclass(slots=True)
@@ -1016,7 +1010,7 @@ _VOID = frozenset(
 )
 
 
-def _brace_end(text: str, pos: int) -> int:
+def brace_end(text: str, pos: int) -> int:
     """End of a Svelte ``{...}`` starting at ``pos`` (nested braces and strings skipped), or -1."""
     depth = 0
     i = pos
@@ -1061,7 +1055,7 @@ def _tag(text: str, pos: int) -> _HtmlTok | None:
         if text.startswith("/>", i):
             return _HtmlTok("open", pos, i + 2, name.lower() if name[0].islower() else name, tuple(attrs), True)
         if ch == "{":
-            e = _brace_end(text, i)
+            e = brace_end(text, i)
             if e < 0:
                 return None
             i = e
@@ -1088,7 +1082,7 @@ def _tag(text: str, pos: int) -> _HtmlTok | None:
                 attrs.append((aname.lower(), j + 1, e, q))
                 i = e + 1
             elif q == "{":
-                e = _brace_end(text, j)
+                e = brace_end(text, j)
                 if e < 0:
                     return None
                 i = e
@@ -1143,7 +1137,7 @@ def _html_tokens(text: str, expressions: bool = True) -> list[_HtmlTok]:
                 i = e
             text_start = i
         elif ch == "{" and expressions:
-            e = _brace_end(text, i)
+            e = brace_end(text, i)
             if e < 0:
                 i += 1
                 continue
@@ -1194,7 +1188,7 @@ def html_tags(text: str) -> list[HtmlTag]:
         pos = name_end
         while pos < len(body):
             if body[pos] == "{":
-                end = _brace_end(body, pos)
+                end = brace_end(body, pos)
                 if end < 0:
                     break
                 pos = end
@@ -1227,15 +1221,7 @@ def _html_segments(text: str, offsets: list[int], options: Options, ctx: _Contex
             line_starts.append(idx + 1)
 
     def to_page(pos: int) -> int:
-        ln = 0
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        ln = lo
+        ln = bisect.bisect_right(line_starts, pos) - 1
         return offsets[ln] + pos - line_starts[ln]
 
     in_run: set[int] = set()
