@@ -39,7 +39,8 @@ DEFAULT_VERSIONS = 50
 
 _LEADING_BLANKS = re.compile(r"\A(?:[ \t]*(?:\r\n|\n|\r))+(?=---[ \t]*(?:\r\n|\n|\r|$))")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING_ID = re.compile(r"[ \t]*\{#[^\s{}]+\}[ \t]*$", re.MULTILINE)
+_HEADING_ID = re.compile(r"""[ \t]*(?:\{#[^\s{}]+\}|<a id="[^"<>]*"></a>)[ \t]*$""", re.MULTILINE)
+"""A heading's id marker as build writes it: ``{#id}``, or ``<a id>`` where smartypants would change it."""
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _COMMENT_PREFIX = "import: "
 

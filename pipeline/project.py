@@ -103,19 +103,27 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
         )
     root = cfg.root.resolve()
     found: list[tuple[str, Path]] = []
-    for file in src.rglob("*.md"):
-        rel = file.relative_to(src)
-        if any(part.startswith(".") for part in rel.parts) or not file.is_file():
-            continue
-        if not file.resolve().is_relative_to(root):
-            raise InputError(
-                "page is a link that leads outside the project",
-                display_path(cfg.root, file),
-                hint="replace the link with the file itself",
-            )
-        name = rel.with_suffix("").as_posix()
-        _check_page_name(name, cfg.source)
-        found.append((name, file))
+    base = str(src)
+    for top, dirs, names in os.walk(src):  # linked folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = Path(top)
+        prefix = top[len(base) + 1 :].replace(os.sep, "/")
+        for n in names:
+            if not n.endswith(".md") or n.startswith("."):
+                continue
+            file = folder / n
+            # only a linked file can lead outside (linked folders are not walked): resolve just those
+            if os.path.islink(file) and not file.resolve().is_relative_to(root):
+                raise InputError(
+                    "page is a link that leads outside the project",
+                    display_path(cfg.root, file),
+                    hint="replace the link with the file itself",
+                )
+            if not file.is_file():
+                continue
+            name = f"{prefix}/{n[:-3]}" if prefix else n[:-3]
+            _check_page_name(name, cfg.source)
+            found.append((name, file))
     found.sort()
     return found
 
@@ -195,9 +203,15 @@ def message_files(
 
 
 def _names_under(folder: Path, suffix: str) -> set[str]:
-    if not folder.is_dir():
-        return set()
-    return {p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob(f"*{suffix}") if p.is_file()}
+    """Names (relative path without ``suffix``, ``/``-separated) of the files under ``folder``."""
+    found: set[str] = set()
+    cut = len(suffix)
+    base = len(str(folder)) + 1
+    for top, _dirs, names in os.walk(folder):
+        rel = top[base:].replace(os.sep, "/")
+        prefix = rel + "/" if rel else ""
+        found.update(prefix + n[:-cut] for n in names if n.endswith(suffix))
+    return found
 
 
 # --------------------------------------------------------------------------- stages
@@ -329,9 +343,10 @@ def _build_rest(
     cfg: Config, names: set[str], catalogs: dict[tuple[str, str], Catalog], locales: tuple[str, ...], plan: Plan
 ) -> None:
     """Outputs of vanished pages removed; message files built. ``names``: all page names."""
+    templates = _names_under(cfg.templates_dir, ".pot")
     for locale in locales:
         stale = _names_under(cfg.output_dir(locale), ".md") - names
-        known = _names_under(cfg.templates_dir, ".pot") | _names_under(cfg.locale_dir(locale), ".po")
+        known = templates | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
             plan.stage_of[output_path(cfg, locale, name)] = "build"
@@ -678,10 +693,11 @@ def _sync_pages_parallel(
 
 def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:
     """Project-relative paths of everything one page's sync reads or writes."""
-    paths = [file, template_path(cfg, name)]
+    paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
     for locale in locales:
-        paths += [po_path(cfg, locale, name), output_path(cfg, locale, name)]
-    return [p.relative_to(cfg.root).as_posix() for p in paths]
+        output = cfg.output.replace("{locale}", locale)
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", f"{output}/{name}.md"]
+    return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
 @dataclass(frozen=True, slots=True)
