@@ -168,7 +168,7 @@ def test_escapes_table(value: str, out: bool) -> None:
     ("file_name", "error"),
     [
         (
-            b"my\u00a0page.md".decode("unicode_escape").encode(),
+            "my\u00a0page.md".encode(),
             "source/my\\xa0page.md: error: page file name contains no-break space (U+00A0)",
         ),
         (b"a\tb.md", "source/a\\tb.md: error: page file name contains '\\t' (U+0009)"),
