@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -31,6 +30,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from conftest import pseudo
 
 from pipeline import check, po
 from pipeline.cli import main
@@ -57,20 +60,6 @@ routes = ["/about", "/api/*", "/articles", "/campaigns", "/chat", "/communities"
     "/teams", "/uk-email-mp", "/verify", "/write", "/writer", "/rss.xml", "/sitemap.xml"]
 anchors = ["no-localize"]
 """
-
-_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|\{[^{}]*\}|&[#A-Za-z0-9]+;|https?://\S+|\\.")
-
-
-def pseudo(text: str) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _MARKUP.finditer(text):
-        out.append(text[pos : m.start()].upper())
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(text[pos:].upper())
-    return "".join(out)
-
 
 def setup(corpus: Path, root: Path) -> None:
     shutil.copytree(corpus / "en", root / "source")

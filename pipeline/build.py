@@ -411,7 +411,7 @@ def _render_yaml(doc: Document, seg: Segment, t: str) -> _Edit | None:
             body = (doc.newline + glue).join(paragraphs)
         return _edit(seg, body, t)
     one = t.replace("\n", " ") if style != '"' else t
-    if style == "'" and "\n" not in one:
+    if style == "'" and "\n" not in one and not _YAML_UNPRINTABLE.search(one):
         new = "'" + one.replace("'", "''") + "'"
     elif style == "" and _plain_ok(one):
         new = one
@@ -422,9 +422,20 @@ def _render_yaml(doc: Document, seg: Segment, t: str) -> _Edit | None:
             indent = second[: len(second) - len(second.lstrip(" "))]
             new = (doc.newline + indent).join(_distribute(one, english))
     else:
-        new = json.dumps(t, ensure_ascii=False)
+        new = _yaml_double_quoted(t)
         one = t
     return _edit(seg, new, one)
+
+
+# YAML's reader refuses these anywhere in a document, even inside quotes (YAML 1.1 "printable")
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_double_quoted(value: str) -> str:
+    """A double-quoted YAML scalar for any string: JSON escaping, plus ``\\uXXXX`` for what YAML
+    may not carry raw."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _english_lines(text: str, piece: Span) -> list[str]:

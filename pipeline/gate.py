@@ -27,7 +27,7 @@ from .config import Config, config_error, key_line, section
 from .errors import ConfigError
 from .files import display_path
 from .model import Catalog, Finding, Message, Severity
-from .project import Planned, catalog_changes, plan_catalogs, po_path, template_path
+from .project import Planned, catalog_changes, planned_catalogs, po_path, template_path
 from .stats import count, words
 
 STALE = "stale-catalog"
@@ -101,7 +101,7 @@ def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None
 
 def findings(cfg: Config) -> list[Finding]:
     """Everything the gate reports for the project, sorted by place; writes nothing."""
-    planned = plan_catalogs(cfg)
+    planned = planned_catalogs(cfg)
     rules = policies(cfg, planned.locales)
     out = _stale(cfg, planned, rules)
     for (locale, name), catalog in sorted(planned.catalogs.items()):

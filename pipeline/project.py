@@ -564,6 +564,29 @@ def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str]
     return Planned(docs, templates, catalogs, locales, plan)
 
 
+def planned_catalogs(cfg: Config) -> Planned:
+    """The templates and catalogs ``sync`` would write, for ``status`` and the CI gate.
+
+    Pages that sync's cache knows to be clean are read from disk (their files are exactly what
+    sync would write); the others are extracted and updated in memory. Nothing is written.
+    """
+    locales = cfg.target_locales()
+    cache = Cache.load(cfg)
+    clean = frozenset(
+        name for name, file in page_names(cfg) if cache.clean(cfg.root, name, _page_files(cfg, name, file, locales))
+    )
+    planned = plan_catalogs(cfg, skip=clean)
+    for name in sorted(clean):
+        template = _read_catalog(cfg, template_path(cfg, name))
+        if template is not None:
+            planned.templates[name] = template
+        for locale in locales:
+            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+            if catalog is not None:
+                planned.catalogs[(locale, name)] = catalog
+    return planned
+
+
 def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
     """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
     changed: list[Path] = []

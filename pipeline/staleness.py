@@ -23,7 +23,7 @@ from .extract import COMMIT_FIELD, content_hash, template_messages
 from .files import decode
 from .merge import TRANSLATED_FIELD, squash
 from .model import Catalog, Counts, Page
-from .project import PageStatus, catalog_changes, options, plan_catalogs, po_path
+from .project import PageStatus, catalog_changes, options, planned_catalogs, po_path
 from .segment import Options, segment_page
 from .stats import count
 
@@ -104,14 +104,14 @@ class History:
 
 def page_status(cfg: Config) -> list[PageStatus]:
     """Per locale and page: counts, state, words to review and English commits behind."""
-    planned = plan_catalogs(cfg)
+    planned = planned_catalogs(cfg)
     stale = set(catalog_changes(cfg, planned))
     rows: list[PageStatus] = []
     memo: dict[tuple[str, str | None, str | None], tuple[upstream.Change, ...]] = {}
     message_names = {spec.name for spec in messages.sources(cfg)}
     with History.open(cfg, options(cfg)) as history:
         for locale in planned.locales:
-            for name in planned.templates:
+            for name in sorted(planned.templates):
                 catalog: Catalog = planned.catalogs[(locale, name)]
                 path = po_path(cfg, locale, name)
                 counts = count(catalog)

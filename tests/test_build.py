@@ -231,3 +231,12 @@ def test_crlf_and_bom_are_kept() -> None:
     doc = segment_page(Page("p", "p.md", text, bom=True))
     built = build_page(doc, {(None, "One. Two."): "Een. Twee. Drie.", (None, "Hi"): "Hoi"})
     assert built.text == "---\r\ntitle: Hoi\r\n---\r\n\r\nEen. Twee.\r\nDrie.\r\n"
+
+
+@pytest.mark.parametrize("style", ["Plain", "'Single'", '"Double"'])
+def test_front_matter_translation_with_characters_yaml_cannot_carry_raw(style: str) -> None:
+    # found by the fuzzer: U+0080 in a title made the built page's YAML unreadable
+    text = f"---\ntitle: {style}\n---\n"
+    msgid = style.strip("'\"")
+    out = build_with(text, {msgid: "Ti\x80tel\ufffe"})
+    assert yaml.safe_load(out.split("---\n")[1]) == {"title": "Ti\x80tel\ufffe"}
