@@ -544,7 +544,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
         cfg = load(args.root)
-        if command.name not in WRITING_COMMANDS:
+        if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:
             if held.took_over is not None:
