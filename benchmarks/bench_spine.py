@@ -14,7 +14,6 @@ Prints a table; asserts nothing about time. Ratios are measured side by side in 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,16 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from conftest import pseudo  # noqa: E402
 
 from pipeline import po  # noqa: E402
 from pipeline.build import build_page  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.extract import make_template  # noqa: E402
 from pipeline.files import read_page  # noqa: E402
-from pipeline.merge import update  # noqa: E402
-from pipeline.model import Catalog  # noqa: E402
 from pipeline.segment import segment_page  # noqa: E402
 
 STAMP = "2026-01-01 00:00+0000"
@@ -71,58 +68,20 @@ def timed_sync(en: Path) -> tuple[float, float, float]:
         return t1 - t0, t2 - t1, t4 - t3
 
 
-def catalogs(corpus: Path) -> list[tuple[str, Catalog, Catalog]]:
-    """(page, translated old catalog, new template) for every Dutch page."""
-    out = []
-    for file in sorted((corpus / "nl").glob("*.md")):
-        old_en, new_en = corpus / "en-for-nl" / file.name, corpus / "en" / file.name
-        if not old_en.exists() or not new_en.exists():
-            continue
-        old_tpl = make_template(segment_page(read_page(corpus, old_en, file.stem)), None, STAMP)
-        new_tpl = make_template(segment_page(read_page(corpus, new_en, file.stem)), None, STAMP)
-        old_po = update(old_tpl, None, "nl")
-        old_po = replace(old_po, messages=tuple(replace(m, msgstr=pseudo(m.msgid)) for m in old_po.messages))
-        out.append((file.stem, old_po, new_tpl))
-    return out
-
-
 def compare_update(corpus: Path) -> None:
-    items = catalogs(corpus)
+    """The update comparison of ``make bench`` (``run.against_msgmerge``), printed on its own."""
+    from run import against_msgmerge
+
     with tempfile.TemporaryDirectory() as tmp:
-        d = Path(tmp)
-        for name, old, tpl in items:
-            po.write_po(d / f"{name}.po", old)
-            po.write_po(d / f"{name}.pot", tpl)
-        t0 = time.perf_counter()
-        ours = {name: update(tpl, old, "nl") for name, old, tpl in items}
-        t1 = time.perf_counter()
-        for name, _, _ in items:
-            subprocess.run(
-                ["msgmerge", "--quiet", "--previous", "-o", str(d / f"{name}.gnu.po"), str(d / f"{name}.po"),
-                 str(d / f"{name}.pot")],
-                check=True,
-            )
-        t2 = time.perf_counter()
-        agree = differ = fuzzy_ours = fuzzy_gnu = 0
-        examples: list[str] = []
-        for name, _, _ in items:
-            gnu = {m.key: m for m in po.read_po(d / f"{name}.gnu.po").messages if not m.obsolete}
-            for m in ours[name].messages:
-                if m.obsolete:
-                    continue
-                g = gnu.get(m.key)
-                fuzzy_ours += m.fuzzy
-                fuzzy_gnu += bool(g and g.fuzzy)
-                same = g is not None and (g.msgstr, g.fuzzy, g.previous_msgid) == (m.msgstr, m.fuzzy, m.previous_msgid)
-                agree += same
-                differ += not same
-                if not same and len(examples) < 3 and g is not None:
-                    examples.append(
-                        f"  {name}: {m.msgid[:60]!r}\n    ours: {str(m.previous_msgid)[:60]!r}\n"
-                        f"    gnu:  {str(g.previous_msgid)[:60]!r}"
-                    )
-    print(f"update 78 catalogs: ours {t1 - t0:.2f}s, msgmerge {t2 - t1:.2f}s, ratio {(t1 - t0) / (t2 - t1):.2f}x")
-    print(f"  entries agreeing with msgmerge: {agree}/{agree + differ}; fuzzy ours {fuzzy_ours}, msgmerge {fuzzy_gnu}")
+        t_ours, t_smart, t_gnu, agree, differ, examples, fuzzy_gnu, fuzzy_smart = against_msgmerge(corpus, Path(tmp))
+    print(
+        f"update 78 catalogs: msgmerge mode {t_ours:.2f}s, smart {t_smart:.2f}s, msgmerge {t_gnu:.2f}s "
+        f"(ratio {t_ours / t_gnu:.2f}x)"
+    )
+    print(
+        f"  entries agreeing with msgmerge: {agree}/{agree + differ}; fuzzy: msgmerge mode {fuzzy_gnu}, "
+        f"smart {fuzzy_smart}"
+    )
     print("\n".join(examples))
 
 

@@ -61,6 +61,7 @@ routes = ["/about", "/api/*", "/articles", "/campaigns", "/chat", "/communities"
 anchors = ["no-localize"]
 """
 
+
 def setup(corpus: Path, root: Path) -> None:
     shutil.copytree(corpus / "en", root / "source")
     (root / "pipeline.toml").write_text(SITE, encoding="utf-8")
