@@ -87,12 +87,12 @@ def _add_nothing(parser: argparse.ArgumentParser) -> None:
 
 def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Progress]:
     """Progress bars on the error stream when it is a terminal and not ``--quiet``; else silence."""
+    if args.quiet or not getattr(io.err, "isatty", lambda: False)():
+        return nullcontext(SILENT)
     from rich.console import Console
 
     from .progress import Bars
 
-    if args.quiet or not getattr(io.err, "isatty", lambda: False)():
-        return nullcontext(SILENT)
     return Bars(Console(file=io.err, force_terminal=True))
 
 
@@ -275,7 +275,8 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     if args.versions < 1:
         raise ConfigError("--versions must be at least 1")
     request = importer.Request(locale, args.pages, args.source_dir, args.merge, args.versions)
-    outcome = importer.run_import(cfg, request)
+    with progress_for(args, io) as progress:
+        outcome = importer.run_import(cfg, request, progress)
     if args.format == "json":
         data = importer.outcome_data(outcome)
         data["findings"] = json.loads(format_findings(outcome.findings, "json"))["findings"]

@@ -31,6 +31,7 @@ from .extract import HASH_FIELD, content_hash, make_template, now_stamp, templat
 from .files import display_path, read_page
 from .merge import new_header, update
 from .model import Catalog, Finding, Message, Page, Severity
+from .progress import SILENT, Progress
 from .project import Plan, apply, options, po_path, template_path
 from .segment import Document, Options, segment_page
 
@@ -446,7 +447,7 @@ def translated_pages(pages_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def run_import(cfg: Config, request: Request) -> ImportOutcome:
+def run_import(cfg: Config, request: Request, progress: Progress = SILENT) -> ImportOutcome:
     """Import every page of ``request.pages_dir``, then write the PO files (all computed first)."""
     opts = options(cfg)
     pages = translated_pages(request.pages_dir)
@@ -454,10 +455,12 @@ def run_import(cfg: Config, request: Request) -> ImportOutcome:
     plan = Plan()
     outcomes: list[PageOutcome] = []
     findings: list[Finding] = []
+    progress.start("import", len(pages))
     for name, file in pages:
         outcome = _import_one(cfg, request, opts, finder, name, file, plan)
         outcomes.append(outcome)
         findings.extend(_findings(cfg, outcome))
+        progress.advance()
     written, _removed, _unchanged = apply(cfg, plan)
     done = set(written)
     outcomes = [replace(o, written=o.po_path in done) for o in outcomes]

@@ -115,3 +115,17 @@ def test_verbose_says_what_each_stage_did(tmp_path: Path, run: Callable[..., Run
 def test_quiet_prints_nothing_on_success(tmp_path: Path, run: Callable[..., Run]) -> None:
     result = run(small_site(tmp_path), "-q", "sync")
     assert (result.code, result.out, result.err) == (0, "", "")
+
+
+def test_import_reports_its_pages(tmp_path: Path) -> None:
+    from pipeline import importer
+
+    root = small_site(tmp_path / "site")
+    project.sync(load(root))
+    pages = tmp_path / "nl"
+    write(pages / "a.md", "# A\n\nTekst a.\n")
+    write(pages / "b.md", "# B\n\nTekst b.\n")
+    recorder = Recorder()
+    importer.run_import(load(root), importer.Request("nl", pages, source_dir=root / "source"), recorder)
+    assert recorder.stages == [("import", 2)]
+    assert recorder.done == {"import": 2}
