@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -375,6 +376,55 @@ def _portions(value: str) -> list[str]:
     return portions
 
 
+@lru_cache(maxsize=16384)
+def _wrapped(
+    prefix: bytes, name: bytes, value: str, do_wrap: bool, page_width: int, encoding: bytes
+) -> tuple[bytes, ...]:
+    """The lines of one wrapped keyword (cached: a msgid is written once per locale)."""
+    out: list[bytes] = []
+    after_break = len(prefix) + 1
+    width = (page_width if do_wrap else _INT_MAX) - 1 - after_break
+    first_line = True
+    portions = _portions(value)
+    last = len(portions) - 1
+    for index, portion in enumerate(portions):
+        escaped = portion.translate(_ESCAPES).encode("utf-8")
+        n = len(escaped)
+        overrides: bytes | None = None
+        if b"\\" in escaped:
+            marks = bytearray(n)
+            i = escaped.find(b"\\")
+            while i >= 0:
+                marks[i + 1] = _PROHIBITED  # never break inside an escape sequence
+                i = escaped.find(b"\\", i + 2)
+            if portion.endswith("\n"):
+                marks[n - 2] = _PROHIBITED  # nor before the final \n
+            overrides = bytes(marks)
+        while True:
+            startcol = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+            if startcol + n <= width:
+                breaks: list[int] = []  # fits: no break can be needed
+            else:
+                breaks = _LINEBREAKS(escaped, width, startcol, overrides, encoding)
+            if first_line and n > 0 and (index != last or startcol > width or breaks):
+                out.append(prefix + name + b' ""\n')
+                first_line = False
+                continue
+            break
+        head = prefix + name + b' "' if first_line else prefix + b'"'
+        first_line = False
+        if breaks:
+            pieces = []
+            start = 0
+            for stop in breaks:
+                pieces.append(escaped[start:stop])
+                start = stop
+            pieces.append(escaped[start:])
+            escaped = (b'"\n' + prefix + b'"').join(pieces)
+        out.append(head + escaped + b'"\n')
+    return tuple(out)
+
+
 class _Writer:
     """Accumulates the bytes of one PO file; a port of write-po.c's printing functions."""
 
@@ -385,47 +435,7 @@ class _Writer:
 
     def wrap(self, prefix: bytes, name: bytes, value: str, do_wrap: bool) -> None:
         """Write ``name "value"`` split into quoted lines exactly as write-po.c's wrap()."""
-        out = self.out
-        after_break = len(prefix) + 1
-        width = (self.page_width if do_wrap else _INT_MAX) - 1 - after_break
-        first_line = True
-        portions = _portions(value)
-        last = len(portions) - 1
-        for index, portion in enumerate(portions):
-            escaped = portion.translate(_ESCAPES).encode("utf-8")
-            n = len(escaped)
-            overrides: bytes | None = None
-            if b"\\" in escaped:
-                marks = bytearray(n)
-                i = escaped.find(b"\\")
-                while i >= 0:
-                    marks[i + 1] = _PROHIBITED  # never break inside an escape sequence
-                    i = escaped.find(b"\\", i + 2)
-                if portion.endswith("\n"):
-                    marks[n - 2] = _PROHIBITED  # nor before the final \n
-                overrides = bytes(marks)
-            while True:
-                startcol = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-                if startcol + n <= width:
-                    breaks: list[int] = []  # fits: no break can be needed
-                else:
-                    breaks = _LINEBREAKS(escaped, width, startcol, overrides, self.encoding)
-                if first_line and n > 0 and (index != last or startcol > width or breaks):
-                    out.append(prefix + name + b' ""\n')
-                    first_line = False
-                    continue
-                break
-            head = prefix + name + b' "' if first_line else prefix + b'"'
-            first_line = False
-            if breaks:
-                pieces = []
-                start = 0
-                for stop in breaks:
-                    pieces.append(escaped[start:stop])
-                    start = stop
-                pieces.append(escaped[start:])
-                escaped = (b'"\n' + prefix + b'"').join(pieces)
-            out.append(head + escaped + b'"\n')
+        self.out.extend(_wrapped(prefix, name, value, do_wrap, self.page_width, self.encoding))
 
     def comments(self, comments: Sequence[str], auto_comments: Sequence[str]) -> None:
         """``#`` translator comments then ``#.`` extracted comments."""
