@@ -35,9 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from conftest import pseudo
 
-from pipeline import check, po
-from pipeline.cli import main
-from pipeline.config import load
+from pipeline.check import checker as check
+from pipeline.formats import po
+from pipeline.cli.main import main
+from pipeline.workspace.settings import load
 
 REPO = Path(__file__).resolve().parent.parent
 PIPELINE = Path(sys.executable).parent / "pipeline"

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.align import Alignment
-from pipeline.importer import (
+from pipeline.importer.align import Alignment
+from pipeline.importer.run import (
     Candidate,
     EnglishVersion,
     choose_version,
@@ -45,7 +45,7 @@ from pipeline.importer import (
     segment_translated,
 )
 from pipeline.model import Page
-from pipeline.segment import DEFAULT_OPTIONS, segment_page
+from pipeline.segment.walker import DEFAULT_OPTIONS, segment_page
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "pauseai"
@@ -157,7 +157,7 @@ def evaluate(name: str, en: Page, nl: Page, version: EnglishVersion, reference: 
     start = time.process_time()
     result = import_page(en, nl, "nl", version, DEFAULT_OPTIONS, "2025-01-01 00:00+0000")
     seconds = time.process_time() - start
-    from pipeline.build import build_page, translations
+    from pipeline.stages.build import build_page, translations
 
     rebuilt = build_page(segment_page(en), translations(result.catalog)).text
     right = confident_wrong = 0

@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from conftest import pseudo  # noqa: E402
 from synth import make_site  # noqa: E402
 
-from pipeline import po  # noqa: E402
-from pipeline.extract import make_template  # noqa: E402
-from pipeline.files import read_page  # noqa: E402
-from pipeline.merge import Mode, UpdateOptions, update  # noqa: E402
-from pipeline.segment import segment_page  # noqa: E402
+from pipeline.formats import po  # noqa: E402
+from pipeline.stages.extract import make_template  # noqa: E402
+from pipeline.workspace.files import read_page  # noqa: E402
+from pipeline.stages.merge import Mode, UpdateOptions, update  # noqa: E402
+from pipeline.segment.walker import segment_page  # noqa: E402
 
 PIPELINE = str(Path(sys.executable).parent / "pipeline")
 STAMP = "2026-01-01 00:00+0000"

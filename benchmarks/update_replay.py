@@ -41,13 +41,13 @@ from pathlib import Path
 
 import git
 
-from pipeline import po
-from pipeline.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass
+from pipeline.formats import po
+from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass
 from pipeline.errors import PipelineError
-from pipeline.extract import make_template
-from pipeline.merge import Merged, Mode, Outcome, UpdateOptions, merge
+from pipeline.stages.extract import make_template
+from pipeline.stages.merge import Merged, Mode, Outcome, UpdateOptions, merge
 from pipeline.model import Catalog, Message, Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))

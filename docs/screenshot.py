@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 ARGS = [

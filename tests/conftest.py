@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PIPELINE_CORPUS", REPO.parent / "shared" / "corpus" / "pauseai"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import git, pseudo, write
 
-from pipeline import po
+from pipeline.formats import po
 
 POSTS = "src/posts"
 

@@ -14,7 +14,7 @@ import io
 import os
 import sys
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 
 def serve() -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.align import Alignment, align, sentences
+from pipeline.importer.align import Alignment, align, sentences
 from pipeline.model import Page
-from pipeline.segment import Document, segment_page
+from pipeline.segment.walker import Document, segment_page
 
 
 def _docs(english: str, translated: str) -> tuple[Document, Document]:

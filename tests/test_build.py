@@ -9,10 +9,10 @@ import pytest
 import yaml
 from conftest import REPO, corpus_dir, pseudo
 
-from pipeline.build import build_page
-from pipeline.files import read_page
 from pipeline.model import Page
-from pipeline.segment import Document, segment_page
+from pipeline.segment.walker import Document, segment_page
+from pipeline.stages.build import build_page
+from pipeline.workspace.files import read_page
 
 
 def doc_of(text: str) -> Document:

@@ -7,7 +7,7 @@ from conftest import pseudo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.changes import CARRYABLE, ChangeClass, Role, carry, classify, tokens
+from pipeline.stages.changes import CARRYABLE, ChangeClass, Role, carry, classify, tokens
 
 CLASSES = [
     # (behaviour, old English, new English, label)

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run, git, msgcat_stable, msgfmt_check, write
 
-from pipeline import check, po
-from pipeline.config import load
+from pipeline.check import checker as check
+from pipeline.formats import po
 from pipeline.model import Finding, Page, Severity
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.workspace.settings import load
 
 GUIDE = """---
 title: Guide

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from pipeline import check
+from pipeline.check import checker as check
 from pipeline.model import Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
 
 MDSVEX = Path(os.environ.get("PIPELINE_MDSVEX", REPO / ".mdsvex"))
 
@@ -76,8 +76,8 @@ def test_built_translations_serve_every_english_heading_id() -> None:
     """Build translations of tricky headings; mdsvex must serve each English id on the translated page."""
     from conftest import pseudo
 
-    from pipeline.build import build_page
-    from pipeline.segment import Options
+    from pipeline.segment.walker import Options
+    from pipeline.stages.build import build_page
 
     node = shutil.which("node")
     if node is None or not (MDSVEX / "node_modules" / "mdsvex").is_dir():

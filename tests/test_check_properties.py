@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline import check
+from pipeline.check import checker as check
 from pipeline.errors import InputError
 from pipeline.model import Catalog, Finding, Message, Page
-from pipeline.segment import DEFAULT_OPTIONS, Document, segment_page
+from pipeline.segment.walker import DEFAULT_OPTIONS, Document, segment_page
 
 PIECES = st.sampled_from(
     [

@@ -67,7 +67,7 @@ def test_pre_commit_manifest_is_valid() -> None:
 
 @pytest.mark.parametrize("hook", load_yaml(HOOKS), ids=lambda h: h["id"])
 def test_pre_commit_hook_entries_are_pipeline_commands(hook: dict[str, Any]) -> None:
-    from pipeline.cli import _parser
+    from pipeline.cli.main import _parser
 
     argv = shlex.split(hook["entry"])
     assert argv[0] == "pipeline"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import Run, git, write
 
-from pipeline import project
-from pipeline.config import load
-from pipeline.dashboard import Dashboard, diff_html, render
 from pipeline.model import Counts, Finding, FuzzyEntry, Severity
-from pipeline.project import PageStatus
+from pipeline.status.dashboard import Dashboard, diff_html, render
+from pipeline.workspace import project
+from pipeline.workspace.project import PageStatus
+from pipeline.workspace.settings import load
 
 ROWS = (
     PageStatus("nl", "about", Counts(translated=2, translated_words=10), True),

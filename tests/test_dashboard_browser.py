@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from conftest import REPO, Run, git
 
-from pipeline import po
-from pipeline.worddiff import tokens
+from pipeline.formats import po
+from pipeline.stages.worddiff import tokens
 
 CHROMIUM = os.environ.get("PIPELINE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFACTS = REPO / "build"
@@ -72,7 +72,7 @@ def changed_sentence(root: Path) -> tuple[str, str, str]:
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], tuple[str, str, str]]:
     """The sample site in a git repository, one English word changed, synced, and its dashboard written."""
-    from pipeline.cli import main
+    from pipeline.cli.main import main
 
     root = tmp_path_factory.mktemp("dash") / "site"
     root.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import Run, msgcat_stable, msgfmt_check
 
-from pipeline import po
+from pipeline.formats import po
 
 LINK = "[privacy contact](/privacy#contact-us)"
 

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import blocks
 
-from pipeline import po
-from pipeline.build import build_page, translations
 from pipeline.errors import InputError
-from pipeline.extract import make_template
+from pipeline.formats import po
 from pipeline.model import Kind, Page
-from pipeline.segment import MD, segment_page
+from pipeline.segment.walker import MD, segment_page
+from pipeline.stages.build import build_page, translations
+from pipeline.stages.extract import make_template
 
 GOLDEN = Path(__file__).parent / "golden" / "directives"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())

@@ -26,15 +26,15 @@ from conftest import REPO, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
-from pipeline.build import build_page
-from pipeline.cli import COMMANDS, main
-from pipeline.config import from_dict, load
+from pipeline.cli.main import COMMANDS, main
 from pipeline.errors import InputError, PipelineError
-from pipeline.extract import make_template
-from pipeline.files import read_page
+from pipeline.formats import po
 from pipeline.model import Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.stages.build import build_page
+from pipeline.stages.extract import make_template
+from pipeline.workspace.files import read_page
+from pipeline.workspace.settings import from_dict, load
 
 FUZZ_EXAMPLES = {
     "po_random": 400,
@@ -47,7 +47,7 @@ FUZZ_EXAMPLES = {
     "translation": 150,
     "sync_page": 40,
     "sync_po": 40,
-    "lock_file": 150,  # runs once pipeline.lock (issue 4) is merged in
+    "lock_file": 150,  # runs once pipeline.git.lock (issue 4) is merged in
     "import": 30,  # runs once import (issue 6) is merged in
 }
 
@@ -517,10 +517,10 @@ def test_fuzz_sync_with_a_broken_po_file(
 
 # --------------------------------------------------------------------------- readers of other issues
 
-# `pipeline.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
+# `pipeline.git.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
 # run once they are merged in (and are skipped until then).
 COMMAND_NAMES = {c.name for c in COMMANDS}
-HAS_LOCK = importlib.util.find_spec("pipeline.lock") is not None
+HAS_LOCK = importlib.util.find_spec("pipeline.git.lock") is not None
 SHA = "0123456789abcdef0123456789abcdef01234567"
 LOCK_TEXT = (
     "# Written by 'pipeline pull'.\n"
@@ -580,17 +580,17 @@ def mutated_lock(draw: st.DrawFn) -> str:
     return text
 
 
-@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.lock (issue 4) is not on this branch yet")
+@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.git.lock (issue 4) is not on this branch yet")
 @fuzz("lock_file")
 @given(st.one_of(st.lists(LOCK_TOKENS, max_size=30).map("".join), mutated_lock()))
 def test_fuzz_lock_file(text: str) -> None:
-    lock = importlib.import_module("pipeline.lock")
+    lock = importlib.import_module("pipeline.git.lock")
     try:
-        lock.parse_lock(text, "pipeline.lock")
+        lock.parse_lock(text, "pipeline.git.lock")
     except InputError as exc:
         if exc.line is None and str(exc.message).endswith("missing"):
             return  # a key that is not there has no line of its own
-        assert_located(exc, "pipeline.lock", text)
+        assert_located(exc, "pipeline.git.lock", text)
 
 
 @pytest.mark.skipif("import" not in COMMAND_NAMES, reason="import (issue 6) is not on this branch yet")

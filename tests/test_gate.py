@@ -11,9 +11,9 @@ from conftest import Run, write
 from gitsite import snapshot
 from test_sync import small_site, translate
 
-from pipeline import gate
-from pipeline.config import load
+from pipeline.check import gate
 from pipeline.model import Severity
+from pipeline.workspace.settings import load
 
 
 def synced(tmp_path: Path, run: Callable[..., Run], config: str = "") -> Path:

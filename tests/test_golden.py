@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import msgcat_stable, msgfmt_check
 
-from pipeline import po
-from pipeline.build import build_page, translations
-from pipeline.extract import make_template
-from pipeline.files import page_bytes, read_page
-from pipeline.merge import update
-from pipeline.segment import segment_page
+from pipeline.formats import po
+from pipeline.segment.walker import segment_page
+from pipeline.stages.build import build_page, translations
+from pipeline.stages.extract import make_template
+from pipeline.stages.merge import update
+from pipeline.workspace.files import page_bytes, read_page
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "page.md").is_file())

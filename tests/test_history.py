@@ -16,11 +16,11 @@ import pytest
 from conftest import Run, corpus_dir, git
 from gitsite import project, translate_all
 
-from pipeline import po
-from pipeline.extract import template_messages
-from pipeline.merge import squash
+from pipeline.formats import po
 from pipeline.model import Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.stages.extract import template_messages
+from pipeline.stages.merge import squash
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 

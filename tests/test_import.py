@@ -11,10 +11,10 @@ from conftest import CORPUS, Run, corpus_dir, git, msgcat_stable, msgfmt_check, 
 from hypothesis import given
 from test_properties import SETTINGS, documents
 
-from pipeline import po
-from pipeline.importer import EnglishVersion, import_page, page_difference, split_translation
+from pipeline.formats import po
+from pipeline.importer.run import EnglishVersion, import_page, page_difference, split_translation
 from pipeline.model import Page
-from pipeline.segment import DEFAULT_OPTIONS
+from pipeline.segment.walker import DEFAULT_OPTIONS
 
 OLD_EN = """---
 title: Planting trees in the city

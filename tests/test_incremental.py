@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import Run, write
 
-from pipeline import incremental, po
+from pipeline.formats import po
+from pipeline.workspace import incremental
 
 
 def site(root: Path) -> Path:
@@ -127,7 +128,7 @@ def test_configuration_change_resyncs_every_page(synced: Path, run: Callable[...
 
 
 def test_new_code_version_invalidates_the_cache(synced: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.config import load
+    from pipeline.workspace.settings import load
 
     cfg = load(synced)
     cache = incremental.Cache.load(cfg)
@@ -137,11 +138,11 @@ def test_new_code_version_invalidates_the_cache(synced: Path, monkeypatch: pytes
 
 
 def test_lock_change_invalidates_the_cache(synced: Path) -> None:
-    from pipeline.config import load
+    from pipeline.workspace.settings import load
 
     cfg = load(synced)
     assert incremental.Cache.load(cfg).pages
-    write(synced / "pipeline.lock", 'url = "x"\n')
+    write(synced / "pipeline.git.lock", 'url = "x"\n')
     assert incremental.Cache.load(cfg).pages == {}
 
 

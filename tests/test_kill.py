@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, write
 
-from pipeline import po
-from pipeline.cli import main
-from pipeline.files import TEMP_NAME
-from pipeline.runlock import STATE_DIR
+from pipeline.cli.main import main
+from pipeline.formats import po
+from pipeline.workspace.files import TEMP_NAME
+from pipeline.workspace.runlock import STATE_DIR
 
 KILLS = 50
 NEW_PAGES = 12

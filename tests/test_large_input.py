@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import Run, big_page, msgcat_stable, msgfmt_check, pseudo
 
-from pipeline import po
-from pipeline.extract import make_template
-from pipeline.merge import update
+from pipeline.formats import po
 from pipeline.model import Catalog, Message, Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.stages.extract import make_template
+from pipeline.stages.merge import update
 
 
 def site_with(root: Path, name: str, data: bytes) -> Path:

@@ -1,4 +1,4 @@
-"""pipeline.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
+"""pipeline.git.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.lock import Lock, format_lock, parse_lock
+from pipeline.git.lock import Lock, format_lock, parse_lock
 
 SHA = st.text(alphabet="0123456789abcdef", min_size=40, max_size=40)
 SEGMENT = st.text(
@@ -66,4 +66,4 @@ def test_nonsense_lock_is_refused_at_its_line(edit: Callable[[str], str], line: 
         parse_lock(text)
     assert caught.value.line == line, (str(caught.value), text)
     assert fragment in caught.value.message
-    assert str(caught.value).startswith(f"pipeline.lock:{line}: error:")
+    assert str(caught.value).startswith(f"pipeline.git.lock:{line}: error:")

@@ -11,12 +11,12 @@ from conftest import pseudo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.changes import CARRYABLE, ChangeClass
-from pipeline.config import load
 from pipeline.errors import ConfigError
-from pipeline.merge import Mode, Outcome, UpdateOptions, merge, similarity, update, update_options
+from pipeline.formats.po import parse_po
 from pipeline.model import Catalog, Message
-from pipeline.po import parse_po
+from pipeline.stages.changes import CARRYABLE, ChangeClass
+from pipeline.stages.merge import Mode, Outcome, UpdateOptions, merge, similarity, update, update_options
+from pipeline.workspace.settings import load
 
 
 def template(*msgids: str) -> Catalog:

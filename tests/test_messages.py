@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
 from pipeline.errors import InputError
-from pipeline.merge import update
-from pipeline.messages import (
+from pipeline.formats import po
+from pipeline.model import Catalog, Message
+from pipeline.stages.merge import update
+from pipeline.workspace.messages import (
     MessageSource,
     build_messages,
     catalog_findings,
@@ -25,7 +26,6 @@ from pipeline.messages import (
     problems,
     update_catalog,
 )
-from pipeline.model import Catalog, Message
 
 SPEC = MessageSource("messages", "messages/en.json", "messages/{locale}.json")
 OMIT = replace(SPEC, fallback="omit")

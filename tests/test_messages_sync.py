@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run, corpus_dir, git, msgcat_stable, msgfmt_check, write
 
-from pipeline import po
+from pipeline.formats import po
 
 CONFIG = """locales = ["nl", "de"]
 

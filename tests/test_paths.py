@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import Run, write
 
-from pipeline.config import from_dict
 from pipeline.errors import ConfigError
-from pipeline.paths import escapes
+from pipeline.workspace.paths import escapes
+from pipeline.workspace.settings import from_dict
 
 
 def tiny_site(root: Path) -> Path:

@@ -1,4 +1,4 @@
-"""pipeline.po: files written byte-identical to GNU msgcat, read back faithfully, errors with lines.
+"""pipeline.formats.po: files written byte-identical to GNU msgcat, read back faithfully, errors with lines.
 
 The oracle tests run the real ``msgcat --force-po`` (``--force-po`` because msgcat writes
 nothing at all for a header-only catalog) and ``msgfmt -c`` on what ``format_po`` wrote,
@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
 from pipeline.errors import InputError
+from pipeline.formats import po
 from pipeline.model import Catalog, Message
 
 GETTEXT = shutil.which("msgcat") is not None and shutil.which("msgfmt") is not None
@@ -559,7 +559,7 @@ def test_python_fallback_stays_close_to_libunistring_on_real_pages(monkeypatch: 
 
 def test_backend_can_be_forced_to_python() -> None:
     env = {**os.environ, "PIPELINE_LINEBREAK": "python"}
-    code = "from pipeline import po; print(po.LINEBREAK_BACKEND)"
+    code = "from pipeline.formats import po; print(po.LINEBREAK_BACKEND)"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "python"
     assert po.LINEBREAK_BACKEND in ("libunistring", "python")

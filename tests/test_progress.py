@@ -11,10 +11,10 @@ import pytest
 from conftest import Run, write
 from rich.console import Console
 
-from pipeline import project
-from pipeline.cli import Io, progress_for
-from pipeline.config import load
-from pipeline.progress import SILENT, Bars
+from pipeline.cli.main import Io, progress_for
+from pipeline.workspace import project
+from pipeline.workspace.progress import SILENT, Bars
+from pipeline.workspace.settings import load
 
 
 class Recorder:
@@ -118,7 +118,7 @@ def test_quiet_prints_nothing_on_success(tmp_path: Path, run: Callable[..., Run]
 
 
 def test_import_reports_its_pages(tmp_path: Path) -> None:
-    from pipeline import importer
+    from pipeline.importer import run as importer
 
     root = small_site(tmp_path / "site")
     project.sync(load(root))

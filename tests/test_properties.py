@@ -6,10 +6,10 @@ from conftest import pseudo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import build_page
 from pipeline.errors import InputError
 from pipeline.model import Page
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.stages.build import build_page
 
 WORDS = st.sampled_from(
     [

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run, git, write
 
-from pipeline.cli import COMMANDS, WRITING_COMMANDS
-from pipeline.runlock import LOCK_FILE, PID_FILE, STATE_DIR, hold
+from pipeline.cli.main import COMMANDS, WRITING_COMMANDS
+from pipeline.workspace.runlock import LOCK_FILE, PID_FILE, STATE_DIR, hold
 
 HOLDER = """
 import sys
 from pathlib import Path
-from pipeline.runlock import hold
+from pipeline.workspace.runlock import hold
 with hold(Path(sys.argv[1]), sys.argv[2]):
     print("held", flush=True)
     sys.stdin.read()

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import Run, write
 
-from pipeline import po
-from pipeline.build import build_page
+from pipeline.formats import po
 from pipeline.model import Kind, Page
-from pipeline.safety import unsafe_reason
-from pipeline.segment import segment_page
+from pipeline.segment.walker import segment_page
+from pipeline.stages.build import build_page
+from pipeline.stages.safety import unsafe_reason
 
 PAGE = """---
 title: Join us

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.model import Kind, Page
-from pipeline.segment import Options, segment_page
+from pipeline.segment.walker import Options, segment_page
 
 
 def segs(text: str, **opts: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -194,7 +194,7 @@ def test_tag_wrapping_a_whole_paragraph_is_left_out(markdown: str, expected: str
 
 
 def test_duplicate_msgids_share_one_template_entry() -> None:
-    from pipeline.extract import make_template
+    from pipeline.stages.extract import make_template
 
     doc = segment_page(Page("p", "source/p.md", "- Yes\n- No\n- Yes\n"))
     template = make_template(doc, None, "2026-01-01 00:00+0000")

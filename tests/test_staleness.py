@@ -11,10 +11,10 @@ import pytest
 from conftest import Run
 from gitsite import POSTS, Upstream, project, translate_all
 
-from pipeline import po
-from pipeline.extract import COMMIT_FIELD
-from pipeline.merge import TRANSLATED_FIELD, update
+from pipeline.formats import po
 from pipeline.model import Catalog, Message
+from pipeline.stages.extract import COMMIT_FIELD
+from pipeline.stages.merge import TRANSLATED_FIELD, update
 
 
 @pytest.fixture

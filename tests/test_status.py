@@ -16,10 +16,10 @@ import jsonschema
 import pytest
 from conftest import REPO, Run
 
-from pipeline.config import load
 from pipeline.model import Counts
-from pipeline.project import PageStatus, status
-from pipeline.statusview import State, console_for, percent, render, schema, select, state, status_data
+from pipeline.status.view import State, console_for, percent, render, schema, select, state, status_data
+from pipeline.workspace.project import PageStatus, status
+from pipeline.workspace.settings import load
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -33,7 +33,7 @@ def status_json(run: Callable[..., Run], root: Path, *args: str) -> dict[str, ob
 
 def test_schema_file_is_a_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema())
-    assert json.loads((REPO / "pipeline" / "status.schema.json").read_text()) == schema()
+    assert json.loads((REPO / "pipeline" / "status" / "status.schema.json").read_text()) == schema()
 
 
 def test_status_json_of_sample_site_follows_the_schema(site: Path, run: Callable[..., Run]) -> None:

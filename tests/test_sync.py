@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Run, git, msgcat_stable, msgfmt_check, write
 
-from pipeline import po
+from pipeline.formats import po
 
 
 def small_site(root: Path) -> Path:

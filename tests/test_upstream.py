@@ -1,4 +1,4 @@
-"""The upstream cache and history queries (pipeline.upstream), on real git repositories."""
+"""The upstream cache and history queries (pipeline.git.upstream), on real git repositories."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from conftest import git, write
 from gitsite import POSTS, Upstream, project
 
-from pipeline import upstream
-from pipeline.config import load
 from pipeline.errors import ConfigError
+from pipeline.git import upstream
+from pipeline.workspace.settings import load
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.worddiff import Op, changed_words, plain, word_diff
+from pipeline.stages.worddiff import Op, changed_words, plain, word_diff
 
 
 @pytest.mark.parametrize(

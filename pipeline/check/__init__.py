@@ -1,0 +1,1 @@
+"""pipeline check: site model, headings, links, lint, fix, gate, findings output."""

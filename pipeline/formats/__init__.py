@@ -1,0 +1,1 @@
+"""The codecs: PO files (read, write, line breaking)."""

@@ -1,0 +1,426 @@
+"""The English pages' own git repository: ``[upstream]`` settings, a cache clone, history queries.
+
+The cache is a bare repository under ``.pipeline/upstream`` in the project (ignored by git).
+It is created once and re-used: each fetch brings only objects it does not have yet. Every
+function here reads git; only ``open_upstream`` (fetching into the cache) writes, and only
+inside ``.pipeline/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import git
+
+from pipeline.errors import ConfigError, GitError
+from pipeline.workspace.settings import Config, key_line, section
+
+CACHE_DIR = ".pipeline"
+"""Folder in the project root for the pipeline's own caches (ignored by git)."""
+
+REMOTE = "origin"
+LOCKED_REF = "refs/pipeline/locked"
+"""Keeps the commit of ``pipeline.git.lock`` reachable in the cache, whatever upstream does."""
+
+_KEYS = frozenset({"url", "ref", "path"})
+_HEX = re.compile(r"^[0-9a-f]{4,40}$")
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1"}
+"""Never wait for a password prompt; take paths literally (no pathspec magic)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The ``[upstream]`` section, validated."""
+
+    url: str
+    """As written in the configuration (for the lock and messages)."""
+    location: str
+    """What git fetches from: an absolute path for a local repository or bundle, else the URL."""
+    ref: str = "HEAD"
+    """Branch, tag or commit; ``HEAD`` is the upstream's default branch."""
+    path: str = ""
+    """Folder of the English pages inside the repository (posix, no leading/trailing ``/``; ``""`` = root)."""
+
+    def repo_path(self, relative: str) -> str:
+        """Repository path of a file given relative to ``path``."""
+        return f"{self.path}/{relative}" if self.path else relative
+
+    def relative(self, repo_path: str) -> str | None:
+        """Path relative to ``path`` of a repository path, or None when outside it."""
+        if not self.path:
+            return repo_path
+        prefix = self.path + "/"
+        return repo_path[len(prefix) :] if repo_path.startswith(prefix) else None
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamPage:
+    """One English page at a commit."""
+
+    relative: str
+    """Path relative to the upstream ``path`` (``sub/page.md``); also its path under ``source/``."""
+    blob: str
+    """Git blob id (40 hex digits) of its content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A commit that changed one page (newest first in lists)."""
+
+    commit: str
+    date: str
+    """Committer date, ISO 8601 with offset."""
+    summary: str
+    """First line of the commit message."""
+    path: str
+    """Repository path of the page after the commit."""
+    old_blob: str | None
+    """Blob before the commit (None when the page was added)."""
+    new_blob: str | None
+    """Blob after the commit (None when the page was deleted)."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def configured(cfg: Config) -> bool:
+    """True when ``pipeline.toml`` has an ``[upstream]`` section."""
+    return "upstream" in cfg.raw
+
+
+def settings(cfg: Config) -> Settings:
+    """Validate ``[upstream]``; a ``ConfigError`` at the offending line when something is off."""
+    if not configured(cfg):
+        raise ConfigError(
+            "no [upstream] section", cfg.config_path, None, "add [upstream] with url, ref and path to pipeline.toml"
+        )
+    table = section(cfg, "upstream")
+    for key in sorted(table):
+        if key not in _KEYS:
+            raise _config_error(cfg, key, f"unknown setting [upstream] {key!r}", "use url, ref and path")
+    url = table.get("url")
+    if not isinstance(url, str) or not url.strip():
+        hint = "set url to the English site's git URL or a local path"
+        raise _config_error(cfg, "url", "[upstream] url must be a non-empty string", hint)
+    ref = table.get("ref", "HEAD")
+    if not isinstance(ref, str) or not ref.strip() or any(c.isspace() for c in ref) or ref.startswith("-"):
+        hint = "use a name such as main, v1.2 or a commit id"
+        raise _config_error(cfg, "ref", f"[upstream] ref = {ref!r} is not a branch, tag or commit", hint)
+    raw_path = table.get("path", "")
+    if not isinstance(raw_path, str):
+        raise _config_error(cfg, "path", "[upstream] path must be a string", "use a folder such as src/posts")
+    return Settings(url=url, location=_location(cfg, url), ref=ref, path=_folder(cfg, raw_path))
+
+
+def _folder(cfg: Config, value: str) -> str:
+    """Normalise ``path``; refuse absolute paths and ``..`` (outside the repository)."""
+    text = value.strip().replace("\\", "/")
+    pure = PurePosixPath(text)
+    if text.startswith("/") or ".." in pure.parts or re.match(r"^[A-Za-z]:", text):
+        raise _config_error(
+            cfg,
+            "path",
+            f"[upstream] path = {value!r} points outside the upstream repository",
+            "use a folder inside the repository, such as src/posts (no '..', no leading '/')",
+        )
+    parts = [p for p in pure.parts if p not in (".", "")]
+    return "/".join(parts)
+
+
+def _location(cfg: Config, url: str) -> str:
+    """A local path (relative to the project) becomes absolute; URLs and ``host:path`` stay as they are."""
+    if "://" in url:
+        return url
+    scp_like = re.match(r"^[^/\\]+:", url) and not re.match(r"^[A-Za-z]:[/\\]", url)
+    if scp_like and not (cfg.root / url).exists():
+        return url
+    path = Path(url).expanduser()
+    if not path.is_absolute():
+        path = cfg.root / path
+    return str(path.resolve())
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def cache_path(cfg: Config) -> Path:
+    return cfg.root / CACHE_DIR / "upstream"
+
+
+def open_cache(cfg: Config) -> git.Repo | None:
+    """The cache repository if it exists (no network); None before the first pull."""
+    path = cache_path(cfg)
+    if not (path / "HEAD").is_file():
+        return None
+    return _repo(path)
+
+
+def open_upstream(cfg: Config, fetch: bool = True) -> git.Repo:
+    """The cache clone of ``[upstream]``, created on first use; ``fetch`` brings new objects only.
+
+    Callers close it (``with open_upstream(cfg) as repo:``) to stop git's helper processes.
+    """
+    up = settings(cfg)
+    path = cache_path(cfg)
+    if not (path / "HEAD").is_file():
+        _create(path)
+    repo = _repo(path)
+    try:
+        _set_remote(repo, up.location)
+        if fetch:
+            _fetch(cfg, repo, up)
+    except BaseException:
+        repo.close()
+        raise
+    return repo
+
+
+def _repo(path: Path) -> git.Repo:
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitError(
+            "the upstream cache is not a git repository", str(path), None, f"delete {CACHE_DIR}/upstream and pull again"
+        ) from None
+    repo.git.update_environment(**_ENV)
+    return repo
+
+
+def _create(path: Path) -> None:
+    """Make the bare cache repository in a temporary folder, then move it into place.
+
+    ``.pipeline/`` gets a ``.gitignore`` of ``*``, so git ignores the cache in any project.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# the pipeline's caches: never committed\n*\n", encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix=".upstream-", dir=path.parent))
+    try:
+        git.Repo.init(tmp, bare=True)
+        if path.exists():
+            shutil.rmtree(path)  # a cache without HEAD is a broken leftover
+        tmp.rename(path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _set_remote(repo: git.Repo, location: str) -> None:
+    with repo.config_reader() as reader:
+        current = reader.get_value(f'remote "{REMOTE}"', "url", default="")
+    if current != location:
+        with repo.config_writer() as writer:
+            writer.set_value(f'remote "{REMOTE}"', "url", location)
+
+
+def _fetch(cfg: Config, repo: git.Repo, up: Settings) -> None:
+    specs = [f"+refs/heads/*:refs/remotes/{REMOTE}/*", "+refs/tags/*:refs/tags/*"]
+    if up.ref == "HEAD":
+        specs.append(f"+HEAD:refs/remotes/{REMOTE}/HEAD")
+    try:
+        repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs)
+    except git.GitCommandError as exc:
+        why = reason(exc)
+        what = "upstream" if up.location in why or up.url in why else f"upstream {up.url!r}"
+        raise git_error(
+            cfg,
+            "url",
+            f"cannot fetch from {what}: {why}",
+            "check [upstream] url and the network, or run 'pipeline sync --offline'",
+        ) from None
+
+
+def reason(exc: git.GitCommandError) -> str:
+    """The most telling line of git's error output."""
+    lines = [ln.strip() for ln in str(exc.stderr or "").splitlines() if ln.strip()]
+    lines = [re.sub(r"^stderr:\s*'?", "", ln).rstrip("'") for ln in lines]
+    for prefix in ("fatal:", "error:"):
+        for line in lines:
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip()
+    return lines[-1] if lines else f"git exited with {exc.status}"
+
+
+# --------------------------------------------------------------------------- commits
+
+
+def _verify(repo: git.Repo, rev: str) -> str | None:
+    try:
+        out = repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except git.GitCommandError:
+        return None
+    return str(out).strip() or None
+
+
+def has_commit(repo: git.Repo, sha: str) -> bool:
+    return bool(_HEX.match(sha)) and _verify(repo, sha) is not None
+
+
+def resolve(repo: git.Repo, ref: str, *, fetch_missing: bool = True) -> str | None:
+    """The full commit id of a branch, tag or commit (abbreviated ids too), or None if unknown.
+
+    A full commit id that no branch or tag reaches is fetched on its own when the upstream allows it.
+    """
+    candidates = [f"refs/remotes/{REMOTE}/HEAD"] if ref == "HEAD" else []
+    candidates += [f"refs/remotes/{REMOTE}/{ref}", f"refs/tags/{ref}"]
+    if _HEX.match(ref.lower()):
+        candidates.append(ref.lower())
+    for candidate in candidates:
+        found = _verify(repo, candidate)
+        if found:
+            return found
+    if fetch_missing and re.fullmatch(r"[0-9a-f]{40}", ref.lower()):
+        with contextlib.suppress(git.GitCommandError):
+            repo.git.fetch("--quiet", "--no-write-fetch-head", REMOTE, ref.lower())
+            return _verify(repo, ref.lower())
+    return None
+
+
+def git_error(cfg: Config, key: str, message: str, hint: str) -> GitError:
+    """A ``GitError`` pointing at the line of ``[upstream] key`` in the configuration."""
+    return GitError(message, cfg.config_path, _line(cfg, key), hint)
+
+
+def _line(cfg: Config, key: str) -> int | None:
+    return key_line(cfg.text, "upstream", key) or key_line(cfg.text, "tool.pipeline.git.upstream", key)
+
+
+def _config_error(cfg: Config, key: str, message: str, hint: str) -> ConfigError:
+    return ConfigError(message, cfg.config_path, _line(cfg, key), hint)
+
+
+def commit_date(repo: git.Repo, commit: str) -> str:
+    """Committer date of a commit, ISO 8601 with its offset."""
+    return str(repo.git.show("-s", "--format=%cI", commit, "--")).strip()
+
+
+def keep(repo: git.Repo, commit: str) -> None:
+    """Point ``refs/pipeline/locked`` at ``commit`` so the cache never prunes it."""
+    repo.git.update_ref(LOCKED_REF, commit)
+
+
+# --------------------------------------------------------------------------- trees and blobs
+
+
+def list_pages(cfg: Config, repo: git.Repo, commit: str, up: Settings) -> tuple[UpstreamPage, ...]:
+    """Markdown pages under ``up.path`` at ``commit`` (regular files; hidden files and folders skipped)."""
+    if up.path:
+        try:
+            kind = str(repo.git.cat_file("-t", f"{commit}:{up.path}")).strip()
+        except git.GitCommandError:
+            kind = ""
+        if kind != "tree":
+            raise git_error(
+                cfg,
+                "path",
+                f"no folder {up.path!r} at upstream commit {commit[:12]}",
+                "set [upstream] path to the folder that holds the English pages",
+            )
+    args = ["-r", "-z", "--full-tree", commit]
+    if up.path:
+        args += ["--", up.path]
+    out = str(repo.git.ls_tree(*args))
+    pages: list[UpstreamPage] = []
+    for entry in out.split("\0"):
+        if not entry:
+            continue
+        meta, _, repo_path = entry.partition("\t")
+        mode, kind, blob = meta.split()
+        relative = up.relative(repo_path)
+        if relative is None or kind != "blob" or mode not in ("100644", "100755"):
+            continue
+        if not relative.endswith(".md") or any(part.startswith(".") for part in relative.split("/")):
+            continue
+        pages.append(UpstreamPage(relative, blob))
+    if not pages:
+        raise git_error(
+            cfg,
+            "path",
+            f"no markdown pages under {up.path or 'the repository root'!r} at upstream commit {commit[:12]}",
+            "set [upstream] path to the folder that holds the English pages",
+        )
+    pages.sort(key=lambda p: p.relative)
+    return tuple(pages)
+
+
+def read_blob(repo: git.Repo, blob: str) -> bytes:
+    """The bytes of a blob (through git's persistent ``cat-file`` process)."""
+    data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
+    return data
+
+
+# --------------------------------------------------------------------------- history
+
+
+def renames(repo: git.Repo, old: str, new: str, up: Settings) -> list[tuple[str, str]]:
+    """Pages renamed (or moved) between two commits, as (old, new) paths relative to ``up.path``.
+
+    git's own rename detection (similarity ≥ 50 %) decides, so an edited-and-moved page counts.
+    """
+    diffs = repo.commit(old).diff(repo.commit(new), paths=[up.path] if up.path else None, M=True)
+    found: list[tuple[str, str]] = []
+    for d in diffs:
+        if not d.renamed_file or d.rename_from is None or d.rename_to is None:
+            continue
+        a, b = up.relative(d.rename_from), up.relative(d.rename_to)
+        if a is not None and b is not None and a.endswith(".md") and b.endswith(".md"):
+            found.append((a, b))
+    return sorted(found)
+
+
+def _log(repo: git.Repo, *args: str) -> Iterator[Change]:
+    """Parse ``git log --raw -z`` output for one followed path, newest first."""
+    out = str(repo.git.log("--follow", "--no-abbrev", "--raw", "-z", "--format=%x1e%H%x1f%cI%x1f%s", *args))
+    for record in out.split("\x1e")[1:]:
+        head, _, rest = record.partition("\0")
+        sha, date, summary = ([*head.split("\x1f"), "", ""])[:3]
+        tokens = rest.lstrip("\n").split("\0")
+        i = 0
+        while i < len(tokens):
+            meta = tokens[i]
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            fields = meta[1:].split()
+            status = fields[4] if len(fields) > 4 else "M"
+            count = 2 if status[:1] in ("R", "C") else 1
+            paths = tokens[i + 1 : i + 1 + count]
+            i += 1 + count
+            old_blob = None if set(fields[2]) == {"0"} else fields[2]
+            new_blob = None if set(fields[3]) == {"0"} else fields[3]
+            yield Change(sha, date, summary, paths[-1] if paths else "", old_blob, new_blob)
+
+
+def page_changes(repo: git.Repo, repo_path: str, since: str | None, until: str) -> list[Change]:
+    """Commits that changed the page at ``repo_path`` (its name at ``until``) after ``since``, newest first.
+
+    Renames are followed, so changes made under an older name are included.
+    """
+    rev = f"{since}..{until}" if since else until
+    return list(_log(repo, rev, "--", repo_path))
+
+
+def page_history(repo: git.Repo, path: str, commit: str, limit: int) -> list[tuple[str, str, str]]:
+    """Versions of one page up to ``commit``, newest first, at most ``limit``: (commit, date, text).
+
+    ``path`` is the repository path of the page at ``commit``; renames are followed, commits
+    that deleted the page are left out.
+    """
+    versions: list[tuple[str, str, str]] = []
+    if limit <= 0:
+        return versions
+    for change in _log(repo, commit, "--", path):
+        if change.new_blob is None:
+            continue
+        text = read_blob(repo, change.new_blob).decode("utf-8", errors="replace").removeprefix("\ufeff")
+        versions.append((change.commit, change.date, text))
+        if len(versions) >= limit:
+            break
+    return versions

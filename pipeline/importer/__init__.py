@@ -1,0 +1,1 @@
+"""pipeline import: existing translated pages into PO files, with alignment."""

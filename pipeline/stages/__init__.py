@@ -1,0 +1,1 @@
+"""The pure stages: extract, update (merge, carry, word diff), build (splice, stamp, safety)."""

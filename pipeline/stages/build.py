@@ -1,0 +1,576 @@
+"""Translated page = English page with each translated segment's spans replaced (splice).
+
+Bytes outside the segments' spans are copied from the English page unchanged; a segment
+whose translation is missing, fuzzy or equal to the English keeps its English bytes.
+A translation is written back line by line into the English line layout (prefixes such
+as ``> `` or list indentation are the glue between spans and are reused), then the
+result is read back with the same segmenter: a translation that would change the page's
+structure (a paragraph turned into a list, a broken table, invalid YAML, a lost heading
+id) is refused and the English falls back, with the reason recorded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
+from pipeline.segment.slug import Slugger
+from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
+from pipeline.stages.safety import placeholders, unsafe_reason
+
+Key = tuple[str | None, str]
+
+_SENTENCE_END = re.compile(r"[.!?…:][\"'’”»)\]*_]*$")
+_CUT_AFTER = _SENTENCE_END
+_CUT_BEFORE = re.compile(r"[^\W\d_]|[\"'“‘«(\[*_`<]|\d")
+# A line starting like this would open a block construct inside a paragraph.
+_BLOCK_START = re.compile(
+    r"(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$"
+    r"|[-:|][-:|\s]*$|\||```|~~~|<|\{[#:/@]|[*_](?:[ \t]*[*_]){2,}[ \t]*$)"
+)
+_FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
+_ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
+_TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
+_PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\}")
+_LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
+
+
+def translations(catalog: Catalog | None) -> dict[Key, str]:
+    """Usable translations of a catalog: translated, not fuzzy, not obsolete."""
+    if catalog is None:
+        return {}
+    return {m.key: m.msgstr for m in catalog.messages if m.translated and m.msgid_plural is None}
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    segment: Segment
+    start: int
+    end: int
+    text: str
+    raw: str  # the translation as it will read back (before normalising)
+    expected: str  # what the segment should read back as (normalised)
+
+
+def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS) -> Built:
+    """Splice the translations in ``table`` into the English page of ``doc``."""
+    text = doc.page.text
+    fallbacks: list[tuple[Segment, str]] = []
+    edits: dict[int, _Edit] = {}
+    for index, seg in enumerate(doc.segments):
+        t = table.get((seg.msgctxt, seg.msgid))
+        if t is None or t == seg.msgid:
+            continue
+        if not has_text(t):
+            fallbacks.append((seg, "the translation has no text"))
+            continue
+        reason = unsafe_reason(seg.msgid, t, seg.kind)
+        if reason is not None:
+            fallbacks.append((seg, f"unsafe: {reason}"))
+            continue
+        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
+            fallbacks.append((seg, "its {placeholders} differ from the English ones"))
+            continue
+        edit = _render(doc, seg, t)
+        if edit is None:
+            fallbacks.append((seg, "cannot be written in this construct"))
+            continue
+        edits[index] = edit
+    if not edits:
+        return Built(text=text, used=0, fallbacks=tuple(fallbacks))
+    active = dict(edits)
+    out = _assemble(doc, active, options)
+    if all(_plain_swap(edit) for edit in active.values()):
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+    if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+    _check_blocks(doc, active, options, fallbacks)
+    # Read back the whole page again (it normally passes now); drop the smallest failing
+    # prefix's last edit until the page reads back right.
+    for _ in range(len(active) + 1):
+        out = _assemble(doc, active, options)
+        if _reads_back(doc, active, out, options):
+            return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+        culprit = _first_culprit(doc, active, options)
+        fallbacks.append((active[culprit].segment, "would change the page structure"))
+        del active[culprit]
+    return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
+_SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
+"""Characters that can make or unmake markdown structure inside a segment's text."""
+_NO_READ_BACK = frozenset(
+    {Render.INLINE, Render.ATX, Render.SETEXT, Render.CELL, Render.HTML_TEXT, Render.IMAGE_ALT, Render.ATTR}
+)
+
+
+def _plain_swap(edit: _Edit) -> bool:
+    """True when an edit only swaps words: the same structural characters in the same order.
+
+    Such a translation cannot change the page's structure: line starts are escaped or never
+    broken at, so reading the page back would only confirm it. Anything else (a bracket or
+    tag more or less, YAML block scalars, attributes) is read back.
+    """
+    seg = edit.segment
+    if _CONTROL.search(edit.text):
+        return False
+    if seg.render is Render.YAML:  # flow scalars are written valid (checked plain, or quoted)
+        return seg.style in ("", "'", '"')
+    if seg.render not in _NO_READ_BACK:
+        return False
+    return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
+
+
+def _check_blocks(
+    doc: Document, active: dict[int, _Edit], options: Options, fallbacks: list[tuple[Segment, str]]
+) -> None:
+    """Drop edits that break their own top-level block, checking each block on its own.
+
+    Reading back one block costs its size, not the page's, so a page with many refused
+    translations is built in time linear in its size (the whole-page read-back that follows
+    remains the judge). A block that does not read back alone even without edits (say, an
+    image whose reference is defined elsewhere) is left to the whole-page check.
+    """
+    starts = [b.start for b in doc.blocks]
+    segments_of: dict[int, list[int]] = {}
+    for i, seg in enumerate(doc.segments):
+        segments_of.setdefault(bisect.bisect_right(starts, seg.pieces[0].start) - 1, []).append(i)
+    groups: dict[int, list[int]] = {}
+    for index in sorted(active):
+        edit = active[index]
+        b = bisect.bisect_right(starts, edit.start) - 1
+        if b >= 0 and edit.end <= doc.blocks[b].end:
+            groups.setdefault(b, []).append(index)
+    for b, indices in groups.items():
+        span = doc.blocks[b]
+        expected = [i for i in segments_of.get(b, []) if doc.segments[i].pieces[0].start < span.end]
+        if not _block_reads_back(doc, span, expected, {}, options):
+            continue
+        group = {i: active[i] for i in indices}
+        while group and not _block_reads_back(doc, span, expected, group, options):
+            keys = sorted(group)
+            lo, hi = 1, len(keys)
+            while lo < hi:  # smallest failing prefix
+                mid = (lo + hi) // 2
+                if _block_reads_back(doc, span, expected, {k: group[k] for k in keys[:mid]}, options):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            culprit = keys[lo - 1]
+            fallbacks.append((group[culprit].segment, "would change the page structure"))
+            del group[culprit], active[culprit]
+
+
+def _block_reads_back(
+    doc: Document, span: Span, expected: list[int], edits: Mapping[int, _Edit], options: Options
+) -> bool:
+    """True when one block, with ``edits`` spliced in and read on its own, segments as expected."""
+    text = doc.page.text
+    out: list[str] = []
+    pos = span.start
+    for index in sorted(edits, key=lambda i: edits[i].start):
+        out.append(text[pos : edits[index].start])
+        out.append(edits[index].text)
+        pos = edits[index].end
+    out.append(text[pos : span.end])
+    body = "".join(out)
+    if span.start > 0:
+        body = doc.newline + body  # a body block never reads as front matter
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, body, doc.page.bom), options, inline=False).segments
+    except Exception:
+        return False
+    if len(again) != len(expected):
+        return False
+    for index, new in zip(expected, again, strict=True):
+        old = doc.segments[index]
+        edit = edits.get(index)
+        if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
+            return False
+    return True
+
+
+def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) -> int:
+    keys = sorted(active)
+    lo, hi = 1, len(keys)
+    while lo < hi:  # smallest prefix that fails
+        mid = (lo + hi) // 2
+        subset = {k: active[k] for k in keys[:mid]}
+        if _reads_back(doc, subset, _assemble(doc, subset, options), options):
+            lo = mid + 1
+        else:
+            hi = mid
+    return keys[lo - 1]
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(doc: Document, active: Mapping[int, _Edit], options: Options) -> str:
+    text = doc.page.text
+    spans: list[tuple[int, int, str]] = [(e.start, e.end, e.text) for e in active.values()]
+    spans.extend(_anchor_edits(doc, active, options))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    out: list[str] = []
+    pos = 0
+    for start, end, new in spans:
+        out.append(text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) -> list[tuple[int, int, str]]:
+    """Append ``{#english-id}`` where a heading would otherwise be served under another id.
+
+    Replays the site's slugger over the translated headings in page order: headings with an
+    explicit id are skipped by it, so adding an id to one heading can shift the numbering of
+    later duplicates, which is why this runs over the whole page at once. Where the site's
+    typography (smartypants) would turn the ``--`` of an id into a dash, even inside
+    ``{#…}``, the heading gets an anchor ``<a id="…"></a>`` instead, which it leaves alone.
+    """
+    by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
+    slugger = Slugger()
+    inserts: list[tuple[int, int, str]] = []
+    for heading in doc.headings:
+        if heading.explicit:
+            continue
+        index = by_line.get(heading.line)
+        edit = active.get(index) if index is not None else None
+        plain = _plain(edit.raw) if edit else heading.plain
+        if heading.inline_anchor or slugger.peek(plain) == heading.anchor or index is None:
+            slugger.slug(plain)
+            continue
+        end = edit.end if edit else doc.segments[index].pieces[-1].end
+        if options.smartypants and "--" in heading.anchor:
+            slugger.slug(plain)  # the heading keeps a slug of its own beside the anchor
+            inserts.append((end, end, f' <a id="{heading.anchor}"></a>'))
+        else:
+            inserts.append((end, end, f" {{#{heading.anchor}}}"))
+    return inserts
+
+
+def _plain(markdown: str) -> str:
+    tokens = MD.parseInline(markdown)
+    out: list[str] = []
+    for tok in tokens:
+        for c in tok.children or []:
+            if c.type in ("text", "code_inline"):
+                out.append(c.content)
+            elif c.type in ("softbreak", "hardbreak"):
+                out.append("\n")
+    return "".join(out)
+
+
+def _normal(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return html.unescape(text)
+
+
+def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: Options) -> bool:
+    """True when the built page segments like the English one, with the translations in place."""
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options, inline=False)
+    except Exception:
+        return False
+    if len(again.segments) != len(doc.segments):
+        return False
+    for index, (old, new) in enumerate(zip(doc.segments, again.segments, strict=True)):
+        if old.kind is not new.kind:
+            return False
+        edit = active.get(index)
+        expected = edit.expected if edit else _normal(old.msgid)
+        if _normal(new.msgid) != expected:
+            return False
+    return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _render(doc: Document, seg: Segment, translation: str) -> _Edit | None:
+    t = _clean(translation)
+    if not t:
+        return None
+    render = _RENDERERS[seg.render]
+    return render(doc, seg, t)
+
+
+def _clean(text: str) -> str:
+    """Trim, unify line endings, collapse blank lines (a blank line would end the block)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _edit(seg: Segment, new: str, expected: str) -> _Edit:
+    return _Edit(seg, seg.pieces[0].start, seg.pieces[-1].end, new, expected, _normal(expected))
+
+
+def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    text = doc.page.text
+    glue = [text[a.end : b.start] for a, b in zip(seg.pieces, seg.pieces[1:], strict=False)]
+    english = [text[p.start : p.end] for p in seg.pieces]
+    # English groups separated by hard breaks
+    groups: list[list[int]] = [[0]]
+    for i, brk in enumerate(seg.hard_breaks):
+        if brk:
+            groups.append([i + 1])
+        else:
+            groups[-1].append(i + 1)
+    soft_glues = [g for g, brk in zip(glue, seg.hard_breaks, strict=False) if not brk]
+    hard_glues = [g for g, brk in zip(glue, seg.hard_breaks, strict=False) if brk]
+    cont = _continuation(doc, seg)
+    soft_default = soft_glues[-1] if soft_glues else doc.newline + cont
+    hard_default = hard_glues[-1] if hard_glues else "\\" + doc.newline + cont
+    parts = t.split("\n")
+    out: list[str] = []
+    soft_i = 0
+    for gi, part in enumerate(parts):
+        eg = groups[min(gi, len(groups) - 1)]
+        lines = _distribute(part, [english[i] for i in eg])
+        if seg.render in (Render.INLINE, Render.SETEXT):
+            lines[0] = _escape_block_start(lines[0])
+        if gi > 0:
+            out.append(hard_glues[gi - 1] if gi - 1 < len(hard_glues) else hard_default)
+        for li, line in enumerate(lines):
+            if li > 0:
+                out.append(soft_glues[soft_i] if soft_i < len(soft_glues) else soft_default)
+                soft_i += 1
+            out.append(line)
+    return _edit(seg, "".join(out), t)
+
+
+def _render_html_text(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    return _render_inline(doc, seg, t)
+
+
+def _render_atx(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = _TRAILING_ID.sub("", t.replace("\n", " ")).strip()
+    if not t:
+        return None
+    if re.search(r"[ \t]#+$", t) or t == "#" * len(t):
+        t = t[: len(t.rstrip("#"))] + "\\" + t[len(t.rstrip("#")) :]
+    return _edit(seg, t, t)
+
+
+def _render_setext(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = _TRAILING_ID.sub("", t.replace("\n", " ")).strip()
+    if not t:
+        return None
+    return _render_inline(doc, seg, t)
+
+
+def _render_cell(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    t = re.sub(r"(?<!\\)\|", r"\\|", t)
+    return _edit(seg, t, t)
+
+
+def _render_attr(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    quote = seg.style or '"'
+    escaped = t.replace(quote, "&quot;" if quote == '"' else "&#39;")
+    for ch, entity in (("{", "&#123;"), ("}", "&#125;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = escaped.replace(ch, entity)
+    return _edit(seg, escaped, t)
+
+
+def _render_alt(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", t)
+    return _edit(seg, escaped, t)
+
+
+def _render_yaml(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    style = seg.style
+    text = doc.page.text
+    if style in ("|", ">"):
+        piece = seg.pieces[0]
+        line_start = text.rfind("\n", 0, piece.start) + 1
+        indent = text[line_start : piece.start]
+        if indent.strip():
+            return None
+        glue = doc.newline + indent
+        if style == "|":
+            body = glue.join(t.split("\n"))
+        else:
+            english = _english_lines(text, piece)
+            paragraphs = [glue.join(_distribute(p, english)) for p in t.split("\n")]
+            body = (doc.newline + glue).join(paragraphs)
+        return _edit(seg, body, t)
+    one = t.replace("\n", " ") if style != '"' else t
+    if style == "'" and "\n" not in one and not _YAML_UNPRINTABLE.search(one):
+        new = "'" + one.replace("'", "''") + "'"
+    elif style == "" and _plain_ok(one):
+        new = one
+        english = _english_lines(text, seg.pieces[0])
+        if len(english) > 1:
+            raw = text[seg.pieces[0].start : seg.pieces[0].end]
+            second = raw.splitlines()[1]
+            indent = second[: len(second) - len(second.lstrip(" "))]
+            new = (doc.newline + indent).join(_distribute(one, english))
+    else:
+        new = _yaml_double_quoted(t)
+        one = t
+    return _edit(seg, new, one)
+
+
+# YAML's reader refuses these anywhere in a document, even inside quotes (YAML 1.1 "printable")
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_double_quoted(value: str) -> str:
+    """A double-quoted YAML scalar for any string: JSON escaping, plus ``\\uXXXX`` for what YAML
+    may not carry raw."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
+
+
+def _english_lines(text: str, piece: Span) -> list[str]:
+    return [ln.strip() for ln in text[piece.start : piece.end].splitlines() if ln.strip()]
+
+
+def _plain_ok(value: str) -> bool:
+    """True when ``value`` can be written as a plain YAML scalar and read back unchanged."""
+    if not value or value != value.strip() or "\n" in value:
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
+    except yaml.YAMLError:
+        return False
+
+
+_RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
+    Render.INLINE: _render_inline,
+    Render.ATX: _render_atx,
+    Render.SETEXT: _render_setext,
+    Render.CELL: _render_cell,
+    Render.HTML_TEXT: _render_html_text,
+    Render.ATTR: _render_attr,
+    Render.IMAGE_ALT: _render_alt,
+    Render.YAML: _render_yaml,
+}
+
+
+# --------------------------------------------------------------------------- line layout
+
+
+def _continuation(doc: Document, seg: Segment) -> str:
+    """Prefix for a new continuation line: the first line's prefix with list markers blanked."""
+    text = doc.page.text
+    start = seg.pieces[0].start
+    newline = text.rfind("\n", 0, start)
+    line_start = max(newline, text.rfind("\r", newline + 1, start)) + 1  # search "\r" on this line only
+    prefix = text[line_start:start]
+    if seg.render is Render.HTML_TEXT:
+        return re.sub(r"[^ \t>]", " ", prefix) if prefix.strip(" \t>") else prefix
+    return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), prefix)
+
+
+def _escape_block_start(line: str) -> str:
+    m = _ORDERED.match(line)
+    if m:
+        return m.group(1) + "\\" + line[len(m.group(1)) :]
+    if _FIRST_ESCAPE.match(line):
+        return "\\" + line
+    return line
+
+
+def _break_points(text: str) -> list[int]:
+    """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    points: list[int] = []
+    j = 0
+    for i, ch in enumerate(text):
+        if ch != " ":
+            continue
+        while j < len(protected) and protected[j][1] <= i:
+            j += 1
+        if j < len(protected) and protected[j][0] <= i < protected[j][1]:
+            continue
+        rest = text[i + 1 :].lstrip(" ")
+        if not rest or _BLOCK_START.match(rest):
+            continue
+        points.append(i)
+    return points
+
+
+def _distribute(text: str, english: list[str]) -> list[str]:
+    """Lay out a translation over lines the way its English was laid out.
+
+    A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
+    wrapped at the same width. Otherwise each English line break is mapped to the allowed
+    break in the translation nearest to the same relative position, at a sentence end where
+    the English broke at one: one sentence per line stays one sentence per line, and the
+    translation keeps about as many lines as the English.
+    """
+    if len(english) <= 1:
+        return [text]
+    points = _break_points(text)
+    if not points:
+        return [text]
+    ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]
+    width = max(len(line) for line in english)
+    if not all(ends) and width >= 40 and all(len(line) >= 0.6 * width for line in english[:-1]):
+        cuts = _wrap(text, points, width)
+    else:
+        cuts = _proportional(text, points, english, ends)
+    lines: list[str] = []
+    prev = 0
+    for c in cuts:
+        lines.append(text[prev:c].rstrip(" "))
+        prev = c + 1
+    lines.append(text[prev:].strip(" "))
+    return [ln for ln in lines if ln] or [text]
+
+
+def _wrap(text: str, points: list[int], width: int) -> list[int]:
+    cuts: list[int] = []
+    line_start = 0
+    last_ok = -1
+    for p in points:
+        if p - line_start > width and last_ok > line_start:
+            cuts.append(last_ok)
+            line_start = last_ok + 1
+        last_ok = p
+    if len(text) - line_start > width and last_ok > line_start:
+        cuts.append(last_ok)
+    return cuts
+
+
+def _proportional(text: str, points: list[int], english: list[str], ends: list[bool]) -> list[int]:
+    sentence = [
+        p
+        for p in points
+        if _CUT_AFTER.search(text[:p])
+        and (m := _CUT_BEFORE.match(text, p + 1)) is not None
+        and not m.group(0).islower()
+    ]
+    total = sum(len(line) for line in english) + len(english) - 1
+    cuts: list[int] = []
+    prev = -1
+    done = 0
+    for line, at_end in zip(english[:-1], ends, strict=False):
+        done += len(line) + 1
+        target = done / total * len(text)
+        pool = [p for p in (sentence if at_end else points) if p > prev]
+        if not pool:
+            pool = [p for p in points if p > prev]
+        if not pool:
+            break
+        best = min(pool, key=lambda p: (abs(p - target), p))
+        cuts.append(best)
+        prev = best
+    return cuts

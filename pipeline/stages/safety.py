@@ -1,0 +1,289 @@
+"""What a translation may not add to a page: scripts, frames, handlers, dangerous URLs, code.
+
+``build`` never emits a msgstr for which ``unsafe_reason`` returns a reason (the English
+falls back in); ``check`` reports the same reason as an ``unsafe`` error.
+
+The rule is a comparison with the English: a translation may carry the markup its msgid
+carries (the same tags, attributes, URL schemes and Svelte expressions, in any order) and
+nothing more. Both texts are read four ways (``_VIEWS``): as written and *folded* (entities
+decoded repeatedly, Unicode compatibility forms and case folded, invisible characters
+dropped), each with and without markdown code spans; the translation may add nothing in
+any reading. So hiding markup behind ``&#x6a;``, ``JaVaScRiPt``, a tab or a zero-width
+space, or moving the English's `` `<script>` `` out of its backticks, does not get it past.
+Erring this way only ever falls back to English.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+
+from pipeline.model import Kind
+
+_DANGEROUS_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "style",
+        "link",
+        "meta",
+        "base",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "portal",
+        "svelte:head",
+        "svelte:window",
+        "svelte:body",
+        "svelte:document",
+        "svelte:element",
+        "svelte:component",
+    }
+)
+"""Tags named in the reason as dangerous (any other added tag is refused too, as added HTML)."""
+
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript", "mocha")
+_URL_SCHEMES = frozenset({*_SCRIPT_SCHEMES, "data"})
+
+# A tag as an HTML tokenizer starts one: '<' then a letter (no space between), or '</'.
+_TAG_START = re.compile(r"<(/?)([a-z][^\s/>]*)")
+_ATTR = re.compile(r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?""")
+_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.\-]{1,31}):")
+_LINK_DEST = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)
+_DATA_URL = re.compile(r"data:(?:[a-z]+/[a-z0-9.+\-]+|,|;base64)")
+_HTML_BLOCK = re.compile(r"(?:^|\n)[ \t]{0,3}<(?:[a-z]|!--|/|\?|!)", re.IGNORECASE)
+_SPECIAL_MARKUP = re.compile(r"<!--|<!\[cdata\[|<![a-z]|<\?")
+_SPECIAL_NAMES = {"<!--": "<!--", "<![cdata[": "<![CDATA[", "<?": "<?"}
+_CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)", re.DOTALL)
+_TRAILING_HEADING_ID = re.compile(r"[ \t]*\{#[\w-]+\}[ \t]*$")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRIGGER = re.compile(r"[<:{]")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_$][\w$]*\}")
+
+
+def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown: bool = True) -> str | None:
+    """Why ``msgstr`` may not replace ``msgid`` on a page, or None when it is safe.
+
+    ``kind`` (the segment's construct, when known) relaxes two things: a trailing
+    ``{#id}`` is allowed in headings (build drops it and keeps the English id) and when
+    the kind is unknown; braces are plain text in front-matter values (the layout shows
+    them as data), while anywhere else Svelte would run them as code. ``markdown=False``
+    is for strings that are not markdown (UI messages): a leading tag cannot open a raw
+    HTML block there, and braces are message placeholders (checked by their reader), so
+    only added tags, attributes, handlers and URLs count.
+    """
+    if not msgstr or msgstr == msgid:
+        return None
+    if kind in (None, Kind.HEADING):
+        msgstr = _TRAILING_HEADING_ID.sub("", msgstr)
+    folded = fold(msgstr)
+    if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
+        return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
+    if "<" not in folded and "{" not in folded and "<" not in msgstr and "{" not in msgstr:
+        squeezed = _URL_JUNK.sub("", folded)
+        if not any(scheme + ":" in squeezed for scheme in _URL_SCHEMES):
+            return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
+    code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
+    added: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for view in _VIEWS:
+        pair = (view(msgid), folded if view is fold else view(msgstr))
+        if pair in seen:
+            continue  # without code spans, the code-free views repeat the first two
+        seen.add(pair)
+        src = _features_of(pair[0], code)
+        dst = _features_of(pair[1], code)
+        added.extend(key for key in dst if dst[key] > src[key])
+    if added:
+        return _describe(min(added, key=_rank))
+    if markdown and _HTML_BLOCK.search(msgstr) and not _HTML_BLOCK.search(msgid):
+        return "starts a raw HTML block that the English does not have"
+    return None
+
+
+# --------------------------------------------------------------------------- features
+
+
+def fold(text: str) -> str:
+    """The text a browser, markdown or Svelte may end up seeing, made comparable.
+
+    Entities are decoded until nothing changes (three rounds cover double encoding),
+    compatibility characters are folded (NFKC: full-width ``＜`` becomes ``<``), case is
+    folded, and control and format characters (NUL, zero-width spaces, bidi marks) other
+    than tab and newline are dropped.
+    """
+    out = text
+    for _ in range(3):
+        decoded = html.unescape(out)
+        if decoded == out:
+            break
+        out = decoded
+    if out.isascii():  # the common case, without a pass over every character in Python
+        return _ASCII_CONTROL.sub("", out.lower())
+    out = unicodedata.normalize("NFKC", out).casefold()
+    return out.translate(_invisible())
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> dict[int, None]:
+    """A ``str.translate`` table deleting control and format characters but tab and newline.
+
+    Built once from the Unicode database over the planes that have such characters (BMP,
+    SMP and the tag plane), so folding a long text is one C-level pass, not a Python loop.
+    """
+    ranges = (range(0x0, 0x20000), range(0xE0000, 0xE1000))
+    return {c: None for r in ranges for c in r if chr(c) not in "\t\n" and unicodedata.category(chr(c)) in ("Cc", "Cf")}
+
+
+def _without_code(text: str) -> str:
+    """The text with markdown code spans cut out (what is left is read as markup)."""
+    return _CODE_SPAN.sub(" ", text)
+
+
+_VIEWS: tuple[Callable[[str], str], ...] = (
+    str.lower,  # as written
+    fold,  # as it may be decoded
+    lambda t: _without_code(t).lower(),  # markup outside code spans ...
+    lambda t: fold(_without_code(t)),  # ... so moving English code out of its backticks is caught
+)
+"""Ways of reading a text; a translation may add nothing in any of them."""
+
+
+def _features_of(text: str, code: bool = True) -> Counter[tuple[str, str]]:
+    """What a text carries, as (kind, name) -> occurrences; Svelte ``{...}`` only when ``code``."""
+    found: Counter[tuple[str, str]] = Counter()
+    squeezed = _URL_JUNK.sub("", text)
+    for scheme in _SCRIPT_SCHEMES:
+        found[("url", scheme)] += squeezed.count(scheme + ":")
+    found[("url", "data")] += len(_DATA_URL.findall(squeezed))
+    for url in _urls(text):
+        scheme = _scheme(url)
+        if scheme in _URL_SCHEMES:
+            found[("link", scheme)] += 1
+    for m in _SPECIAL_MARKUP.finditer(text):
+        found[("tag", _SPECIAL_NAMES.get(m.group(), "<!"))] += 1
+    for closing, name, attrs in _tags(text):
+        found[("tag", f"/{name}" if closing else name)] += 1
+        for attr, value in attrs:
+            found[("handler" if attr.startswith("on") else "attr", attr)] += 1
+            scheme = _scheme(value.strip("\"'")) if value else ""
+            if scheme in _URL_SCHEMES:
+                found[("link", scheme)] += 1
+    for expr in _braces(text) if code else ():
+        if not _PLACEHOLDER.fullmatch(expr):  # {name} only reads a variable: see placeholders()
+            found[("svelte", expr)] += 1
+    return +found  # drop zero counts
+
+
+def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
+    """Every tag a tolerant HTML tokenizer would open: (closing, name, [(attribute, value)]).
+
+    A tag left open at the end of the string still counts: in the page, text after the
+    translation could close it.
+    """
+    out: list[tuple[bool, str, list[tuple[str, str | None]]]] = []
+    for m in _TAG_START.finditer(text):
+        closing, name = bool(m.group(1)), m.group(2)
+        attrs: list[tuple[str, str | None]] = []
+        pos = m.end()
+        while pos < len(text) and text[pos] != ">":
+            a = _ATTR.match(text, pos)
+            if a is None or a.end() == pos:
+                pos += 1
+                continue
+            attrs.append((a.group("name"), a.group("value")))
+            pos = a.end()
+        out.append((closing, name, attrs))
+    return out
+
+
+def _urls(text: str) -> list[str]:
+    """Strings in URL positions: markdown link and image targets, autolinks, reference definitions."""
+    urls = [m.group(1) + ":" for m in _AUTOLINK.finditer(text)]
+    urls += [m.group(1) for m in _LINK_DEST.finditer(text)]
+    urls += [m.group(1) for m in _REF_DEF.finditer(text)]
+    return urls
+
+
+def _scheme(url: str) -> str:
+    """A URL's scheme as a browser reads it: blanks and control characters anywhere ignored."""
+    m = re.match(r"([a-z][a-z0-9+.\-]*):", _URL_JUNK.sub("", url).lower())
+    return m.group(1) if m else ""
+
+
+def _braces(text: str) -> list[str]:
+    """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too."""
+    if "{" not in text:
+        return []
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(re.sub(r"\s+", "", text[start : i + 1]))
+    if depth:
+        out.append(re.sub(r"\s+", "", text[start:]))
+    return out
+
+
+def placeholders(text: str) -> tuple[list[str], list[str]]:
+    """The ``{name}`` placeholders of a text as written and folded (sorted, repeats kept).
+
+    A bare ``{name}`` only shows a variable the page has, so changing one is a mistake, not
+    an attack, and is left out of ``unsafe_reason``; build still refuses a translation whose
+    placeholders differ from the English (the page would show the wrong value or fail), and
+    ``check`` reports it under its own code.
+    """
+    written = sorted(e for e in _braces(text) if _PLACEHOLDER.fullmatch(e))
+    folded = sorted(e for e in _braces(fold(text)) if _PLACEHOLDER.fullmatch(e))
+    return written, folded
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+_ORDER = ("url", "link", "handler", "tag", "svelte", "attr")
+
+
+def _rank(key: tuple[str, str]) -> tuple[int, int, bool, str]:
+    """Which added thing to name first: URLs, handlers, dangerous tags, opening before closing."""
+    kind, name = key
+    dangerous = 0 if kind == "tag" and name.lstrip("/") in _DANGEROUS_TAGS else 1
+    return (_ORDER.index(kind), dangerous, name.startswith("/"), name)
+
+
+def _describe(key: tuple[str, str]) -> str:
+    kind, name = key
+    if kind in ("url", "link"):
+        return f"adds a {name}: URL that the English does not have"
+    if kind == "handler":
+        return f"adds an event handler ({name}=) that the English does not have"
+    if kind == "tag":
+        shown = name if name.startswith("<") else f"<{name}>"
+        return f"adds HTML {shown} that the English does not have"
+    if kind == "svelte":
+        return f"adds the Svelte code {name} that the English does not have"
+    return f"adds the HTML attribute {name}= that the English does not have"

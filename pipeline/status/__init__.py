@@ -1,0 +1,1 @@
+"""Staleness, stats, status views and the HTML dashboard."""

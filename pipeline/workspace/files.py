@@ -1,0 +1,148 @@
+"""Disk access in one place: decoding pages and atomic, change-only writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.model import Page
+
+BOM = "\ufeff"
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool]:
+    """Decode UTF-8 page bytes; return the text without BOM and whether a BOM was there."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            path,
+            line,
+            "save the file as UTF-8",
+        ) from None
+    if text.startswith(BOM):
+        return text[1:], True
+    return text, False
+
+
+def read_page(root: Path, file: Path, name: str) -> Page:
+    """Read one markdown page; ``name`` is its page name (``foo/bar``)."""
+    rel = display_path(root, file)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", rel) from None
+    text, bom = decode(data, rel)
+    return Page(name=name, path=rel, text=text, bom=bom)
+
+
+def page_bytes(text: str, bom: bool) -> bytes:
+    """Encode a page as written: UTF-8, with the BOM again if the English page had one."""
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
+def display_path(root: Path, file: Path) -> str:
+    """A path for messages: relative to the project root when inside it (as named, else links resolved)."""
+    for base, path in ((root.absolute(), file.absolute()), (root.resolve(), file.resolve())):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(file)
+
+
+TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Names ``write_atomic`` gives its temporary files (``.<name>.<8 random>.tmp``)."""
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
+    over the target, and the folder is flushed too: a reader, a crash or a power cut sees
+    either the old or the new file, never a mix. A kill leaves at most a temporary file
+    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run.
+    """
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    make_dirs(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+    return True
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename or unlink in it) to disk; a no-op where unsupported."""
+    if os.name != "posix":
+        return  # Windows cannot open a folder; NTFS journals the rename itself
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dirs(folder: Path) -> None:
+    """``mkdir -p`` that flushes each new folder's entry in its parent, so it survives a power cut."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in reversed(missing):
+        fsync_dir(made.parent)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files a killed ``write_atomic`` left in ``folder``; return them."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if TEMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    if removed:
+        fsync_dir(folder)
+    return removed
+
+
+def remove(path: Path) -> bool:
+    """Delete a file if it exists; return True if something was removed."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    fsync_dir(path.parent)
+    return True

@@ -1,0 +1,57 @@
+"""Paths stay inside the project: nothing is read or written outside its root.
+
+Configured folders are checked when the configuration is loaded (``config``); the paths
+a run actually reads and writes are checked here, after symbolic links are resolved, so
+a link planted inside the project cannot lead a run out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
+
+from pipeline.errors import InputError
+from pipeline.model import Catalog
+from pipeline.workspace.files import display_path
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def inside(cfg: Config, path: Path) -> Path:
+    """``path`` itself when it (links resolved) lies inside the project root; else an InputError."""
+    root = cfg.root.resolve()
+    if not path.resolve().is_relative_to(root):
+        raise InputError(
+            "leads outside the project (through a symbolic link)",
+            display_path(cfg.root, path),
+            hint="replace the link with a real file or folder inside the project",
+        )
+    return path
+
+
+def escapes(value: str) -> bool:
+    """True when a relative path string is absolute or climbs out with ``..`` (POSIX or Windows form)."""
+    if not value:
+        return False
+    if value.startswith(("/", "\\")) or _DRIVE.match(value):
+        return True
+    parts = set(PurePosixPath(value).parts) | set(PureWindowsPath(value).parts)
+    return ".." in parts
+
+
+def check_references(catalog: Catalog, path: str) -> None:
+    """Refuse ``#:`` references that point outside the project (absolute or through ``..``)."""
+    for message in catalog.messages:
+        for reference in message.references:
+            file = re.sub(r":\d+$", "", reference)
+            if escapes(file):
+                raise InputError(
+                    f"reference {reference!r} of this entry points outside the project",
+                    path,
+                    message.lineno or None,
+                    "references are paths relative to the project root; run 'pipeline extract' to restore them",
+                )

@@ -1,0 +1,907 @@
+"""The stages wired to disk: discover pages, run extract/update/build, write what changed.
+
+Every command computes all its outputs in memory first and writes only when nothing
+failed, each file atomically and only if its bytes changed. So a failure leaves every file
+as it was, an interruption leaves each file old or new, and a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.formats import po
+from pipeline.git.lock import source_commit
+from pipeline.git.upstream import Change
+from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
+from pipeline.segment.walker import Document, Options, segment_page
+from pipeline.stages import stamp
+from pipeline.stages.build import build_page, translations
+from pipeline.stages.extract import make_template
+from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
+from pipeline.workspace import messages
+from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.incremental import Cache
+from pipeline.workspace.paths import check_references, inside
+from pipeline.workspace.progress import SILENT, Progress
+from pipeline.workspace.settings import CONFIG_FILE, Config, section
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A translation that build refused, so the English stayed on the page."""
+
+    locale: str
+    page: str
+    po_path: str
+    line: int
+    msgid: str
+    reason: str
+    msgctxt: str | None = None
+
+
+@dataclass(slots=True)
+class Plan:
+    """Files to write and remove, computed before anything touches the disk."""
+
+    writes: dict[Path, bytes] = field(default_factory=dict)
+    removals: set[Path] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
+    stage_of: dict[Path, str] = field(default_factory=dict)
+    """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageNote:
+    """What one stage did, for ``-v``: ``extract: 111 pages, 3 changed``."""
+
+    stage: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did, for the CLI to report."""
+
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    warnings: tuple[str, ...]
+    fallbacks: tuple[Fallback, ...]
+    pages: int
+    locales: tuple[str, ...]
+    stages: tuple[StageNote, ...] = ()
+    message_files: int = 0
+    """``[[messages]]`` files handled besides the pages."""
+
+
+def options(cfg: Config) -> Options:
+    """The segmenter's and builder's settings: translated keys and attributes, the renderer's quirks."""
+    site = section(cfg, "site")
+    smartypants = site.get("smartypants", True)  # as check's [site] model: mdsvex's default
+    return Options(
+        front_matter=cfg.front_matter,
+        html_attributes=cfg.html_attributes,
+        smartypants=smartypants if isinstance(smartypants, bool) else True,
+    )
+
+
+def page_names(cfg: Config) -> list[tuple[str, Path]]:
+    """English pages as (name, file), sorted by name; hidden files and folders are skipped."""
+    src = cfg.source_dir
+    if not src.is_dir():
+        raise InputError(
+            "source folder does not exist",
+            cfg.source,
+            hint=f"create it or set 'source' in {cfg.config_path or 'pipeline.toml'}",
+        )
+    root = cfg.root.resolve()
+    found: list[tuple[str, Path]] = []
+    base = str(src)
+    for top, dirs, names in os.walk(src):  # linked folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = Path(top)
+        prefix = top[len(base) + 1 :].replace(os.sep, "/")
+        for n in names:
+            if not n.endswith(".md") or n.startswith("."):
+                continue
+            file = folder / n
+            # only a linked file can lead outside (linked folders are not walked): resolve just those
+            if os.path.islink(file) and not file.resolve().is_relative_to(root):
+                raise InputError(
+                    "page is a link that leads outside the project",
+                    display_path(cfg.root, file),
+                    hint="replace the link with the file itself",
+                )
+            if not file.is_file():
+                continue
+            name = f"{prefix}/{n[:-3]}" if prefix else n[:-3]
+            _check_page_name(name, cfg.source)
+            found.append((name, file))
+    found.sort()
+    return found
+
+
+def _check_page_name(name: str, source: str) -> None:
+    """Refuse a file name that cannot become a PO reference and a URL: blanks, controls, non-UTF-8."""
+    shown = f"{source}/{name}.md".encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("page file name is not valid UTF-8", shown, hint="rename the file with a UTF-8 name") from None
+    # a plain space is fine (the PO reference %-encodes it); other blanks and controls are not
+    bad = next(
+        (ch for ch in name if (ch.isspace() and ch != " ") or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")),
+        None,
+    )
+    if bad is not None:
+        raise InputError(
+            f"page file name contains {unicodedata.name(bad, repr(bad)).lower()} (U+{ord(bad):04X})",
+            shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
+            hint="rename the file without blanks or control characters (its name becomes a URL and a PO reference)",
+        )
+
+
+def load_documents(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> list[Document]:
+    """Read and segment every page (but those in ``skip``, which sync knows to be clean)."""
+    opts = options(cfg)
+    names = [(name, file) for name, file in page_names(cfg) if name not in skip]
+    progress.start("read", len(names))
+    docs: list[Document] = []
+    for name, file in names:
+        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        progress.advance()
+    return docs
+
+
+def template_path(cfg: Config, name: str) -> Path:
+    return cfg.templates_dir / f"{name}.pot"
+
+
+def po_path(cfg: Config, locale: str, name: str) -> Path:
+    return cfg.locale_dir(locale) / f"{name}.po"
+
+
+def output_path(cfg: Config, locale: str, name: str) -> Path:
+    return cfg.output_dir(locale) / f"{name}.md"
+
+
+def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
+    if not path.is_file():
+        return None
+    inside(cfg, path)
+    rel = display_path(cfg.root, path)
+    catalog = po.read_po(path, rel)
+    check_references(catalog, rel)
+    return catalog
+
+
+def message_files(
+    cfg: Config, page_names: Iterable[str] = ()
+) -> list[tuple[messages.MessageSource, messages.MessageFile]]:
+    """The ``[[messages]]`` sources with their English files, read and parsed.
+
+    A source whose name is also a page name is refused: both would own ``<name>.pot``.
+    """
+    pages = set(page_names)
+    found: list[tuple[messages.MessageSource, messages.MessageFile]] = []
+    for spec in messages.sources(cfg):
+        if spec.name in pages:
+            raise ConfigError(
+                f"[[messages]] name {spec.name!r} is also a page ({cfg.source}/{spec.name}.md)",
+                cfg.config_path or CONFIG_FILE,
+                hint='give the [[messages]] table another name = "..."',
+            )
+        found.append((spec, messages.read_message_file(cfg.root, cfg.root / spec.source)))
+    return found
+
+
+def _names_under(folder: Path, suffix: str) -> set[str]:
+    """Names (relative path without ``suffix``, ``/``-separated) of the files under ``folder``."""
+    found: set[str] = set()
+    cut = len(suffix)
+    base = len(str(folder)) + 1
+    for top, _dirs, names in os.walk(folder):
+        rel = top[base:].replace(os.sep, "/")
+        prefix = rel + "/" if rel else ""
+        found.update(prefix + n[:-cut] for n in names if n.endswith(suffix))
+    return found
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) -> Catalog:
+    """One page's template, planned for writing."""
+    path = template_path(cfg, doc.page.name)
+    tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
+    plan.writes[path] = po.format_po(tpl).encode("utf-8")
+    plan.stage_of[path] = "extract"
+    return tpl
+
+
+def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog]:
+    """Templates of the message files; templates of vanished pages removed. ``pages``: all page names."""
+    templates: dict[str, Catalog] = {}
+    for spec, english in message_files(cfg, pages):
+        path = template_path(cfg, spec.name)
+        tpl = messages.make_template(spec, english, _read_catalog(cfg, path))
+        templates[spec.name] = tpl
+        plan.writes[path] = po.format_po(tpl).encode("utf-8")
+        plan.stage_of[path] = "extract"
+        plan.warnings.extend(messages.orphan_warnings(spec, english))
+    for name in sorted(_names_under(cfg.templates_dir, ".pot") - pages - templates.keys()):
+        plan.removals.add(template_path(cfg, name))
+        plan.stage_of[template_path(cfg, name)] = "extract"
+    return templates
+
+
+def plan_extract(
+    cfg: Config,
+    docs: list[Document],
+    plan: Plan,
+    progress: Progress = SILENT,
+    commit: str | None = None,
+    keep: frozenset[str] = frozenset(),
+) -> dict[str, Catalog]:
+    """Templates for all pages; stale templates (page gone) are removed.
+
+    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.git.lock``), recorded in templates
+    whose text changed. ``keep``: pages left out of ``docs`` because they are clean (not stale).
+    """
+    templates: dict[str, Catalog] = {}
+    progress.start("extract", len(docs))
+    for doc in docs:
+        templates[doc.page.name] = _extract_page(cfg, doc, plan, commit)
+        progress.advance()
+    templates.update(_extract_rest(cfg, plan, set(templates) | keep))
+    _note_extract(plan, len(docs), len(keep), sum(len(t.messages) for t in templates.values()))
+    return templates
+
+
+def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
+    kept = f" ({skipped} unchanged, skipped)" if skipped else ""
+    plan.notes["extract"] = f"{_count(pages, 'page')}{kept}, {_count(entries, 'entry', 'entries')}"
+
+
+def _update_one(
+    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, is_messages: bool
+) -> Catalog:
+    """One catalog updated to its template, planned for writing."""
+    path = po_path(cfg, locale, name)
+    old = _read_catalog(cfg, path)
+    new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
+    plan.writes[path] = po.format_po(new).encode("utf-8")
+    plan.stage_of[path] = "update"
+    return new
+
+
+def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -> None:
+    """PO files without a template: kept, and said so."""
+    for locale in locales:
+        for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - names):
+            rel = display_path(cfg.root, po_path(cfg, locale, name))
+            plan.warnings.append(
+                f"{rel}: warning: no English page '{name}' any more; kept with its translations "
+                "(delete it on purpose once they are no longer needed)"
+            )
+
+
+def plan_update(
+    cfg: Config,
+    templates: dict[str, Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+    progress: Progress = SILENT,
+    keep: frozenset[str] = frozenset(),
+) -> dict[tuple[str, str], Catalog]:
+    """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    message_names = {spec.name for spec in messages.sources(cfg)}
+    opts = update_options(cfg)
+    locales = tuple(locales)
+    progress.start("update", len(locales) * len(templates))
+    for locale in locales:
+        for name, tpl in templates.items():
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, name in message_names)
+            progress.advance()
+    _orphans(cfg, locales, set(templates) | keep, plan)
+    fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+    _note_update(plan, len(catalogs), locales, fuzzy)
+    return catalogs
+
+
+def _note_update(plan: Plan, catalogs: int, locales: tuple[str, ...], fuzzy: int) -> None:
+    plan.notes["update"] = f"{catalogs} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
+
+
+def _build_one(
+    cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
+) -> int:
+    """One translated page, planned for writing; returns the segments written from translations."""
+    built = build_page(doc, translations(catalog), opts)
+    text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
+    out = output_path(cfg, locale, doc.page.name)
+    plan.writes[out] = page_bytes(text, doc.page.bom)
+    plan.stage_of[out] = "build"
+    if catalog is not None:
+        lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
+        rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
+        for seg, reason in built.fallbacks:
+            line = lines.get((seg.msgctxt, seg.msgid), 0)
+            plan.fallbacks.append(Fallback(locale, doc.page.name, rel, line, seg.msgid, reason, seg.msgctxt))
+    return built.used
+
+
+def _build_rest(
+    cfg: Config, names: set[str], catalogs: dict[tuple[str, str], Catalog], locales: tuple[str, ...], plan: Plan
+) -> None:
+    """Outputs of vanished pages removed; message files built. ``names``: all page names."""
+    templates = _names_under(cfg.templates_dir, ".pot")
+    for locale in locales:
+        stale = _names_under(cfg.output_dir(locale), ".md") - names
+        known = templates | _names_under(cfg.locale_dir(locale), ".po")
+        for name in sorted(stale & known):
+            plan.removals.add(output_path(cfg, locale, name))
+            plan.stage_of[output_path(cfg, locale, name)] = "build"
+    plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
+
+
+def plan_build(
+    cfg: Config,
+    docs: list[Document],
+    catalogs: dict[tuple[str, str], Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+    progress: Progress = SILENT,
+    keep: frozenset[str] = frozenset(),
+) -> None:
+    """Translated pages for every page and locale; outputs of vanished pages are removed."""
+    opts = options(cfg)
+    stamping = stamp.enabled(cfg)
+    locales = tuple(locales)
+    progress.start("build", len(locales) * len(docs))
+    used = 0
+    for locale in locales:
+        for doc in docs:
+            used += _build_one(cfg, locale, doc, catalogs.get((locale, doc.page.name)), plan, opts, stamping)
+            progress.advance()
+    _build_rest(cfg, {doc.page.name for doc in docs} | keep, catalogs, locales, plan)
+    _note_build(plan, len(locales) * len(docs), used)
+
+
+def _note_build(plan: Plan, pages: int, used: int) -> None:
+    refused = len(plan.fallbacks)
+    plan.notes["build"] = f"{_count(pages, 'page')}, {used} translated segments" + (
+        f", {refused} translations refused" if refused else ""
+    )
+
+
+def plan_build_messages(
+    cfg: Config,
+    files: list[tuple[messages.MessageSource, messages.MessageFile]],
+    catalogs: dict[tuple[str, str], Catalog],
+    locales: Iterable[str],
+    plan: Plan,
+) -> None:
+    """Translated message files for every ``[[messages]]`` source and locale."""
+    for locale in locales:
+        for spec, english in files:
+            out = cfg.root / spec.output_for(locale)
+            if out.resolve() == (cfg.root / spec.source).resolve():
+                raise ConfigError(
+                    f"[[messages]] output for locale {locale!r} is the English file {spec.source}",
+                    cfg.config_path or CONFIG_FILE,
+                    hint="leave the source language out of locales",
+                )
+            catalog = catalogs.get((locale, spec.name))
+            built = messages.build_messages(spec, english, catalog)
+            plan.writes[out] = built.data
+            plan.stage_of[out] = "build"
+            rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
+            for m, reason in built.fallbacks:
+                plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
+
+
+def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
+    """Write and remove what the plan says; return (written, removed, unchanged).
+
+    Every path is checked to stay inside the project before anything is touched, and
+    temporary files left by a killed run in the folders written to are cleared first.
+    ``changed`` (if given) counts the files each stage actually wrote or removed.
+    """
+    for path in sorted(plan.writes.keys() | plan.removals):
+        inside(cfg, path)
+    for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
+        remove_stale_temps(folder)
+    written: list[str] = []
+    removed: list[str] = []
+    unchanged = 0
+    tally = changed if changed is not None else {}
+    path = cfg.root
+    try:
+        for path in sorted(plan.writes):
+            if write_atomic(path, plan.writes[path]):
+                written.append(display_path(cfg.root, path))
+                stage = plan.stage_of.get(path, "")
+                tally[stage] = tally.get(stage, 0) + 1
+            else:
+                unchanged += 1
+        for path in sorted(plan.removals):
+            if remove(path):
+                removed.append(display_path(cfg.root, path))
+                stage = plan.stage_of.get(path, "")
+                tally[stage] = tally.get(stage, 0) + 1
+    except OSError as exc:
+        raise PipelineError(
+            f"cannot write: {exc.strerror or exc}",
+            display_path(cfg.root, path),
+            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+        ) from None
+    return written, removed, unchanged
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
+    changed: dict[str, int] = {}
+    written, removed, unchanged = apply(cfg, plan, changed)
+    stages = tuple(
+        StageNote(stage, f"{note}, {_files(changed.get(stage, 0))} changed") for stage, note in plan.notes.items()
+    )
+    return Outcome(
+        tuple(written),
+        tuple(removed),
+        unchanged,
+        tuple(plan.warnings),
+        tuple(plan.fallbacks),
+        pages,
+        locales,
+        stages,
+        len(messages.sources(cfg)),
+    )
+
+
+def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
+    """Fill in msgstr line numbers of fallbacks from the PO text about to be written."""
+    if not any(f.line == 0 for f in plan.fallbacks):
+        return
+    lines: dict[str, dict[tuple[str | None, str], int]] = {}
+    fixed: list[Fallback] = []
+    for f in plan.fallbacks:
+        if f.line == 0:
+            if f.po_path not in lines:
+                data = plan.writes.get(cfg.root / f.po_path)
+                catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
+                lines[f.po_path] = {m.key: m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+            line = lines[f.po_path].get((f.msgctxt, f.msgid), 0)
+            f = Fallback(f.locale, f.page, f.po_path, line, f.msgid, f.reason, f.msgctxt)
+        fixed.append(f)
+    plan.fallbacks[:] = fixed
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    docs = load_documents(cfg, progress)
+    plan = Plan()
+    plan_extract(cfg, docs, plan, progress, source_commit(cfg))
+    return _outcome(cfg, plan, len(docs), ())
+
+
+def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
+    templates: dict[str, Catalog] = {}
+    for name in sorted(_names_under(cfg.templates_dir, ".pot")):
+        catalog = _read_catalog(cfg, template_path(cfg, name))
+        if catalog is not None:
+            templates[name] = catalog
+    if not templates:
+        raise InputError(
+            "no templates found",
+            display_path(cfg.root, cfg.templates_dir),
+            hint="run 'pipeline extract' first (or 'pipeline sync')",
+        )
+    return templates
+
+
+def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    locales = cfg.target_locales()
+    plan = Plan()
+    templates = _templates_on_disk(cfg)
+    plan_update(cfg, templates, locales, plan, progress)
+    return _outcome(cfg, plan, len(templates), locales)
+
+
+def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    locales = cfg.target_locales()
+    docs = load_documents(cfg, progress)
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    names = [doc.page.name for doc in docs] + [spec.name for spec in messages.sources(cfg)]
+    for locale in locales:
+        for name in names:
+            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+            if catalog is not None:
+                catalogs[(locale, name)] = catalog
+    plan = Plan()
+    plan_build(cfg, docs, catalogs, locales, plan, progress)
+    return _outcome(cfg, plan, len(docs), locales)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written)."""
+
+    docs: list[Document]
+    templates: dict[str, Catalog]
+    catalogs: dict[tuple[str, str], Catalog]
+    locales: tuple[str, ...]
+    plan: Plan
+
+
+def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> Planned:
+    """extract -> update in memory, with the upstream commit of ``pipeline.git.lock`` (if any).
+
+    Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
+    """
+    locales = cfg.target_locales()
+    docs = load_documents(cfg, progress, skip)
+    plan = Plan()
+    templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg), skip)
+    catalogs = plan_update(cfg, templates, locales, plan, progress, skip)
+    return Planned(docs, templates, catalogs, locales, plan)
+
+
+def planned_catalogs(cfg: Config) -> Planned:
+    """The templates and catalogs ``sync`` would write, for ``status`` and the CI gate.
+
+    Pages that sync's cache knows to be clean are read from disk (their files are exactly what
+    sync would write); the others are extracted and updated in memory. Nothing is written.
+    """
+    locales = cfg.target_locales()
+    cache = Cache.load(cfg)
+    clean = frozenset(
+        name for name, file in page_names(cfg) if cache.clean(cfg.root, name, _page_files(cfg, name, file, locales))
+    )
+    planned = plan_catalogs(cfg, skip=clean)
+    for name in sorted(clean):
+        template = _read_catalog(cfg, template_path(cfg, name))
+        if template is not None:
+            planned.templates[name] = template
+        for locale in locales:
+            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+            if catalog is not None:
+                planned.catalogs[(locale, name)] = catalog
+    return planned
+
+
+def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
+    """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
+    changed: list[Path] = []
+    for path, data in planned.plan.writes.items():
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        changed.append(path)
+    changed.extend(path for path in planned.plan.removals if path.exists())
+    return sorted(changed)
+
+
+def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    """extract -> update -> build in memory, then write everything that changed.
+
+    Pages whose English, template, PO files and outputs are exactly as the last sync left them
+    (``incremental.Cache``) are skipped: their result would be the same bytes. The others are
+    independent of each other, so a big sync spreads them over the CPU cores.
+    """
+    cache = Cache.load(cfg)
+    locales = cfg.target_locales()
+    pages = page_names(cfg)
+    files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
+    clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
+    dirty = [(name, file) for name, file in pages if name not in clean]
+    plan = Plan()
+    entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
+    names = set(files)
+    templates = _extract_rest(cfg, plan, names)
+    message_names = set(templates)
+    _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    opts = update_options(cfg)
+    for locale in locales:
+        for name, tpl in templates.items():
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, True)
+    _orphans(cfg, locales, names | message_names, plan)
+    fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+    _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
+    _build_rest(cfg, names, catalogs, locales, plan)
+    _note_build(plan, len(dirty) * len(locales), used)
+    _locate_fallbacks(cfg, plan)
+    for name in sorted(clean):  # what a skipped page's last real sync had to say
+        plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
+    outcome = _outcome(cfg, plan, len(pages), locales)
+    outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
+    by_page: dict[str, list[list[object]]] = {}
+    for f in plan.fallbacks:
+        by_page.setdefault(f.page, []).append([f.locale, f.page, f.po_path, f.line, f.msgid, f.reason, f.msgctxt])
+    for name, _ in dirty:
+        cache.record(cfg.root, name, files[name], by_page.get(name, []))  # type: ignore[arg-type]
+    cache.forget_except(names)
+    cache.save()
+    return outcome
+
+
+def _sync_pages(
+    cfg: Config, pages: Sequence[tuple[str, Path]], locales: tuple[str, ...], commit: str | None
+) -> tuple[Plan, int, int, int]:
+    """extract, update and build some pages for every locale; returns (plan, entries, fuzzy, used).
+
+    Everything a page's sync needs is the page, its template and its PO files: one worker's
+    share of a parallel sync, or the whole of a small one.
+    """
+    plan = Plan()
+    opts = options(cfg)
+    update_opts = update_options(cfg)
+    stamping = stamp.enabled(cfg)
+    entries = fuzzy = used = 0
+    for name, file in pages:
+        doc = segment_page(read_page(cfg.root, file, name), opts)
+        template = _extract_page(cfg, doc, plan, commit)
+        entries += len(template.messages)
+        for locale in locales:
+            catalog = _update_one(cfg, locale, name, template, plan, update_opts, False)
+            fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
+            used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
+    return plan, entries, fuzzy, used
+
+
+PARALLEL_MIN = 40
+"""Page x locale builds below which a sync stays in one process (starting workers costs more)."""
+
+
+def jobs() -> int:
+    """Worker processes for a big sync: the CPU cores, or ``PIPELINE_JOBS`` (1 = no workers)."""
+    value = os.environ.get("PIPELINE_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _sync_pages_parallel(
+    cfg: Config, pages: list[tuple[str, Path]], locales: tuple[str, ...], plan: Plan, progress: Progress
+) -> tuple[int, int, int]:
+    """``_sync_pages`` over all dirty pages, in worker processes when it pays; merged into ``plan``."""
+    commit = source_commit(cfg)
+    workers = jobs()
+    if workers == 1 or len(pages) * max(len(locales), 1) < PARALLEL_MIN or len(pages) < 2:
+        progress.start("sync", len(pages))
+        parts = []
+        for page in pages:
+            parts.append(_sync_pages(cfg, [page], locales, commit))
+            progress.advance()
+    else:
+        size = max(1, len(pages) // (workers * 4))
+        chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+        progress.start("sync", len(pages))
+        parts = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
+            for future, chunk in zip(futures, chunks, strict=True):
+                parts.append(future.result())  # in page order; a worker's error is raised here
+                for _ in chunk:
+                    progress.advance()
+    entries = fuzzy = used = 0
+    for part, e, f, u in parts:
+        plan.writes.update(part.writes)
+        plan.stage_of.update(part.stage_of)
+        plan.fallbacks.extend(part.fallbacks)
+        plan.warnings.extend(part.warnings)
+        entries, fuzzy, used = entries + e, fuzzy + f, used + u
+    return entries, fuzzy, used
+
+
+def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:
+    """Project-relative paths of everything one page's sync reads or writes."""
+    paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
+    for locale in locales:
+        output = cfg.output.replace("{locale}", locale)
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", f"{output}/{name}.md"]
+    return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
+
+
+@dataclass(frozen=True, slots=True)
+class PageStatus:
+    """Progress and freshness of one page in one locale (as ``sync`` would leave its catalog)."""
+
+    locale: str
+    page: str
+    counts: Counts
+    exists: bool
+    """The PO file exists on disk."""
+    kind: str = "page"
+    """``page`` for a markdown page, ``messages`` for a ``[[messages]]`` file."""
+    state: str = ""
+    """``up to date`` (all translated), ``outdated`` (fuzzy or untranslated entries) or ``missing``."""
+    review_words: int = 0
+    """English words in fuzzy and untranslated entries."""
+    stale_catalog: bool = False
+    """``sync`` would change this PO file (it was not updated for the current English)."""
+    source_commit: str | None = None
+    """Upstream commit of the English the template was made from."""
+    translated_commit: str | None = None
+    """Upstream commit of the English this translation was last complete for."""
+    changes: tuple[Change, ...] = ()
+    """Upstream commits since ``translated_commit`` that changed the page's text, newest first."""
+
+
+def status(cfg: Config) -> list[PageStatus]:
+    """Per locale and page: progress and freshness, from the catalogs ``sync`` would write."""
+    from pipeline.status.staleness import page_status  # late import: staleness builds on this module
+
+    return page_status(cfg)
+
+
+def site_title(cfg: Config) -> str:
+    """The English home page's title (``index.md``), else the project folder's name."""
+    for name, file in page_names(cfg):
+        if name == "index":
+            title = segment_page(read_page(cfg.root, file, name), options(cfg)).title
+            if title:
+                return title
+    return cfg.root.name
+
+
+def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
+    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
+    found: list[FuzzyEntry] = []
+    for row in rows:
+        path = po_path(cfg, row.locale, row.page)
+        catalog = _read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
+        if catalog is None:
+            continue
+        rel = display_path(cfg.root, path)
+        for m in catalog.messages:
+            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
+                found.append(
+                    FuzzyEntry(
+                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
+                    )
+                )
+    return found
+
+
+def last_changes(cfg: Config) -> dict[str, str]:
+    """Per page name: the date (``YYYY-MM-DD``) of the last commit that changed its English file.
+
+    Pages and ``[[messages]]`` files alike; one ``git log`` over their paths; a file with
+    uncommitted changes says so. Empty when the project is not in a git repository (the
+    dashboard then shows no dates).
+    """
+    import git  # only the dashboard needs git here: keep it out of every other command's start-up
+
+    try:
+        repo = git.Repo(cfg.root, search_parent_directories=True)
+        top = Path(repo.working_tree_dir or cfg.root).resolve()
+        names: dict[str, str] = {}
+        for name, file in page_names(cfg):
+            names[file.resolve().relative_to(top).as_posix()] = name
+        for spec in messages.sources(cfg):
+            names[(cfg.root / spec.source).resolve().relative_to(top).as_posix()] = spec.name
+        paths = sorted(
+            {cfg.source_dir.resolve().relative_to(top).as_posix() or "."} | {p for p in names if not p.endswith(".md")}
+        )
+        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", *paths)
+        dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
+        return {}
+    dates: dict[str, str] = {}
+    for record in log.split("\x00")[1:]:
+        date, _, files = record.partition("\n")
+        for path in files.split("\n"):
+            changed = names.get(path.strip())
+            if changed is not None and changed not in dates:
+                dates[changed] = date.strip()
+    for line in dirty.splitlines():
+        changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
+        if changed is not None:
+            dates[changed] = "uncommitted"
+    return dates
+
+
+def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
+    return segment_page(page, options(cfg)).segments
+
+
+# --------------------------------------------------------------------------- review (pipeline diff)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An entry a translator should look at: fuzzy (with its previous English) or carried by update."""
+
+    locale: str
+    page: str
+    po_path: str
+    line: int
+    where: str
+    """The entry's place in the page (its first ``#.`` comment)."""
+    msgid: str
+    previous: str | None
+    """The English the translation was made from (``#| msgid``), when recorded."""
+    msgstr: str
+    carried: tuple[str, ...] = ()
+    """For a carried entry: what update carried (its ``pipeline: carried`` comments)."""
+
+
+def page_name(cfg: Config, value: str) -> str:
+    """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
+    name = value.replace("\\", "/").removesuffix(".md").removesuffix(".po").removesuffix(".pot")
+    for prefix in (
+        cfg.source,
+        cfg.locales_dir + "/templates",
+        *(f"{cfg.locales_dir}/{loc}" for loc in cfg.target_locales()),
+    ):
+        if name.startswith(prefix.rstrip("/") + "/"):
+            return name[len(prefix.rstrip("/")) + 1 :]
+    return name.lstrip("./")
+
+
+def reviews(
+    cfg: Config, locales: Sequence[str] | None = None, page: str | None = None, carried: bool = False
+) -> list[Review]:
+    """Fuzzy entries (and, with ``carried``, carried ones) of the PO files of some locales and pages."""
+    known = cfg.target_locales()
+    for locale in locales or ():
+        if locale not in known:
+            raise InputError(
+                f"no locale '{locale}' in this project",
+                display_path(cfg.root, cfg.root / cfg.locales_dir),
+                hint=f"use one of: {', '.join(known) or '(none yet: run pipeline sync)'}",
+            )
+    locales = [loc for loc in known if not locales or loc in locales]
+    names: set[str] = set()
+    for locale in locales:
+        names |= _names_under(cfg.locale_dir(locale), ".po")
+    wanted = sorted(names)
+    if page is not None:
+        name = page_name(cfg, page)
+        if name not in names and name not in _names_under(cfg.templates_dir, ".pot"):
+            raise InputError(
+                f"no page named '{name}'",
+                hint="name a page as 'pipeline status' lists it, e.g. 'campaigns/school-streets'",
+            )
+        wanted = [name]
+    out: list[Review] = []
+    for locale in locales:
+        for name in wanted:
+            path = po_path(cfg, locale, name)
+            catalog = _read_catalog(cfg, path)
+            if catalog is None:
+                continue
+            rel = display_path(cfg.root, path)
+            for m in catalog.messages:
+                if m.obsolete or m.msgid_plural is not None:
+                    continue
+                notes = tuple(c.removeprefix(CARRY_PREFIX) for c in m.comments if c.startswith(CARRY_PREFIX))
+                if not (m.fuzzy and m.msgstr) and not (carried and notes and m.translated):
+                    continue
+                where = m.auto_comments[0] if m.auto_comments else ""
+                previous = m.previous_msgid if m.fuzzy else None
+                out.append(Review(locale, name, rel, m.lineno, where, m.msgid, previous, m.msgstr, notes))
+    return out

@@ -1,0 +1,288 @@
+"""``pipeline.toml`` (or ``[tool.pipeline]`` in ``pyproject.toml``) -> a frozen ``Config``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from pipeline.errors import ConfigError
+from pipeline.workspace.paths import escapes
+
+CONFIG_FILE = "pipeline.toml"
+
+_TOP_KEYS = frozenset(
+    {
+        "source",
+        "locales_dir",
+        "output",
+        "locales",
+        "front_matter",
+        "segment",
+        "build",
+        "upstream",
+        "site",
+        "check",
+        "update",
+        "messages",
+    }
+)
+"""Top-level keys and sections; a later stage reads its own section with ``section()``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Where things live and what gets translated; every path is inside ``root``."""
+
+    root: Path
+    source: str = "source"
+    """English pages (``**/*.md``), relative to root."""
+    locales_dir: str = "locales"
+    """``templates/<page>.pot`` and ``<locale>/<page>.po`` live here."""
+    output: str = "build/{locale}"
+    """Translated pages, same relative paths as the source; ``{locale}`` is replaced."""
+    locales: tuple[str, ...] = ()
+    """Target locales; empty means the sub-folders of ``locales_dir`` except ``templates``."""
+    front_matter: tuple[str, ...] = ("title", "description")
+    """Front-matter keys whose values are translated (dotted paths reach nested keys)."""
+    html_attributes: tuple[str, ...] = ("alt", "title")
+    """HTML attributes whose values are translated inside raw HTML blocks."""
+    config_path: str | None = None
+    """The file the settings came from, for messages."""
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The whole parsed table, for sections that later stages read."""
+    text: str = ""
+    """The configuration file's text, to point errors at a line."""
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.source
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / self.locales_dir / "templates"
+
+    def locale_dir(self, locale: str) -> Path:
+        return self.root / self.locales_dir / locale
+
+    def output_dir(self, locale: str) -> Path:
+        return self.root / self.output.replace("{locale}", locale)
+
+    def target_locales(self) -> tuple[str, ...]:
+        """Configured locales, or the locale folders found on disk (sorted)."""
+        if self.locales:
+            return self.locales
+        base = self.root / self.locales_dir
+        if not base.is_dir():
+            return ()
+        found = sorted(p.name for p in base.iterdir() if p.is_dir() and p.name != "templates")
+        for name in found:
+            validate_locale(name, f"{self.locales_dir}/{name}")
+        return tuple(found)
+
+
+def section(cfg: Config, name: str) -> dict[str, Any]:
+    """A table of the configuration (``[upstream]``, ``[site]`` …), empty when absent."""
+    value = cfg.raw.get(name, {})
+    if not isinstance(value, dict):
+        raise config_error(cfg, name, f"[{name}] must be a table")
+    return value
+
+
+def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigError:
+    """A ``ConfigError`` pointing at the line where ``key`` is set (last dotted part)."""
+    name = key.split(".")[-1]
+    line = _line_of(cfg.text, name)
+    return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
+
+
+def key_line(text: str, table: str, key: str | None = None) -> int | None:
+    """Line of ``[table]`` (dotted names allowed), or of ``key =`` inside it; None when absent."""
+    parts = [re.escape(p) for p in table.split(".")]
+    m = re.search(r"^[ \t]*\[[ \t]*" + r"\s*\.\s*".join(parts) + r"\s*\]", text, re.MULTILINE)
+    if m is None:
+        return None
+    start = text.count("\n", 0, m.start()) + 1
+    if key is None:
+        return start
+    for number, line in enumerate(text.splitlines()[start:], start + 1):
+        if re.match(r"^\s*\[", line):
+            break
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return start
+
+
+def _section_line(text: str, name: str) -> int | None:
+    m = re.search(rf"^\s*\[+\s*{re.escape(name)}\s*\]+", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def validate_locale(code: str, where: str | None = None, line: int | None = None) -> str:
+    """Check a locale code with babel (``nl``, ``pt_BR``, ``pt-BR``); return it unchanged."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ConfigError(
+            f"unknown locale code {code!r}",
+            where,
+            line,
+            "use a language code babel knows, such as nl, de, pt_BR",
+        ) from None
+    return code
+
+
+def _line_of(text: str, *keys: str) -> int | None:
+    """Line of the first of ``keys`` set in a TOML text, for error messages; None only for no text.
+
+    Finds ``key =``, ``key.sub =``, quoted keys and ``[key]`` tables; failing that, the
+    first line that mentions a key; failing that, line 1 (an error always has a line).
+    """
+    for key in keys:
+        k = re.escape(key)
+        m = re.search(rf"""^[ \t]*\[*[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*[.=\]]""", text, re.MULTILINE)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    for key in keys:
+        at = text.find(key) if key else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1 if text else None
+
+
+def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
+    """Refuse a configured path that leaves the project root."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key} must be a non-empty string", where, _line_of(text, key))
+    probe = value.replace("{locale}", "xx")
+    if escapes(probe) or Path(probe).is_absolute():
+        raise ConfigError(
+            f"{key} = {value!r} points outside the project",
+            where,
+            _line_of(text, key),
+            "use a path relative to the project root, without '..'",
+        )
+    resolved = (root / probe).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{key} = {value!r} leads outside the project (through a symbolic link)",
+            where,
+            _line_of(text, key),
+            "use a folder inside the project",
+        )
+    return value
+
+
+def _no_overlap(root: Path, source: str, output: str, where: str, text: str) -> None:
+    """Refuse an output folder that is (or lies inside) the source folder, or holds it.
+
+    Built pages written there would replace English pages, or be read back as English
+    pages by the next run.
+    """
+    src = (root / source).resolve()
+    out = (root / output.replace("{locale}", "xx")).resolve()
+    if out.is_relative_to(src) or src.is_relative_to(out):
+        raise ConfigError(
+            f"output = {output!r} overlaps source = {source!r}",
+            where,
+            _line_of(text, "output", "source"),
+            "put translated pages in their own folder, such as 'build/{locale}'",
+        )
+
+
+def _str_list(value: Any, key: str, where: str, text: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of strings", where, _line_of(text, key.split(".")[-1]))
+    return tuple(value)
+
+
+def load(root: Path) -> Config:
+    """Read ``root/pipeline.toml`` (or ``[tool.pipeline]`` of ``pyproject.toml``); defaults if neither."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"project folder {root} does not exist", hint="pass an existing folder to --root")
+    data: dict[str, Any] = {}
+    text = ""
+    where: str | None = None
+    toml_file = root / CONFIG_FILE
+    if toml_file.is_file():
+        where = CONFIG_FILE
+        text = _read_text(toml_file, where)
+        data = _parse(text, where)
+    else:
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            text = _read_text(pyproject, "pyproject.toml")
+            tool = _parse(text, "pyproject.toml").get("tool", {})
+            if isinstance(tool, dict) and isinstance(tool.get("pipeline"), dict):
+                data = tool["pipeline"]
+                where = "pyproject.toml"
+    return from_dict(root, data, where or CONFIG_FILE, text)
+
+
+def _read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", where, hint="save the file as UTF-8") from None
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), "fix the syntax") from None
+
+
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1
+
+
+def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
+    """Validate a parsed table into a ``Config``; sections are validated by the stages that read them."""
+    for key in sorted(data):
+        if key not in _TOP_KEYS:
+            raise ConfigError(
+                f"unknown setting {key!r}",
+                where,
+                _line_of(text, key),
+                "check the spelling; see the README for the settings",
+            )
+    kwargs: dict[str, Any] = {}
+    for key in ("source", "locales_dir", "output"):
+        if key in data:
+            kwargs[key] = _inside(root, data[key], key, where, text)
+    _no_overlap(root, kwargs.get("source", "source"), kwargs.get("output", "build/{locale}"), where, text)
+    upstream = data.get("upstream")
+    if isinstance(upstream, dict) and "path" in upstream:
+        value = upstream["path"]
+        if not isinstance(value, str) or escapes(value) or "\0" in value:
+            raise ConfigError(
+                f"upstream.path = {value!r} points outside the upstream repository",
+                where,
+                _line_of(text, "path"),
+                "give the folder of the English pages relative to the repository root, without '..'",
+            )
+    if "locales" in data:
+        locales = _str_list(data["locales"], "locales", where, text)
+        line = _line_of(text, "locales")
+        kwargs["locales"] = tuple(validate_locale(code, where, line) for code in locales)
+        if "templates" in kwargs["locales"]:
+            raise ConfigError("'templates' cannot be a locale", where, line)
+    fm = data.get("front_matter", {})
+    if not isinstance(fm, dict):
+        raise ConfigError("[front_matter] must be a table", where, _line_of(text, "front_matter"))
+    if "translate" in fm:
+        kwargs["front_matter"] = _str_list(fm["translate"], "front_matter.translate", where, text)
+    seg = data.get("segment", {})
+    if not isinstance(seg, dict):
+        raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
+    if "html_attributes" in seg:
+        kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
+    return Config(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
