@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 
@@ -75,7 +76,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if reason is not None:
             fallbacks.append((seg, f"unsafe: {reason}"))
             continue
-        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
+        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != _english_placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
         edit = _render(doc, seg, t)
@@ -103,6 +104,9 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
 
+
+_english_placeholders = lru_cache(maxsize=4096)(placeholders)
+"""``placeholders`` of a msgid, cached: every locale's build asks for the same English."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
@@ -446,6 +450,8 @@ def _plain_ok(value: str) -> bool:
     """True when ``value`` can be written as a plain YAML scalar and read back unchanged."""
     if not value or value != value.strip() or "\n" in value:
         return False
+    if ": " in value or " #" in value:  # a mapping inside, or a comment: never one plain scalar
+        return False
     try:
         return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
     except yaml.YAMLError:
@@ -493,6 +499,7 @@ def _break_points(text: str) -> list[int]:
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     points: list[int] = []
     j = 0
+    n = len(text)
     for i, ch in enumerate(text):
         if ch != " ":
             continue
@@ -500,8 +507,10 @@ def _break_points(text: str) -> list[int]:
             j += 1
         if j < len(protected) and protected[j][0] <= i < protected[j][1]:
             continue
-        rest = text[i + 1 :].lstrip(" ")
-        if not rest or _BLOCK_START.match(rest):
+        k = i + 1
+        while k < n and text[k] == " ":
+            k += 1
+        if k == n or _BLOCK_START.match(text, k):  # the rest would start a line: never break there
             continue
         points.append(i)
     return points
@@ -554,7 +563,7 @@ def _proportional(text: str, points: list[int], english: list[str], ends: list[b
     sentence = [
         p
         for p in points
-        if _CUT_AFTER.search(text[:p])
+        if _CUT_AFTER.search(text, 0, p)
         and (m := _CUT_BEFORE.match(text, p + 1)) is not None
         and not m.group(0).islower()
     ]
