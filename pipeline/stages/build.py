@@ -500,20 +500,32 @@ def _break_points(text: str) -> list[int]:
     points: list[int] = []
     j = 0
     n = len(text)
-    for i, ch in enumerate(text):
-        if ch != " ":
-            continue
+    i = text.find(" ")
+    while i >= 0:
         while j < len(protected) and protected[j][1] <= i:
             j += 1
-        if j < len(protected) and protected[j][0] <= i < protected[j][1]:
-            continue
-        k = i + 1
-        while k < n and text[k] == " ":
-            k += 1
-        if k == n or _BLOCK_START.match(text, k):  # the rest would start a line: never break there
-            continue
-        points.append(i)
+        if not (j < len(protected) and protected[j][0] <= i < protected[j][1]):
+            k = i + 1
+            while k < n and text[k] == " ":
+                k += 1
+            if k != n and not _BLOCK_START.match(text, k):  # never start a line with block syntax
+                points.append(i)
+        i = text.find(" ", i + 1)
     return points
+
+
+_CLOSERS = frozenset("\"'’”»)]*_")
+_ENDERS = frozenset(".!?…:")
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """``_SENTENCE_END`` matches ``text[:end]``, without copying the prefix."""
+    if end > 0 and text[end - 1] == "\n":
+        return _CUT_AFTER.search(text, 0, end) is not None  # ``$`` before a final newline: the regex decides
+    k = end
+    while k > 0 and text[k - 1] in _CLOSERS:
+        k -= 1
+    return k > 0 and text[k - 1] in _ENDERS
 
 
 def _distribute(text: str, english: list[str]) -> list[str]:
@@ -563,7 +575,7 @@ def _proportional(text: str, points: list[int], english: list[str], ends: list[b
     sentence = [
         p
         for p in points
-        if _CUT_AFTER.search(text, 0, p)
+        if _ends_sentence(text, p)
         and (m := _CUT_BEFORE.match(text, p + 1)) is not None
         and not m.group(0).islower()
     ]
