@@ -61,19 +61,22 @@ TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """Names ``write_atomic`` gives its temporary files (``.<name>.<8 random>.tmp``)."""
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+def write_atomic(path: Path, data: bytes, *, compare: bool = True, sync_folder: bool = True) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
     over the target, and the folder is flushed too: a reader, a crash or a power cut sees
     either the old or the new file, never a mix. A kill leaves at most a temporary file
-    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run.
+    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run. ``compare=False``
+    skips reading the file first (the caller knows it differs); ``sync_folder=False`` leaves
+    flushing the folder to the caller (one ``fsync_dir`` per folder after many writes).
     """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if compare:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
     make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -88,7 +91,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
     return True
 
 

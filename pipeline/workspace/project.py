@@ -7,6 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,15 @@ from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
 from pipeline.workspace import messages
-from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.files import (
+    display_path,
+    fsync_dir,
+    page_bytes,
+    read_page,
+    remove,
+    remove_stale_temps,
+    write_atomic,
+)
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
@@ -57,6 +66,10 @@ class Plan:
     """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
     notes: dict[str, str] = field(default_factory=dict)
     """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+    unchanged: set[Path] = field(default_factory=set)
+    """Files sync planned whose bytes are already on disk (left out of ``writes``)."""
+    digests: dict[Path, str] = field(default_factory=dict)
+    """sha256 of each file sync's workers planned (written or unchanged), for the incremental cache."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,12 +442,15 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
     path = cfg.root
     try:
         for path in sorted(plan.writes):
-            if write_atomic(path, plan.writes[path]):
+            # a file a worker already compared (it has a digest) differs from the disk: no read-back
+            if write_atomic(path, plan.writes[path], compare=path not in plan.digests, sync_folder=False):
                 written.append(display_path(cfg.root, path))
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
             else:
                 unchanged += 1
+        for folder in sorted({p.parent for p in plan.writes}):  # each folder flushed once, after its renames
+            fsync_dir(folder)
         for path in sorted(plan.removals):
             if remove(path):
                 removed.append(display_path(cfg.root, path))
@@ -446,7 +462,7 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             display_path(cfg.root, path),
             hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
         ) from None
-    return written, removed, unchanged
+    return written, removed, unchanged + len(plan.unchanged)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -485,7 +501,10 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
     for f in plan.fallbacks:
         if f.line == 0:
             if f.po_path not in lines:
-                data = plan.writes.get(cfg.root / f.po_path)
+                path = cfg.root / f.po_path
+                data = plan.writes.get(path)
+                if data is None and path in plan.unchanged:  # sync found it already as it would write it
+                    data = path.read_bytes()
                 catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
                 lines[f.po_path] = {m.key: m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
             line = lines[f.po_path].get((f.msgctxt, f.msgid), 0)
@@ -640,8 +659,9 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     by_page: dict[str, list[list[object]]] = {}
     for f in plan.fallbacks:
         by_page.setdefault(f.page, []).append([f.locale, f.page, f.po_path, f.line, f.msgid, f.reason, f.msgctxt])
+    digests = {p.relative_to(cfg.root).as_posix(): sha for p, sha in plan.digests.items()}
     for name, _ in dirty:
-        cache.record(cfg.root, name, files[name], by_page.get(name, []))  # type: ignore[arg-type]
+        cache.record(cfg.root, name, files[name], by_page.get(name, []), digests)  # type: ignore[arg-type]
     cache.forget_except(names)
     cache.save()
     return outcome
@@ -668,7 +688,27 @@ def _sync_pages(
             catalog = _update_one(cfg, locale, name, template, plan, update_opts, False)
             fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
             used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
+    _settle(plan)
     return plan, entries, fuzzy, used
+
+
+def _settle(plan: Plan) -> None:
+    """Digest every planned file and drop those whose bytes are already on disk.
+
+    Done in the worker, beside the work: the main process then neither receives nor
+    re-reads unchanged files, and the incremental cache records digests without reading
+    back what was written.
+    """
+    for path in list(plan.writes):
+        data = plan.writes[path]
+        plan.digests[path] = hashlib.sha256(data).hexdigest()
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            del plan.writes[path]
+            plan.unchanged.add(path)
 
 
 PARALLEL_MIN = 40
@@ -709,6 +749,8 @@ def _sync_pages_parallel(
     entries = fuzzy = used = 0
     for part, e, f, u in parts:
         plan.writes.update(part.writes)
+        plan.unchanged.update(part.unchanged)
+        plan.digests.update(part.digests)
         plan.stage_of.update(part.stage_of)
         plan.fallbacks.extend(part.fallbacks)
         plan.warnings.extend(part.warnings)
