@@ -23,6 +23,7 @@ from pipeline.model import Finding
 from pipeline.workspace import project, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
+from pipeline.workspace.shard import parse_shard
 
 if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
     from rich.table import Table
@@ -117,16 +118,24 @@ def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 def _add_sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="do not pull from [upstream] first")
+    _add_shard(parser)
+
+
+def _add_shard(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard", metavar="I/N", help="only the pages of shard I of N (CI matrix; see docs/sharding.md)"
+    )
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.git import upstream
     from pipeline.git.pull import pull
 
-    if upstream.configured(cfg) and not args.offline:
+    shard = parse_shard(args.shard) if args.shard else None
+    if upstream.configured(cfg) and not args.offline and shard is None:  # shards sync what one pull fetched
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
-        outcome = project.sync(cfg, progress)
+        outcome = project.sync(cfg, progress, shard)
     return _report(outcome, "sync", args, io)
 
 

@@ -39,6 +39,7 @@ from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config, section
+from pipeline.workspace.shard import Shard, owns_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,22 +623,24 @@ def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
     return sorted(changed)
 
 
-def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
+def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -> Outcome:
     """extract -> update -> build in memory, then write everything that changed.
 
     Pages whose English, template, PO files and outputs are exactly as the last sync left them
     (``incremental.Cache``) are skipped: their result would be the same bytes. The others are
-    independent of each other, so a big sync spreads them over the CPU cores.
+    independent of each other, so a big sync spreads them over the CPU cores. With ``shard``,
+    only that shard's pages, and only the files it owns (``pipeline.workspace.shard``).
     """
     cache = Cache.load(cfg)
     locales = cfg.target_locales()
-    pages = page_names(cfg)
+    everything = page_names(cfg)
+    pages = [(n, f) for n, f in everything if shard.owns(n)] if shard else everything
     files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
     clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
     dirty = [(name, file) for name, file in pages if name not in clean]
     plan = Plan()
     entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
-    names = set(files)
+    names = {name for name, _ in everything}
     templates = _extract_rest(cfg, plan, names)
     message_names = set(templates)
     _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
@@ -654,6 +657,8 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     _locate_fallbacks(cfg, plan)
     for name in sorted(clean):  # what a skipped page's last real sync had to say
         plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
+    if shard is not None:
+        _keep_own(cfg, plan, shard, frozenset(message_names))
     outcome = _outcome(cfg, plan, len(pages), locales)
     outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
     by_page: dict[str, list[list[object]]] = {}
@@ -665,6 +670,16 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     cache.forget_except(names)
     cache.save()
     return outcome
+
+
+def _keep_own(cfg: Config, plan: Plan, shard: Shard, message_names: frozenset[str]) -> None:
+    """Leave in the plan only what this shard owns: the shards' outputs are disjoint."""
+    for path in [p for p in plan.writes if not owns_path(cfg, shard, p, message_names)]:
+        del plan.writes[path]
+    plan.removals = {p for p in plan.removals if owns_path(cfg, shard, p, message_names)}
+    if not shard.owns_global:
+        plan.fallbacks[:] = [f for f in plan.fallbacks if f.page not in message_names]
+        plan.warnings.clear()  # global notes (orphans, message files) are shard 1's to print
 
 
 def _sync_pages(
