@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -168,3 +169,39 @@ def test_cached_and_uncached_syncs_write_the_same_bytes(
     build._english_placeholders.cache_clear()
     assert run(cold, "sync").code == 0  # cold: every page, every cache empty
     assert tree(site) == tree(cold)
+
+
+def test_check_shards_report_disjoint_findings_that_add_up_to_the_whole(site: Path, run: Callable[..., Run]) -> None:
+    for k in range(8):
+        write(site / "source" / f"q{k}.md", f"# Q {k}\n\nSee [the missing part](#nowhere-{k}).\n")
+    assert run(site, "sync").code == 0
+    whole = run(site, "check", "--format", "json")
+    parts = [run(site, "check", "--format", "json", "--shard", f"{i}/3") for i in (1, 2, 3)]
+
+    found = [json.dumps(f, sort_keys=True) for f in json.loads(whole.out)["findings"]]
+    split = [json.dumps(f, sort_keys=True) for p in parts for f in json.loads(p.out)["findings"]]
+    assert sum("nowhere" in f for f in found) >= 8
+    assert sorted(split) == sorted(found)
+    assert [p.code for p in parts].count(1) == sum(1 for p in parts if '"error"' in p.out)
+
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "sharded.yml"
+
+
+def test_the_sharded_workflow_template_is_a_valid_github_workflow_whose_matrix_matches_its_count() -> None:
+    import sys
+
+    import yaml
+
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(TEMPLATE)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    flow = yaml.load(TEMPLATE.read_text(), Loader=yaml.BaseLoader)
+    shards = flow["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+    assert shards == [str(i) for i in range(1, int(flow["env"]["SHARDS"]) + 1)]
+    runs = " ".join(s.get("run", "") for s in flow["jobs"]["shard"]["steps"])
+    assert 'pipeline sync --offline --shard "${{ matrix.shard }}/$SHARDS"' in runs
+    parse_shard(f"{shards[-1]}/{flow['env']['SHARDS']}")

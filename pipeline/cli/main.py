@@ -23,7 +23,7 @@ from pipeline.model import Finding
 from pipeline.workspace import project, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
-from pipeline.workspace.shard import parse_shard
+from pipeline.workspace.shard import Shard, parse_shard
 
 if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
     from rich.table import Table
@@ -360,6 +360,15 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fix", action="store_true", help="rewrite links to renamed headings inside msgstrs; list those in English"
     )
+    _add_shard(parser)
+
+
+def _shard_findings(cfg: Config, shard: Shard, found: list[Finding]) -> list[Finding]:
+    from pipeline.workspace import messages
+    from pipeline.workspace.shard import owns_finding
+
+    names = frozenset(spec.name for spec in messages.sources(cfg))
+    return [f for f in found if owns_finding(cfg, shard, f.path, names)]
 
 
 def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -397,6 +406,8 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     found = check.findings(cfg, lint)
     if lint is None:  # the CI gate (stale catalogs, policy) and the UI strings need the PO files
         found += gate.findings(cfg) + messages.message_findings(cfg)
+    if args.shard:  # each runner reports its own pages' findings (and shard 1 the global ones)
+        found = _shard_findings(cfg, parse_shard(args.shard), found)
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")

@@ -67,16 +67,16 @@ def parse_shard(text: str) -> Shard:
 
 
 def owner_page(cfg: Config, path: Path, message_names: frozenset[str]) -> str | None:
-    """The page a planned output belongs to, or None for a global one (owned by shard 1).
+    """The page a file belongs to, or None for a global one (owned by shard 1).
 
-    Templates, PO files and built pages are named after their page; the files of a
-    ``[[messages]]`` source (``message_names``) and anything else are global.
+    English pages, templates, PO files and built pages are named after their page; the files
+    of a ``[[messages]]`` source (``message_names``) and anything else are global.
     """
     try:
         rel = os.path.relpath(path, cfg.root).replace(os.sep, "/")
     except ValueError:
         return None
-    folders = [f"{cfg.locales_dir}/templates"]
+    folders = [cfg.source, f"{cfg.locales_dir}/templates"]
     for locale in cfg.target_locales():
         folders.append(f"{cfg.locales_dir}/{locale}")
         folders.append(cfg.output.replace("{locale}", locale))
@@ -95,3 +95,8 @@ def owns_path(cfg: Config, shard: Shard, path: Path, message_names: frozenset[st
     """True when ``path`` is this shard's to write or remove."""
     page = owner_page(cfg, path, message_names)
     return shard.owns_global if page is None else shard.owns(page)
+
+
+def owns_finding(cfg: Config, shard: Shard, where: str, message_names: frozenset[str]) -> bool:
+    """True when a finding at project-relative ``where`` is this shard's to report."""
+    return owns_path(cfg, shard, cfg.root / where, message_names) if where else shard.owns_global
