@@ -128,11 +128,11 @@ def _add_shard(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    from pipeline.git import upstream
-    from pipeline.git.pull import pull
-
     shard = parse_shard(args.shard) if args.shard else None
-    if upstream.configured(cfg) and not args.offline and shard is None:  # shards sync what one pull fetched
+    # "upstream" in cfg.raw is upstream.configured(cfg), asked without importing git (start-up time)
+    if "upstream" in cfg.raw and not args.offline and shard is None:  # shards sync what one pull fetched
+        from pipeline.git.pull import pull
+
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress, shard)

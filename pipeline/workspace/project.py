@@ -11,14 +11,13 @@ import hashlib
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git.lock import source_commit
-from pipeline.git.upstream import Change
 from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
@@ -40,6 +39,9 @@ from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config, section
 from pipeline.workspace.shard import Shard, owns_path
+
+if TYPE_CHECKING:  # git (GitPython) and process pools cost start-up time a no-op sync does not need
+    from pipeline.git.upstream import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,8 +669,10 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     digests = {p.relative_to(cfg.root).as_posix(): sha for p, sha in plan.digests.items()}
     for name, _ in dirty:
         cache.record(cfg.root, name, files[name], by_page.get(name, []), digests)  # type: ignore[arg-type]
+    known = len(cache.pages)
     cache.forget_except(names)
-    cache.save()
+    if dirty or known != len(cache.pages) or outcome.written or outcome.removed:  # a no-op leaves it as it was
+        cache.save()
     return outcome
 
 
@@ -755,6 +759,8 @@ def _sync_pages_parallel(
         chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
         progress.start("sync", len(pages))
         parts = []
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
             for future, chunk in zip(futures, chunks, strict=True):
