@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import re
 import unicodedata
@@ -996,10 +997,22 @@ def parse_po(text: str, path: str) -> Catalog:
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         raise InputError("text contains an unpaired surrogate", path, line) from None
-    fast = _parse_fast(text, path)
-    if fast is not None:
-        return fast
-    return _parse_slow(text, path)
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    known = _PARSED.get(key)
+    if known is not None:
+        return known
+    catalog = _parse_fast(text, path) or _parse_slow(text, path)
+    if len(_PARSED) >= _PARSED_MAX:
+        del _PARSED[next(iter(_PARSED))]  # the oldest first
+    _PARSED[key] = catalog
+    return catalog
+
+
+_PARSED: dict[bytes, Catalog] = {}
+"""Catalogs parsed in this process, by sha256 of their text: ``check`` and ``status`` read the
+same PO files more than once (the site model, the gate, the text sync would write); a Catalog
+is immutable, so one parse serves them all."""
+_PARSED_MAX = 512
 
 
 def _parse_slow(text: str, path: str) -> Catalog:

@@ -173,9 +173,27 @@ def load_documents(cfg: Config, progress: Progress = SILENT, skip: frozenset[str
     progress.start("read", len(names))
     docs: list[Document] = []
     for name, file in names:
-        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        docs.append(_segmented(read_page(cfg.root, file, name), opts))
         progress.advance()
     return docs
+
+
+_SEGMENTED: dict[tuple[str, str, bool, Options, bytes], Document] = {}
+"""Pages segmented in this process, by name, options and sha256 of the text: ``check`` reads the
+site for its own model and again for the gate; one segmentation serves both."""
+_SEGMENTED_MAX = 4096
+
+
+def _segmented(page: Page, opts: Options) -> Document:
+    """``segment_page``, remembered by content (a Document is not changed by its readers)."""
+    key = (page.name, page.path, page.bom, opts, hashlib.sha256(page.text.encode("utf-8", "surrogatepass")).digest())
+    doc = _SEGMENTED.get(key)
+    if doc is None:
+        doc = segment_page(page, opts)
+        if len(_SEGMENTED) >= _SEGMENTED_MAX:
+            del _SEGMENTED[next(iter(_SEGMENTED))]
+        _SEGMENTED[key] = doc
+    return doc
 
 
 def template_path(cfg: Config, name: str) -> Path:
