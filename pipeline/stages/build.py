@@ -275,10 +275,14 @@ def _plain(markdown: str) -> str:
     return "".join(out)
 
 
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _normal(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
-    return html.unescape(text)
+    if "\\" in text:
+        text = _BACKSLASH_ESCAPE.sub(r"\1", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: Options) -> bool:
