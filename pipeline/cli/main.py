@@ -374,7 +374,10 @@ def _shard_findings(cfg: Config, shard: Shard, found: list[Finding]) -> list[Fin
 def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.check import checker as check
     from pipeline.check import gate
+    from pipeline.formats import po
     from pipeline.workspace import messages
+
+    po.remember_parsed()  # the site model and the gate read the same PO files: parse each once
 
     lint: check.Lint | None = None
     if args.translated is not None:

@@ -997,22 +997,35 @@ def parse_po(text: str, path: str) -> Catalog:
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         raise InputError("text contains an unpaired surrogate", path, line) from None
+    if not _REMEMBER:
+        return _parse_fast(text, path) or _parse_slow(text, path)
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
     known = _PARSED.get(key)
     if known is not None:
         return known
     catalog = _parse_fast(text, path) or _parse_slow(text, path)
-    if len(_PARSED) >= _PARSED_MAX:
+    if len(_PARSED) >= _REMEMBER[0]:
         del _PARSED[next(iter(_PARSED))]  # the oldest first
     _PARSED[key] = catalog
     return catalog
 
 
 _PARSED: dict[bytes, Catalog] = {}
-"""Catalogs parsed in this process, by sha256 of their text: ``check`` and ``status`` read the
-same PO files more than once (the site model, the gate, the text sync would write); a Catalog
-is immutable, so one parse serves them all."""
-_PARSED_MAX = 512
+"""Catalogs parsed in this process, by sha256 of their text (see ``remember_parsed``)."""
+_REMEMBER: list[int] = []
+
+
+def remember_parsed(limit: int = 4096) -> None:
+    """From now on, parse each distinct text once (up to ``limit`` catalogs kept).
+
+    For commands that read the same PO files more than once (``check``: its site model, the
+    gate, the text sync would write); a Catalog is immutable, so one parse serves them all.
+    Off by default: a sync reads each file once, and thousands of kept catalogs only make
+    Python's garbage collector slower.
+    """
+    _REMEMBER[:] = [limit] if limit > 0 else []
+    if not _REMEMBER:
+        _PARSED.clear()
 
 
 def _parse_slow(text: str, path: str) -> Catalog:
