@@ -135,7 +135,7 @@ def read_lock(cfg: Config) -> Lock | None:
 
 def source_commit(cfg: Config) -> str | None:
     """The upstream commit ``source/`` holds, when ``[upstream]`` is configured and pulled."""
-    if "upstream" not in cfg.raw:
+    if cfg.upstream is None:
         return None
     lock = read_lock(cfg)
     return lock.commit if lock else None

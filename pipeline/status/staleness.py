@@ -23,7 +23,6 @@ from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.extract import COMMIT_FIELD, content_hash, template_messages
 from pipeline.stages.merge import TRANSLATED_FIELD, squash
 from pipeline.status.stats import count
-from pipeline.workspace import messages
 from pipeline.workspace.files import decode
 from pipeline.workspace.project import PageStatus, catalog_changes, options, planned_catalogs, po_path
 from pipeline.workspace.settings import Config
@@ -109,7 +108,7 @@ def page_status(cfg: Config) -> list[PageStatus]:
     stale = set(catalog_changes(cfg, planned))
     rows: list[PageStatus] = []
     memo: dict[tuple[str, str | None, str | None], tuple[upstream.Change, ...]] = {}
-    message_names = {spec.name for spec in messages.sources(cfg)}
+    message_names = {spec.name for spec in cfg.messages}
     with History.open(cfg, options(cfg)) as history:
         for locale in planned.locales:
             for name in sorted(planned.templates):

@@ -23,13 +23,13 @@ from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
+from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update
 from pipeline.workspace import messages
 from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
-from pipeline.workspace.settings import CONFIG_FILE, Config, section
+from pipeline.workspace.settings import CONFIG_FILE, Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +85,7 @@ class Outcome:
 
 def options(cfg: Config) -> Options:
     """The segmenter's and builder's settings: translated keys and attributes, the renderer's quirks."""
-    site = section(cfg, "site")
-    smartypants = site.get("smartypants", True)  # as check's [site] model: mdsvex's default
-    return Options(
-        front_matter=cfg.front_matter,
-        html_attributes=cfg.html_attributes,
-        smartypants=smartypants if isinstance(smartypants, bool) else True,
-    )
+    return cfg.segment
 
 
 def page_names(cfg: Config) -> list[tuple[str, Path]]:
@@ -193,7 +187,7 @@ def message_files(
     """
     pages = set(page_names)
     found: list[tuple[messages.MessageSource, messages.MessageFile]] = []
-    for spec in messages.sources(cfg):
+    for spec in cfg.messages:
         if spec.name in pages:
             raise ConfigError(
                 f"[[messages]] name {spec.name!r} is also a page ({cfg.source}/{spec.name}.md)",
@@ -305,8 +299,8 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
-    message_names = {spec.name for spec in messages.sources(cfg)}
-    opts = update_options(cfg)
+    message_names = {spec.name for spec in cfg.messages}
+    opts = cfg.update
     locales = tuple(locales)
     progress.start("update", len(locales) * len(templates))
     for locale in locales:
@@ -366,7 +360,7 @@ def plan_build(
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
-    stamping = stamp.enabled(cfg)
+    stamping = cfg.build.stamp
     locales = tuple(locales)
     progress.start("build", len(locales) * len(docs))
     used = 0
@@ -472,7 +466,7 @@ def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> O
         pages,
         locales,
         stages,
-        len(messages.sources(cfg)),
+        len(cfg.messages),
     )
 
 
@@ -531,7 +525,7 @@ def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
     docs = load_documents(cfg, progress)
     catalogs: dict[tuple[str, str], Catalog] = {}
-    names = [doc.page.name for doc in docs] + [spec.name for spec in messages.sources(cfg)]
+    names = [doc.page.name for doc in docs] + [spec.name for spec in cfg.messages]
     for locale in locales:
         for name in names:
             catalog = _read_catalog(cfg, po_path(cfg, locale, name))
@@ -623,7 +617,7 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     message_names = set(templates)
     _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
     catalogs: dict[tuple[str, str], Catalog] = {}
-    opts = update_options(cfg)
+    opts = cfg.update
     for locale in locales:
         for name, tpl in templates.items():
             catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, True)
@@ -657,8 +651,8 @@ def _sync_pages(
     """
     plan = Plan()
     opts = options(cfg)
-    update_opts = update_options(cfg)
-    stamping = stamp.enabled(cfg)
+    update_opts = cfg.update
+    stamping = cfg.build.stamp
     entries = fuzzy = used = 0
     for name, file in pages:
         doc = segment_page(read_page(cfg.root, file, name), opts)
@@ -801,7 +795,7 @@ def last_changes(cfg: Config) -> dict[str, str]:
         names: dict[str, str] = {}
         for name, file in page_names(cfg):
             names[file.resolve().relative_to(top).as_posix()] = name
-        for spec in messages.sources(cfg):
+        for spec in cfg.messages:
             names[(cfg.root / spec.source).resolve().relative_to(top).as_posix()] = spec.name
         paths = sorted(
             {cfg.source_dir.resolve().relative_to(top).as_posix() or "."} | {p for p in names if not p.endswith(".md")}
