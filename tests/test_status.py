@@ -17,8 +17,9 @@ import pytest
 from conftest import REPO, Run
 
 from pipeline.model import Counts
+from pipeline.status.rows import PageStatus
+from pipeline.status.staleness import page_status as status
 from pipeline.status.view import State, console_for, percent, render, schema, select, state, status_data
-from pipeline.workspace.project import PageStatus, status
 from pipeline.workspace.settings import load
 
 ANSI = re.compile(r"\x1b\[")

@@ -17,7 +17,6 @@ import bisect
 import difflib
 import fnmatch
 import re
-import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +32,7 @@ from pipeline.check.options import CODES as CODES
 from pipeline.check.options import SiteOptions
 from pipeline.errors import InputError
 from pipeline.formats import po
+from pipeline.git import history as project_git
 from pipeline.model import Catalog, Finding, Kind, Message, Page, Severity
 from pipeline.segment.slug import Slugger, slug
 from pipeline.segment.walker import MD, Document, Heading, Options, html_tags, segment_page
@@ -1367,58 +1367,20 @@ def git_history(cfg: Config, limit: int = 10) -> Callable[[str], Sequence[str]]:
     """Older committed versions of an English page (newest first), or nothing outside a git work tree."""
 
     def versions(name: str) -> Sequence[str]:
-        rel = f"{cfg.source}/{name}.md"
-        try:
-            log = subprocess.run(
-                ["git", "log", f"-n{limit}", "--format=%H", "--", rel],
-                cwd=cfg.root,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()
-        except (OSError, subprocess.CalledProcessError):
-            return ()
-        texts: list[str] = []
-        for commit in log:
-            shown = subprocess.run(["git", "show", f"{commit}:./{rel}"], cwd=cfg.root, capture_output=True, check=False)
-            if shown.returncode == 0:
-                texts.append(shown.stdout.decode("utf-8", "replace").removeprefix("\ufeff"))
-        return texts
+        return project_git.versions(cfg.root, f"{cfg.source}/{name}.md", limit)
 
     return versions
 
 
-def _git(args: Sequence[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def translated_date(file: Path) -> str:
     """When a translated page was last written: its last commit date if it is in git, else its mtime."""
-    logged = _git(["log", "-1", "--format=%aI", "--", file.name], file.parent)
-    if logged and logged.strip():
-        return logged.strip()
-    return datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat()
+    return project_git.last_commit_date(file) or datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat()
 
 
 def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
     """(commit, text) of the English page as committed on or before ``date``, from the project's git history."""
-    rel = f"{cfg.source}/{name}.md"
-    log = _git(["log", "--format=%H %aI", "--", rel], cfg.root)
-    if not log:
-        return None
-    when = datetime.fromisoformat(date)
-    for line in log.splitlines():
-        commit, _, stamp = line.partition(" ")
-        if datetime.fromisoformat(stamp) <= when:
-            shown = subprocess.run(["git", "show", f"{commit}:./{rel}"], cwd=cfg.root, capture_output=True, check=False)
-            if shown.returncode == 0:
-                return commit, shown.stdout.decode("utf-8", "replace").removeprefix("\ufeff")
-            return None
-    return None
+    found = project_git.version_at(cfg.root, f"{cfg.source}/{name}.md", date)
+    return (found.commit, found.text) if found is not None else None
 
 
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:

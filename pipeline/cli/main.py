@@ -180,9 +180,10 @@ def _page_globs(cfg: Config, patterns: Sequence[str]) -> list[str]:
 
 
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.status import staleness
     from pipeline.status import view as statusview
 
-    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    rows = statusview.select(staleness.page_status(cfg), args.locale, _page_globs(cfg, args.pages))
     if args.format == "json":
         io.out.write(statusview.status_json(rows))
         return EXIT_OK
@@ -203,18 +204,18 @@ def _add_report(parser: argparse.ArgumentParser) -> None:
 
 def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.check import checker as check
-    from pipeline.status import dashboard
+    from pipeline.status import dashboard, staleness
     from pipeline.status import view as statusview
     from pipeline.workspace import messages
     from pipeline.workspace.files import write_atomic
 
-    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    rows = statusview.select(staleness.page_status(cfg), args.locale, _page_globs(cfg, args.pages))
     findings: list[Finding] = check.findings(cfg) + messages.message_findings(cfg)
     data = dashboard.Dashboard(
         title=f"Translations · {project.site_title(cfg)}",
         rows=tuple(rows),
         findings=tuple(findings),
-        fuzzy=tuple(project.fuzzy_entries(cfg, rows)),
+        fuzzy=tuple(staleness.fuzzy_entries(cfg, rows)),
         last_change=project.last_changes(cfg),
     )
     page = dashboard.render(data).encode("utf-8")

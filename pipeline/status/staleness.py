@@ -10,21 +10,18 @@ the page's text; a commit that only re-wraps or reformats the page is not counte
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-import git
-
-from pipeline.errors import PipelineError
 from pipeline.git import upstream
-from pipeline.model import Catalog, Counts, Page
-from pipeline.segment.walker import Options, segment_page
-from pipeline.stages.extract import COMMIT_FIELD, content_hash, template_messages
-from pipeline.stages.merge import TRANSLATED_FIELD, squash
+from pipeline.git.history import History
+from pipeline.model import Catalog, Counts, FuzzyEntry
+from pipeline.stages.extract import COMMIT_FIELD
+from pipeline.stages.merge import TRANSLATED_FIELD
+from pipeline.status.rows import PageStatus
 from pipeline.status.stats import count
-from pipeline.workspace.files import decode
-from pipeline.workspace.project import PageStatus, catalog_changes, options, planned_catalogs, po_path
+from pipeline.workspace.files import display_path
+from pipeline.workspace.project import catalog_changes, options, planned_catalogs, po_path, read_catalog
 from pipeline.workspace.settings import Config
 
 UP_TO_DATE = "up to date"
@@ -40,66 +37,6 @@ def state_of(counts: Counts, exists: bool) -> str:
     if counts.fuzzy or counts.untranslated:
         return OUTDATED
     return UP_TO_DATE
-
-
-@dataclass(slots=True)
-class History:
-    """Range queries on the upstream cache, with each blob's content hash computed once."""
-
-    repo: git.Repo
-    settings: upstream.Settings
-    options: Options
-    _hashes: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    @contextlib.contextmanager
-    def open(cls, cfg: Config, options: Options) -> Iterator[History | None]:
-        """The history of ``[upstream]`` from the cache (no network); None without upstream or cache."""
-        if not upstream.configured(cfg):
-            yield None
-            return
-        repo = upstream.open_cache(cfg)
-        if repo is None:
-            yield None
-            return
-        try:
-            yield cls(repo, upstream.settings(cfg), options)
-        finally:
-            repo.close()
-
-    def text_hash(self, blob: str, name: str) -> str:
-        """Hash of a page version's text as translators see it, whitespace runs squashed (``!…`` if unreadable)."""
-        if blob not in self._hashes:
-            try:
-                text, bom = decode(upstream.read_blob(self.repo, blob), name)
-                doc = segment_page(Page(name=name, path=name, text=text, bom=bom), self.options)
-                messages = template_messages(doc)
-                self._hashes[blob] = content_hash(tuple(replace(m, msgid=squash(m.msgid)) for m in messages))
-            except (PipelineError, ValueError):
-                self._hashes[blob] = "!" + blob
-        return self._hashes[blob]
-
-    def changes(self, page: str, since: str | None, until: str | None) -> tuple[upstream.Change, ...]:
-        """Commits after ``since`` up to ``until`` that changed the text of ``page``, newest first."""
-        if not since or not until or since == until:
-            return ()
-        if not (upstream.has_commit(self.repo, since) and upstream.has_commit(self.repo, until)):
-            return ()
-        repo_path = self.settings.repo_path(page + ".md")
-        try:
-            found = upstream.page_changes(self.repo, repo_path, since, until)
-        except git.GitCommandError:
-            return ()
-        kept: list[upstream.Change] = []
-        for change in found:
-            if (
-                change.old_blob
-                and change.new_blob
-                and self.text_hash(change.old_blob, page) == self.text_hash(change.new_blob, page)
-            ):
-                continue
-            kept.append(change)
-        return tuple(kept)
 
 
 def page_status(cfg: Config) -> list[PageStatus]:
@@ -178,3 +115,22 @@ def totals(rows: Iterable[PageStatus]) -> list[LocaleTotals]:
             )
         )
     return out
+
+
+def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
+    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
+    found: list[FuzzyEntry] = []
+    for row in rows:
+        path = po_path(cfg, row.locale, row.page)
+        catalog = read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
+        if catalog is None:
+            continue
+        rel = display_path(cfg.root, path)
+        for m in catalog.messages:
+            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
+                found.append(
+                    FuzzyEntry(
+                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
+                    )
+                )
+    return found

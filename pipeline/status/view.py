@@ -1,6 +1,6 @@
 """Status rows -> what people and scripts read: a rich table, or JSON (``status.schema.json``).
 
-Pure functions of the rows (``project.PageStatus``): selecting, totalling, naming a page's
+Pure functions of the rows (``status.rows.PageStatus``): selecting, totalling, naming a page's
 state, rendering. The CLI owns the console; the dashboard uses the same states and totals,
 so the terminal, the JSON and the HTML page can never disagree.
 """
@@ -22,9 +22,9 @@ from rich.text import Text
 
 from pipeline.errors import ConfigError, InputError
 from pipeline.model import Counts
+from pipeline.status.rows import PageStatus
 from pipeline.status.staleness import OUTDATED
 from pipeline.status.staleness import totals as freshness_totals
-from pipeline.workspace.project import PageStatus
 
 SCHEMA_FILE = "status.schema.json"
 SCHEMA_ID = "urn:pipeline:status-schema:1"

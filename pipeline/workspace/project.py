@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
+from pipeline.git import history
 from pipeline.git.lock import source_commit
-from pipeline.git.upstream import Change
-from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
+from pipeline.model import Catalog, Page, Segment
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
@@ -176,6 +176,10 @@ def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
     catalog = po.read_po(path, rel)
     check_references(catalog, rel)
     return catalog
+
+
+read_catalog = _read_catalog
+"""A PO file or template of the project, checked to be inside it; None when absent."""
 
 
 def message_files(
@@ -719,38 +723,6 @@ def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> l
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
-@dataclass(frozen=True, slots=True)
-class PageStatus:
-    """Progress and freshness of one page in one locale (as ``sync`` would leave its catalog)."""
-
-    locale: str
-    page: str
-    counts: Counts
-    exists: bool
-    """The PO file exists on disk."""
-    kind: str = "page"
-    """``page`` for a markdown page, ``messages`` for a ``[[messages]]`` file."""
-    state: str = ""
-    """``up to date`` (all translated), ``outdated`` (fuzzy or untranslated entries) or ``missing``."""
-    review_words: int = 0
-    """English words in fuzzy and untranslated entries."""
-    stale_catalog: bool = False
-    """``sync`` would change this PO file (it was not updated for the current English)."""
-    source_commit: str | None = None
-    """Upstream commit of the English the template was made from."""
-    translated_commit: str | None = None
-    """Upstream commit of the English this translation was last complete for."""
-    changes: tuple[Change, ...] = ()
-    """Upstream commits since ``translated_commit`` that changed the page's text, newest first."""
-
-
-def status(cfg: Config) -> list[PageStatus]:
-    """Per locale and page: progress and freshness, from the catalogs ``sync`` would write."""
-    from pipeline.status.staleness import page_status  # late import: staleness builds on this module
-
-    return page_status(cfg)
-
-
 def site_title(cfg: Config) -> str:
     """The English home page's title (``index.md``), else the project folder's name."""
     for name, file in page_names(cfg):
@@ -761,25 +733,6 @@ def site_title(cfg: Config) -> str:
     return cfg.root.name
 
 
-def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
-    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
-    found: list[FuzzyEntry] = []
-    for row in rows:
-        path = po_path(cfg, row.locale, row.page)
-        catalog = _read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
-        if catalog is None:
-            continue
-        rel = display_path(cfg.root, path)
-        for m in catalog.messages:
-            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
-                found.append(
-                    FuzzyEntry(
-                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
-                    )
-                )
-    return found
-
-
 def last_changes(cfg: Config) -> dict[str, str]:
     """Per page name: the date (``YYYY-MM-DD``) of the last commit that changed its English file.
 
@@ -787,35 +740,9 @@ def last_changes(cfg: Config) -> dict[str, str]:
     uncommitted changes says so. Empty when the project is not in a git repository (the
     dashboard then shows no dates).
     """
-    import git  # only the dashboard needs git here: keep it out of every other command's start-up
-
-    try:
-        repo = git.Repo(cfg.root, search_parent_directories=True)
-        top = Path(repo.working_tree_dir or cfg.root).resolve()
-        names: dict[str, str] = {}
-        for name, file in page_names(cfg):
-            names[file.resolve().relative_to(top).as_posix()] = name
-        for spec in cfg.messages:
-            names[(cfg.root / spec.source).resolve().relative_to(top).as_posix()] = spec.name
-        paths = sorted(
-            {cfg.source_dir.resolve().relative_to(top).as_posix() or "."} | {p for p in names if not p.endswith(".md")}
-        )
-        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", *paths)
-        dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
-        return {}
-    dates: dict[str, str] = {}
-    for record in log.split("\x00")[1:]:
-        date, _, files = record.partition("\n")
-        for path in files.split("\n"):
-            changed = names.get(path.strip())
-            if changed is not None and changed not in dates:
-                dates[changed] = date.strip()
-    for line in dirty.splitlines():
-        changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
-        if changed is not None:
-            dates[changed] = "uncommitted"
-    return dates
+    files = dict(page_names(cfg))
+    files.update((spec.name, cfg.root / spec.source) for spec in cfg.messages)
+    return history.last_changes(cfg.root, cfg.source_dir, files)
 
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
