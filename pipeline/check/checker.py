@@ -41,6 +41,7 @@ from pipeline.stages.safety import unsafe_reason
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.settings import Config
+from pipeline.workspace.workspace import Workspace
 
 # --------------------------------------------------------------------------- codes
 
@@ -1358,7 +1359,7 @@ def _catalogs(cfg: Config, names: Iterable[str], locales: Iterable[str]) -> tupl
             if not path.is_file():
                 continue
             shown = display_path(cfg.root, path)
-            found.append(LocaleCatalog(locale, name, shown, po.read_po(path, shown)))
+            found.append(LocaleCatalog(locale, name, shown, Workspace.of(cfg).catalog(path, shown)))
             files[shown] = path
     return found, files
 

@@ -27,6 +27,7 @@ from pipeline.status.stats import count, words
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import Planned, catalog_changes, planned_catalogs, po_path, template_path
 from pipeline.workspace.settings import Config
+from pipeline.workspace.workspace import Workspace
 
 MIN_TRANSLATED = "min-translated"
 ORPHANED = "orphaned-catalog"
@@ -67,7 +68,7 @@ def _stale(cfg: Config, planned: Planned, rules: dict[str, Policy]) -> list[Find
     for path in catalog_changes(cfg, planned):
         rel = display_path(cfg.root, path)
         new = planned.plan.writes.get(path)
-        old = path.read_bytes() if path.exists() else None
+        old = Workspace.of(cfg).read_bytes(path) if path.exists() else None
         locale = _locale_of(cfg, path, planned.locales)
         rule = rules.get(locale, strictest) if locale else strictest
         name = templates.get(path) or pos.get(path)

@@ -23,6 +23,7 @@ from pipeline.model import Finding
 from pipeline.workspace import project, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
+from pipeline.workspace.workspace import attach
 
 if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
     from rich.table import Table
@@ -552,6 +553,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
         cfg = load(args.root)
+        attach(cfg)  # one read-once workspace for the whole command
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:

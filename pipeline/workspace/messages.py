@@ -33,6 +33,7 @@ from pipeline.stages.safety import unsafe_reason
 from pipeline.workspace.files import decode, display_path, page_bytes, write_atomic
 from pipeline.workspace.message_sources import DEFAULT_NAME, DEFAULT_SUFFIX, FALLBACKS, MessageSource
 from pipeline.workspace.settings import CONFIG_FILE, Config, validate_locale
+from pipeline.workspace.workspace import Workspace
 
 __all__ = [
     "DEFAULT_NAME",
@@ -610,7 +611,7 @@ def _po_file(cfg: Config, locale: str, name: str) -> Path:
 
 
 def _catalog(cfg: Config, path: Path) -> Catalog | None:
-    return po.read_po(path, display_path(cfg.root, path)) if path.is_file() else None
+    return Workspace.of(cfg).catalog(path, display_path(cfg.root, path)) if path.is_file() else None
 
 
 @dataclass(frozen=True, slots=True)

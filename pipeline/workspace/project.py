@@ -25,11 +25,12 @@ from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update
 from pipeline.workspace import messages
-from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
+from pipeline.workspace.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +147,12 @@ def _check_page_name(name: str, source: str) -> None:
 
 def load_documents(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> list[Document]:
     """Read and segment every page (but those in ``skip``, which sync knows to be clean)."""
-    opts = options(cfg)
+    ws = Workspace.of(cfg)
     names = [(name, file) for name, file in page_names(cfg) if name not in skip]
     progress.start("read", len(names))
     docs: list[Document] = []
     for name, file in names:
-        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        docs.append(ws.document(file, name))
         progress.advance()
     return docs
 
@@ -173,7 +174,7 @@ def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
         return None
     inside(cfg, path)
     rel = display_path(cfg.root, path)
-    catalog = po.read_po(path, rel)
+    catalog = Workspace.of(cfg).catalog(path, rel)
     check_references(catalog, rel)
     return catalog
 
@@ -590,9 +591,10 @@ def planned_catalogs(cfg: Config) -> Planned:
 def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
     """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
     changed: list[Path] = []
+    ws = Workspace.of(cfg)
     for path, data in planned.plan.writes.items():
         try:
-            if path.read_bytes() == data:
+            if ws.read_bytes(path) == data:
                 continue
         except FileNotFoundError:
             pass
@@ -659,7 +661,7 @@ def _sync_pages(
     stamping = cfg.build.stamp
     entries = fuzzy = used = 0
     for name, file in pages:
-        doc = segment_page(read_page(cfg.root, file, name), opts)
+        doc = Workspace.of(cfg).document(file, name)
         template = _extract_page(cfg, doc, plan, commit)
         entries += len(template.messages)
         for locale in locales:
@@ -727,7 +729,7 @@ def site_title(cfg: Config) -> str:
     """The English home page's title (``index.md``), else the project folder's name."""
     for name, file in page_names(cfg):
         if name == "index":
-            title = segment_page(read_page(cfg.root, file, name), options(cfg)).title
+            title = Workspace.of(cfg).document(file, name).title
             if title:
                 return title
     return cfg.root.name

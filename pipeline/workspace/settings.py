@@ -60,6 +60,21 @@ _TOP_KEYS = frozenset(
 """Top-level keys and sections; each section is parsed by the ``from_table`` of the stage that owns it."""
 
 
+class WorkspaceSlot:
+    """Where the command's ``Workspace`` hangs on its settings; never pickled (workers start empty)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: object = None
+
+    def get(self) -> object:
+        return self.value
+
+    def __reduce__(self) -> tuple[type[WorkspaceSlot], tuple[()]]:
+        return (WorkspaceSlot, ())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Where things live, what gets translated and every stage's options; every path is inside ``root``."""
@@ -97,6 +112,10 @@ class Settings:
     """``[upstream]``, when configured."""
     messages: tuple[MessageSource, ...] = ()
     """``[[messages]]``: the inlang message files."""
+    workspace_slot: WorkspaceSlot = field(
+        default_factory=lambda: WorkspaceSlot(), init=False, compare=False, repr=False
+    )
+    """The command's read-once ``Workspace`` (``pipeline.workspace.workspace.attach``), if one is open."""
 
     @property
     def where(self) -> ConfigText:
