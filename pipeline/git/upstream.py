@@ -21,6 +21,7 @@ import git
 from pipeline.errors import ConfigError, GitError
 from pipeline.git.options import Settings as Settings
 from pipeline.git.options import upstream_line
+from pipeline.model import Change as Change
 from pipeline.workspace.settings import Config
 
 CACHE_DIR = ".pipeline"
@@ -44,23 +45,6 @@ class UpstreamPage:
     """Path relative to the upstream ``path`` (``sub/page.md``); also its path under ``source/``."""
     blob: str
     """Git blob id (40 hex digits) of its content."""
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A commit that changed one page (newest first in lists)."""
-
-    commit: str
-    date: str
-    """Committer date, ISO 8601 with offset."""
-    summary: str
-    """First line of the commit message."""
-    path: str
-    """Repository path of the page after the commit."""
-    old_blob: str | None
-    """Blob before the commit (None when the page was added)."""
-    new_blob: str | None
-    """Blob after the commit (None when the page was deleted)."""
 
 
 # --------------------------------------------------------------------------- settings

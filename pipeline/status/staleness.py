@@ -1,8 +1,9 @@
 """How stale each translation is, from content (never from dates).
 
-A page's translation is *up to date* when every entry of its catalog, as ``sync`` would write
-it for the current English, is translated and not fuzzy; *outdated* when some are fuzzy or
-untranslated; *missing* when nothing is translated yet. The English commits behind an
+A page's state (``status.rows.State``) comes from its catalog as ``sync`` would write it for
+the current English: *done* when every entry is translated and not fuzzy; *needs review* or
+*in progress* (outdated) when some are fuzzy or untranslated; *not started* when nothing is
+translated yet; *no catalog* without a PO file. The English commits behind an
 outdated translation come from the upstream cache: the commits since the one the
 translation was last complete for (``X-Pipeline-Translated-Commit``) whose change altered
 the page's text; a commit that only re-wraps or reformats the page is not counted.
@@ -11,32 +12,17 @@ the page's text; a commit that only re-wraps or reformats the page is not counte
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from pipeline.git import upstream
 from pipeline.git.history import History
-from pipeline.model import Catalog, Counts, FuzzyEntry
+from pipeline.model import Catalog, FuzzyEntry
 from pipeline.stages.extract import COMMIT_FIELD
 from pipeline.stages.merge import TRANSLATED_FIELD
-from pipeline.status.rows import PageStatus
+from pipeline.status.rows import PageStatus, state_of
 from pipeline.status.stats import count
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import catalog_changes, options, planned_catalogs, po_path, read_catalog
 from pipeline.workspace.settings import Config
-
-UP_TO_DATE = "up to date"
-OUTDATED = "outdated"
-MISSING = "missing"
-STATES = (UP_TO_DATE, OUTDATED, MISSING)
-
-
-def state_of(counts: Counts, exists: bool) -> str:
-    """The state of one page and locale from its catalog's counts (as sync would write it)."""
-    if not exists or (counts.translated + counts.fuzzy == 0 and counts.total > 0):
-        return MISSING
-    if counts.fuzzy or counts.untranslated:
-        return OUTDATED
-    return UP_TO_DATE
 
 
 def page_status(cfg: Config) -> list[PageStatus]:
@@ -53,11 +39,10 @@ def page_status(cfg: Config) -> list[PageStatus]:
                 path = po_path(cfg, locale, name)
                 counts = count(catalog)
                 exists = path.is_file()
-                state = state_of(counts, exists)
                 commit = catalog.header_value(COMMIT_FIELD) or None
                 done = catalog.header_value(TRANSLATED_FIELD) or None
                 changes: tuple[upstream.Change, ...] = ()
-                if state == OUTDATED and history is not None and name not in message_names:
+                if state_of(counts, exists).outdated and history is not None and name not in message_names:
                     key = (name, done, commit)
                     if key not in memo:
                         memo[key] = history.changes(name, done, commit)
@@ -69,7 +54,6 @@ def page_status(cfg: Config) -> list[PageStatus]:
                         counts=counts,
                         exists=exists,
                         kind="messages" if name in message_names else "page",
-                        state=state,
                         review_words=counts.fuzzy_words + counts.untranslated_words,
                         stale_catalog=path in stale,
                         source_commit=commit,
@@ -78,43 +62,6 @@ def page_status(cfg: Config) -> list[PageStatus]:
                     )
                 )
     return rows
-
-
-@dataclass(frozen=True, slots=True)
-class LocaleTotals:
-    """Sums over the pages of one locale."""
-
-    locale: str
-    pages: int
-    up_to_date: int
-    outdated: int
-    missing: int
-    counts: Counts
-    review_words: int
-
-
-def totals(rows: Iterable[PageStatus]) -> list[LocaleTotals]:
-    """Totals per locale, in the order the locales first appear."""
-    by_locale: dict[str, list[PageStatus]] = {}
-    for row in rows:
-        by_locale.setdefault(row.locale, []).append(row)
-    out: list[LocaleTotals] = []
-    for locale, items in by_locale.items():
-        total = Counts()
-        for row in items:
-            total = total + row.counts
-        out.append(
-            LocaleTotals(
-                locale=locale,
-                pages=len(items),
-                up_to_date=sum(r.state == UP_TO_DATE for r in items),
-                outdated=sum(r.state == OUTDATED for r in items),
-                missing=sum(r.state == MISSING for r in items),
-                counts=total,
-                review_words=sum(r.review_words for r in items),
-            )
-        )
-    return out
 
 
 def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
