@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.formats.inlang import DEFAULT_SUFFIX
 from pipeline.tables import ConfigText
 
 DEFAULT_NAME = "messages"
 """Template name of a ``[[messages]]`` table without ``name``: ``locales/templates/messages.pot``."""
-DEFAULT_SUFFIX = "__instructions"
 FALLBACKS = ("english", "omit")
 """``fallback``: write the English for untranslated keys, or leave them out of the file."""
 
