@@ -23,6 +23,7 @@ from pipeline.status.stats import count
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import catalog_changes, options, planned_catalogs, po_path, read_catalog
 from pipeline.workspace.settings import Config
+from pipeline.workspace.sources import kind_of
 
 
 def page_status(cfg: Config) -> list[PageStatus]:
@@ -31,7 +32,6 @@ def page_status(cfg: Config) -> list[PageStatus]:
     stale = set(catalog_changes(cfg, planned))
     rows: list[PageStatus] = []
     memo: dict[tuple[str, str | None, str | None], tuple[upstream.Change, ...]] = {}
-    message_names = {spec.name for spec in cfg.messages}
     with History.open(cfg, options(cfg)) as history:
         for locale in planned.locales:
             for name in sorted(planned.templates):
@@ -42,7 +42,8 @@ def page_status(cfg: Config) -> list[PageStatus]:
                 commit = catalog.header_value(COMMIT_FIELD) or None
                 done = catalog.header_value(TRANSLATED_FIELD) or None
                 changes: tuple[upstream.Change, ...] = ()
-                if state_of(counts, exists).outdated and history is not None and name not in message_names:
+                kind = kind_of(cfg, name)
+                if state_of(counts, exists).outdated and history is not None and kind.upstream_history:
                     key = (name, done, commit)
                     if key not in memo:
                         memo[key] = history.changes(name, done, commit)
@@ -53,7 +54,7 @@ def page_status(cfg: Config) -> list[PageStatus]:
                         page=name,
                         counts=counts,
                         exists=exists,
-                        kind="messages" if name in message_names else "page",
+                        kind=kind.label,
                         review_words=counts.fuzzy_words + counts.untranslated_words,
                         stale_catalog=path in stale,
                         source_commit=commit,

@@ -23,13 +23,14 @@ from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update
+from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions
 from pipeline.workspace import messages
 from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
+from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
 from pipeline.workspace.workspace import Workspace
 
 
@@ -272,12 +273,12 @@ def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
 
 
 def _update_one(
-    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, is_messages: bool
+    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, kind: SourceKind
 ) -> Catalog:
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
     old = _read_catalog(cfg, path)
-    new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
+    new = kind.update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
     return new
@@ -304,13 +305,12 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
-    message_names = {spec.name for spec in cfg.messages}
     opts = cfg.update
     locales = tuple(locales)
     progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, name in message_names)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, kind_of(cfg, name))
             progress.advance()
     _orphans(cfg, locales, set(templates) | keep, plan)
     fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
@@ -626,7 +626,7 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     opts = cfg.update
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, True)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, MESSAGES)
     _orphans(cfg, locales, names | message_names, plan)
     fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
     _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
@@ -665,7 +665,7 @@ def _sync_pages(
         template = _extract_page(cfg, doc, plan, commit)
         entries += len(template.messages)
         for locale in locales:
-            catalog = _update_one(cfg, locale, name, template, plan, update_opts, False)
+            catalog = _update_one(cfg, locale, name, template, plan, update_opts, PAGE)
             fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
             used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
     return plan, entries, fuzzy, used
