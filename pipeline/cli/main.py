@@ -57,11 +57,17 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- extract/update/build/sync
 
 
+def _warning_line(f: Finding) -> str:
+    """A plan's warning as printed: ``path:line: warning: message`` (a fallback names its code)."""
+    if f.code == project.FALLBACK:
+        return f"{f.path}:{f.line}: warning: [{f.code}] {f.message}"
+    where = f"{f.path}:{f.line}" if f.line else f.path
+    return f"{where}: warning: {f.message}"
+
+
 def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: Io) -> int:
-    for warning in outcome.warnings:
-        io.err.write(warning + "\n")
-    for f in outcome.fallbacks:
-        io.err.write(f"{f.po_path}:{f.line}: warning: [fallback] English kept: {f.reason}\n")
+    for f in (*outcome.warnings, *(fallback.finding() for fallback in outcome.fallbacks)):
+        io.err.write(_warning_line(f) + "\n")
     if not args.quiet:
         locales = f", {len(outcome.locales)} locales ({', '.join(outcome.locales)})" if outcome.locales else ""
         files = outcome.message_files

@@ -76,14 +76,30 @@ def make_template(spec: MessageSource, file: MessageFile, old: Catalog | None, s
     return template_catalog(spec.name, file.path, template_messages(spec, file), old, stamp)
 
 
-def orphan_warnings(spec: MessageSource, file: MessageFile) -> list[str]:
+ORPHAN_NOTE = "orphan-note"
+"""Code of the finding for a note that belongs to no key."""
+
+
+def orphan_findings(spec: MessageSource, file: MessageFile) -> list[Finding]:
     """A warning per note that belongs to no key (it would reach no translator)."""
     _, orphans = _notes(file, spec.instructions_suffix)
     return [
-        f"{file.path}:{e.line}: warning: {e.key!r} matches no key (nor keys starting with "
-        f"{e.key[: -len(spec.instructions_suffix)]!r}); translators will not see it"
+        Finding(
+            file.path,
+            e.line,
+            0,
+            ORPHAN_NOTE,
+            Severity.WARNING,
+            f"{e.key!r} matches no key (nor keys starting with "
+            f"{e.key[: -len(spec.instructions_suffix)]!r}); translators will not see it",
+        )
         for e in orphans
     ]
+
+
+def orphan_warnings(spec: MessageSource, file: MessageFile) -> list[str]:
+    """:func:`orphan_findings` as the lines the CLI prints."""
+    return [f"{f.path}:{f.line}: warning: {f.message}" for f in orphan_findings(spec, file)]
 
 
 # --------------------------------------------------------------------------- checks

@@ -18,7 +18,7 @@ from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git import history
 from pipeline.git.lock import source_commit
-from pipeline.model import Catalog, Page, Segment
+from pipeline.model import Catalog, Finding, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
@@ -33,6 +33,11 @@ from pipeline.workspace.settings import CONFIG_FILE, Config
 from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
 from pipeline.workspace.workspace import Workspace
 
+ORPHANED_CATALOG = "orphaned-catalog"
+"""Code of the warning for a PO file whose page is gone (kept with its translations)."""
+FALLBACK = "fallback"
+"""Code of the warning for a translation build refused (the English stays)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Fallback:
@@ -46,6 +51,10 @@ class Fallback:
     reason: str
     msgctxt: str | None = None
 
+    def finding(self) -> Finding:
+        """The fallback as a warning at its entry in the PO file."""
+        return Finding(self.po_path, self.line, 0, FALLBACK, Severity.WARNING, f"English kept: {self.reason}")
+
 
 @dataclass(slots=True)
 class Plan:
@@ -53,7 +62,8 @@ class Plan:
 
     writes: dict[Path, bytes] = field(default_factory=dict)
     removals: set[Path] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    """Notes for the user (an orphaned catalog, a note matching no key): warnings with a stable code."""
     fallbacks: list[Fallback] = field(default_factory=list)
     stage_of: dict[Path, str] = field(default_factory=dict)
     """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
@@ -76,7 +86,7 @@ class Outcome:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
     fallbacks: tuple[Fallback, ...]
     pages: int
     locales: tuple[str, ...]
@@ -237,7 +247,7 @@ def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog
         templates[spec.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
         plan.stage_of[path] = "extract"
-        plan.warnings.extend(messages.orphan_warnings(spec, english))
+        plan.warnings.extend(messages.orphan_findings(spec, english))
     for name in sorted(_names_under(cfg.templates_dir, ".pot") - pages - templates.keys()):
         plan.removals.add(template_path(cfg, name))
         plan.stage_of[template_path(cfg, name)] = "extract"
@@ -290,8 +300,15 @@ def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - names):
             rel = display_path(cfg.root, po_path(cfg, locale, name))
             plan.warnings.append(
-                f"{rel}: warning: no English page '{name}' any more; kept with its translations "
-                "(delete it on purpose once they are no longer needed)"
+                Finding(
+                    rel,
+                    0,
+                    0,
+                    ORPHANED_CATALOG,
+                    Severity.WARNING,
+                    f"no English page '{name}' any more; kept with its translations "
+                    "(delete it on purpose once they are no longer needed)",
+                )
             )
 
 
