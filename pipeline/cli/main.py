@@ -20,6 +20,7 @@ from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
+from pipeline.wording import counted as _count
 from pipeline.workspace import project, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
@@ -72,7 +73,7 @@ def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: 
         locales = f", {len(outcome.locales)} locales ({', '.join(outcome.locales)})" if outcome.locales else ""
         files = outcome.message_files
         if files:
-            locales = f", {files} message file{'s' if files > 1 else ''}{locales}"
+            locales = f", {_count(files, 'message file')}{locales}"
         io.out.write(
             f"{stage}: {outcome.pages} pages{locales}: {len(outcome.written)} written, "
             f"{len(outcome.removed)} removed, {outcome.unchanged} unchanged"
@@ -447,10 +448,6 @@ def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     if not args.quiet:
         io.out.write(summary)
     return EXIT_OK
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _english(row: project.Review) -> Text:

@@ -8,12 +8,12 @@ template and never a msgid, and are left out of the built files.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.formats.inlang import Entry, MessageFile, Role, format_json, role
 from pipeline.model import Catalog, Finding, Message, Severity
+from pipeline.segment.tags import closed_in_order, inline_tags
 from pipeline.stages.extract import template_catalog
 from pipeline.stages.merge import UpdateOptions, update
 from pipeline.stages.safety import unsafe_reason
@@ -114,11 +114,6 @@ class Problem:
     hint: str
 
 
-_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*?)?)(/?)>")
-_VOID = frozenset({"br", "hr", "img", "wbr", "input", "source", "area", "col", "embed", "meta", "link", "track"})
-
-
 def placeholders(text: str) -> Counter[str]:
     """The ``{name}`` placeholders of an inlang message (``\\{`` is a literal brace), normalised."""
     found: Counter[str] = Counter()
@@ -137,34 +132,6 @@ def placeholders(text: str) -> Counter[str]:
             continue
         i += 1
     return found
-
-
-def _tags(text: str) -> list[tuple[str, str]]:
-    """(signature, name) of each inline HTML tag; the signature keeps link targets (href, src)."""
-    out: list[tuple[str, str]] = []
-    for m in _TAG.finditer(text):
-        name = m.group(2).lower()
-        attrs = " ".join(
-            f'{a.group(1).lower()}="{next(g for g in a.groups()[1:] if g is not None)}"'
-            for a in _ATTR.finditer(m.group(3))
-        )
-        signature = f"<{m.group(1)}{name}{' ' + attrs if attrs else ''}{m.group(4)}>"
-        out.append((signature, name))
-    return out
-
-
-def _nested(tags: list[tuple[str, str]]) -> bool:
-    """True when every opened tag is closed in order (void and self-closing tags aside)."""
-    stack: list[str] = []
-    for signature, name in tags:
-        if name in _VOID or signature.endswith("/>"):
-            continue
-        if signature.startswith("</"):
-            if not stack or stack.pop() != name:
-                return False
-        else:
-            stack.append(name)
-    return not stack
 
 
 def _diff(english: Counter[str], translated: Counter[str]) -> str:
@@ -195,9 +162,9 @@ def problems(msgid: str, msgstr: str) -> list[Problem]:
                 "keep every {name} exactly as in the English; translate only the words around it",
             )
         )
-    tags_en, tags_tr = _tags(msgid), _tags(msgstr)
-    counts_en = Counter(s for s, _ in tags_en)
-    counts_tr = Counter(s for s, _ in tags_tr)
+    tags_en, tags_tr = inline_tags(msgid), inline_tags(msgstr)
+    counts_en = Counter(t.signature for t in tags_en)
+    counts_tr = Counter(t.signature for t in tags_tr)
     if counts_en != counts_tr:
         found.append(
             Problem(
@@ -206,7 +173,7 @@ def problems(msgid: str, msgstr: str) -> list[Problem]:
                 "keep the same tags around the corresponding words",
             )
         )
-    elif _nested(tags_en) and not _nested(tags_tr):
+    elif closed_in_order(tags_en) and not closed_in_order(tags_tr):
         found.append(
             Problem(
                 "markup",

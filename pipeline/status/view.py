@@ -23,6 +23,7 @@ from pipeline.model import Counts
 from pipeline.status.rows import STATE_ORDER as STATE_ORDER
 from pipeline.status.rows import LocaleTotal as LocaleTotal
 from pipeline.status.rows import PageStatus, State, totals
+from pipeline.wording import counted
 
 SCHEMA_FILE = "status.schema.json"
 SCHEMA_ID = "urn:pipeline:status-schema:2"
@@ -218,7 +219,7 @@ def details(r: PageStatus) -> str:
     if r.changes:
         oldest, newest = r.changes[-1], r.changes[0]
         span = newest.commit[:7] if oldest is newest else f"{oldest.commit[:7]}..{newest.commit[:7]}"
-        commits = f"{len(r.changes)} commit" + ("s" if len(r.changes) != 1 else "")
+        commits = counted(len(r.changes), "commit")
         text += f", English changed in {span} ({commits}), newest {newest.date[:10]}"
     if r.stale_catalog:
         text += " (catalog not synced)"

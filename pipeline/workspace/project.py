@@ -24,6 +24,7 @@ from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions
+from pipeline.wording import counted as _count
 from pipeline.workspace import messages
 from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
@@ -465,19 +466,12 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
     return written, removed, unchanged
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _files(n: int) -> str:
-    return f"{n} file" if n == 1 else f"{n} files"
-
-
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
     changed: dict[str, int] = {}
     written, removed, unchanged = apply(cfg, plan, changed)
     stages = tuple(
-        StageNote(stage, f"{note}, {_files(changed.get(stage, 0))} changed") for stage, note in plan.notes.items()
+        StageNote(stage, f"{note}, {_count(changed.get(stage, 0), 'file')} changed")
+        for stage, note in plan.notes.items()
     )
     return Outcome(
         tuple(written),
