@@ -25,7 +25,7 @@ from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Message, Severity
 from pipeline.status.stats import count, words
 from pipeline.workspace.files import display_path
-from pipeline.workspace.project import Planned, catalog_changes, planned_catalogs, po_path, template_path
+from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, template_path
 from pipeline.workspace.settings import Config
 from pipeline.workspace.workspace import Workspace
 
@@ -40,7 +40,7 @@ _SYNC_HINT = "run 'pipeline sync' and commit the result"
 
 def findings(cfg: Config) -> list[Finding]:
     """Everything the gate reports for the project, sorted by place; writes nothing."""
-    planned = planned_catalogs(cfg)
+    planned = plan_sync(cfg)
     rules = cfg.check.policies(planned.locales)
     out = _stale(cfg, planned, rules)
     for (locale, name), catalog in sorted(planned.catalogs.items()):
@@ -60,7 +60,7 @@ def _locale_of(cfg: Config, path: Path, locales: tuple[str, ...]) -> str | None:
     return None
 
 
-def _stale(cfg: Config, planned: Planned, rules: dict[str, Policy]) -> list[Finding]:
+def _stale(cfg: Config, planned: SyncPlan, rules: dict[str, Policy]) -> list[Finding]:
     out: list[Finding] = []
     templates = {template_path(cfg, name): name for name in planned.templates}
     pos = {po_path(cfg, locale, name): name for (locale, name) in planned.catalogs}
@@ -99,7 +99,7 @@ def _first_difference(old: bytes, new: bytes) -> int:
 
 
 def _policy_findings(
-    cfg: Config, planned: Planned, locale: str, name: str, catalog: Catalog, rule: Policy
+    cfg: Config, planned: SyncPlan, locale: str, name: str, catalog: Catalog, rule: Policy
 ) -> list[Finding]:
     path = po_path(cfg, locale, name)
     rel = display_path(cfg.root, path)
@@ -171,7 +171,7 @@ def _n(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
 
 
-def _orphans(cfg: Config, planned: Planned) -> list[Finding]:
+def _orphans(cfg: Config, planned: SyncPlan) -> list[Finding]:
     out: list[Finding] = []
     for locale in planned.locales:
         folder = cfg.locale_dir(locale)

@@ -21,7 +21,7 @@ from pipeline.check.output import FORMATS, format_findings, has_errors
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
-from pipeline.workspace import project, runlock
+from pipeline.workspace import project, review, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
 from pipeline.workspace.workspace import attach
@@ -422,7 +422,7 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from rich.console import Console
 
-    rows = project.reviews(cfg, args.locale, args.page, args.carried)
+    rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
         file=io.out,
         force_terminal=True if args.color == "always" else None,
@@ -450,7 +450,7 @@ def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return EXIT_OK
 
 
-def _english(row: project.Review) -> Text:
+def _english(row: review.Review) -> Text:
     """The change as a translator reads it: previous English with removals and additions marked."""
     from rich.text import Text
 
@@ -464,7 +464,7 @@ def _english(row: project.Review) -> Text:
     return text
 
 
-def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
+def _diff_table(po_path: str, rows: list[review.Review]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -482,7 +482,7 @@ def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
     return table
 
 
-def _diff_plain(rows: list[project.Review]) -> str:
+def _diff_plain(rows: list[review.Review]) -> str:
     from pipeline.stages.worddiff import plain, word_diff
 
     out: list[str] = []

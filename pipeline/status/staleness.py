@@ -21,14 +21,14 @@ from pipeline.stages.merge import TRANSLATED_FIELD
 from pipeline.status.rows import PageStatus, state_of
 from pipeline.status.stats import count
 from pipeline.workspace.files import display_path
-from pipeline.workspace.project import catalog_changes, options, planned_catalogs, po_path, read_catalog
+from pipeline.workspace.project import catalog_changes, options, plan_sync, po_path, read_catalog
 from pipeline.workspace.settings import Config
 from pipeline.workspace.sources import kind_of
 
 
 def page_status(cfg: Config) -> list[PageStatus]:
     """Per locale and page: counts, state, words to review and English commits behind."""
-    planned = planned_catalogs(cfg)
+    planned = plan_sync(cfg)
     stale = set(catalog_changes(cfg, planned))
     rows: list[PageStatus] = []
     memo: dict[tuple[str, str | None, str | None], tuple[upstream.Change, ...]] = {}

@@ -23,7 +23,7 @@ from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions
+from pipeline.stages.merge import UpdateOptions
 from pipeline.wording import counted as _count
 from pipeline.workspace import messages
 from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
@@ -225,6 +225,10 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
         prefix = rel + "/" if rel else ""
         found.update(prefix + n[:-cut] for n in names if n.endswith(suffix))
     return found
+
+
+names_under = _names_under
+"""Names of the files under a folder with a suffix (``/``-separated, suffix cut)."""
 
 
 # --------------------------------------------------------------------------- stages
@@ -553,8 +557,12 @@ def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Planned:
-    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written)."""
+class SyncPlan:
+    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written).
+
+    ``plan`` holds the bytes of every file, the removals, and the notes as ``Finding``s; only
+    ``apply`` writes. ``status``, the CI gate and ``report`` read the project through it.
+    """
 
     docs: list[Document]
     templates: dict[str, Catalog]
@@ -563,7 +571,7 @@ class Planned:
     plan: Plan
 
 
-def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> Planned:
+def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> SyncPlan:
     """extract -> update in memory, with the upstream commit of ``pipeline.git.lock`` (if any).
 
     Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
@@ -573,10 +581,14 @@ def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str]
     plan = Plan()
     templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg), skip)
     catalogs = plan_update(cfg, templates, locales, plan, progress, skip)
-    return Planned(docs, templates, catalogs, locales, plan)
+    return SyncPlan(docs, templates, catalogs, locales, plan)
 
 
-def planned_catalogs(cfg: Config) -> Planned:
+Planned = SyncPlan
+"""The old name of :class:`SyncPlan`."""
+
+
+def plan_sync(cfg: Config) -> SyncPlan:
     """The templates and catalogs ``sync`` would write, for ``status`` and the CI gate.
 
     Pages that sync's cache knows to be clean are read from disk (their files are exactly what
@@ -599,7 +611,11 @@ def planned_catalogs(cfg: Config) -> Planned:
     return planned
 
 
-def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
+planned_catalogs = plan_sync
+"""The old name of :func:`plan_sync`."""
+
+
+def catalog_changes(cfg: Config, planned: SyncPlan) -> list[Path]:
     """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
     changed: list[Path] = []
     ws = Workspace.of(cfg)
@@ -760,82 +776,3 @@ def last_changes(cfg: Config) -> dict[str, str]:
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
     return segment_page(page, options(cfg)).segments
-
-
-# --------------------------------------------------------------------------- review (pipeline diff)
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """An entry a translator should look at: fuzzy (with its previous English) or carried by update."""
-
-    locale: str
-    page: str
-    po_path: str
-    line: int
-    where: str
-    """The entry's place in the page (its first ``#.`` comment)."""
-    msgid: str
-    previous: str | None
-    """The English the translation was made from (``#| msgid``), when recorded."""
-    msgstr: str
-    carried: tuple[str, ...] = ()
-    """For a carried entry: what update carried (its ``pipeline: carried`` comments)."""
-
-
-def page_name(cfg: Config, value: str) -> str:
-    """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
-    name = value.replace("\\", "/").removesuffix(".md").removesuffix(".po").removesuffix(".pot")
-    for prefix in (
-        cfg.source,
-        cfg.locales_dir + "/templates",
-        *(f"{cfg.locales_dir}/{loc}" for loc in cfg.target_locales()),
-    ):
-        if name.startswith(prefix.rstrip("/") + "/"):
-            return name[len(prefix.rstrip("/")) + 1 :]
-    return name.lstrip("./")
-
-
-def reviews(
-    cfg: Config, locales: Sequence[str] | None = None, page: str | None = None, carried: bool = False
-) -> list[Review]:
-    """Fuzzy entries (and, with ``carried``, carried ones) of the PO files of some locales and pages."""
-    known = cfg.target_locales()
-    for locale in locales or ():
-        if locale not in known:
-            raise InputError(
-                f"no locale '{locale}' in this project",
-                display_path(cfg.root, cfg.root / cfg.locales_dir),
-                hint=f"use one of: {', '.join(known) or '(none yet: run pipeline sync)'}",
-            )
-    locales = [loc for loc in known if not locales or loc in locales]
-    names: set[str] = set()
-    for locale in locales:
-        names |= _names_under(cfg.locale_dir(locale), ".po")
-    wanted = sorted(names)
-    if page is not None:
-        name = page_name(cfg, page)
-        if name not in names and name not in _names_under(cfg.templates_dir, ".pot"):
-            raise InputError(
-                f"no page named '{name}'",
-                hint="name a page as 'pipeline status' lists it, e.g. 'campaigns/school-streets'",
-            )
-        wanted = [name]
-    out: list[Review] = []
-    for locale in locales:
-        for name in wanted:
-            path = po_path(cfg, locale, name)
-            catalog = _read_catalog(cfg, path)
-            if catalog is None:
-                continue
-            rel = display_path(cfg.root, path)
-            for m in catalog.messages:
-                if m.obsolete or m.msgid_plural is not None:
-                    continue
-                notes = tuple(c.removeprefix(CARRY_PREFIX) for c in m.comments if c.startswith(CARRY_PREFIX))
-                if not (m.fuzzy and m.msgstr) and not (carried and notes and m.translated):
-                    continue
-                where = m.auto_comments[0] if m.auto_comments else ""
-                previous = m.previous_msgid if m.fuzzy else None
-                out.append(Review(locale, name, rel, m.lineno, where, m.msgid, previous, m.msgstr, notes))
-    return out
