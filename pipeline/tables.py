@@ -8,6 +8,7 @@ table together with a :class:`ConfigText`.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +81,9 @@ def line_of(text: str, *keys: str) -> int | None:
 
 NO_FILE = ConfigText()
 """Defaults with no configuration file behind them."""
+
+
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1

@@ -19,6 +19,7 @@ reported (``status`` shows progress). A page below ``min_translated`` is always 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.check.options import FUZZY, STALE, UNTRANSLATED, Policy
 from pipeline.formats import po
@@ -26,8 +27,10 @@ from pipeline.model import Catalog, Finding, Message, Severity
 from pipeline.status.stats import count, words
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, template_path
-from pipeline.workspace.settings import Config
 from pipeline.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 MIN_TRANSLATED = "min-translated"
 ORPHANED = "orphaned-catalog"

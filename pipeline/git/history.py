@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 
@@ -24,7 +25,9 @@ from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.extract import content_hash, template_messages
 from pipeline.stages.merge import squash
 from pipeline.workspace.files import decode
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 _ERRORS = (git.GitCommandError, git.GitCommandNotFound, OSError)
 

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 
@@ -22,7 +23,9 @@ from pipeline.errors import ConfigError, GitError
 from pipeline.git.options import Settings as Settings
 from pipeline.git.options import upstream_line
 from pipeline.model import Change as Change
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 CACHE_DIR = ".pipeline"
 """Folder in the project root for the pipeline's own caches (ignored by git)."""

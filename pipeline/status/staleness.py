@@ -12,6 +12,7 @@ the page's text; a commit that only re-wraps or reformats the page is not counte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.git import upstream
 from pipeline.git.history import History
@@ -22,8 +23,10 @@ from pipeline.status.rows import PageStatus, state_of
 from pipeline.status.stats import count
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import catalog_changes, options, plan_sync, po_path, read_catalog
-from pipeline.workspace.settings import Config
 from pipeline.workspace.sources import kind_of
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 
 def page_status(cfg: Config) -> list[PageStatus]:

@@ -22,10 +22,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.workspace.files import write_atomic
-from pipeline.workspace.settings import Config
 from pipeline.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 CACHE_FILE = "sync-cache.json"
 FORMAT = 1

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
 from pipeline.stages.merge import CARRY_PREFIX
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import names_under, po_path, read_catalog
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from pipeline.git.options import UpstreamOptions
 from pipeline.segment.walker import Options
 from pipeline.stages.merge import UpdateOptions
 from pipeline.stages.stamp import BuildOptions
-from pipeline.tables import CONFIG_FILE, ConfigText, key_line
+from pipeline.tables import CONFIG_FILE, ConfigText, key_line, toml_error_line
 from pipeline.tables import line_of as _line_of
 from pipeline.workspace.message_sources import MessageSource, parse_sources
 from pipeline.workspace.paths import escapes
@@ -264,12 +264,6 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), "fix the syntax") from None
-
-
-def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
-    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
-    m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1
 
 
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:

@@ -8,12 +8,14 @@ status names it), it asks the catalog's kind instead of branching on "is this a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.model import Catalog
 from pipeline.stages.merge import UpdateOptions, update
 from pipeline.stages.messages import update_catalog
-from pipeline.workspace.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Settings
 
 
 class SourceKind(Protocol):

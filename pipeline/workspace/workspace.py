@@ -21,14 +21,16 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError
 from pipeline.formats import po
 from pipeline.model import Catalog, Page
 from pipeline.segment.walker import Document, segment_page
 from pipeline.workspace.files import decode, display_path
-from pipeline.workspace.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Settings
 
 _Key = tuple[int, int, int, int]
 
