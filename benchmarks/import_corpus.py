@@ -34,13 +34,13 @@ from pathlib import Path
 import yaml
 
 from pipeline.importer.align import Alignment
+from pipeline.git.upstream import page_history
 from pipeline.importer.run import (
     Candidate,
     EnglishVersion,
     choose_version,
     import_page,
     page_difference,
-    page_history,
     prepare_translated,
     segment_translated,
 )
