@@ -46,6 +46,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING_ID = re.compile(r"""[ \t]*(?:\{#[^\s{}]+\}|<a id="[^"<>]*"></a>)[ \t]*$""", re.MULTILINE)
 """A heading's id marker as build writes it: ``{#id}``, or ``<a id>`` where smartypants would change it."""
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A markdown backslash escape: it renders as the character (build escapes line starts such as ``23\\.``)."""
 _COMMENT_PREFIX = "import: "
 
 
@@ -386,15 +388,16 @@ def _normal_words(text: str) -> list[str]:
     text = _COMMENT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HEADING_ID.sub("", text)
     text = _QUOTE_MARKERS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
     return text.split()
 
 
 def page_difference(rebuilt: str, translated: str, hunks: int = 3, context: int = 3) -> tuple[str, ...]:
     """A short word diff of two pages, empty when they are equal modulo whitespace.
 
-    HTML comments, heading ``{#id}`` markers (build sets them from the English) and
-    block-quote markers (line layout) are set aside; the translated page's leading blank
-    lines too.
+    HTML comments, heading ``{#id}`` markers (build sets them from the English),
+    block-quote markers (line layout) and backslash escapes (``23\\. Mai`` renders as
+    ``23. Mai``) are set aside; the translated page's leading blank lines too.
     """
     a = _normal_words(rebuilt)
     b = _normal_words(prepare_translated(Page("", "", translated))[0].text)
