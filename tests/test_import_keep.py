@@ -202,6 +202,15 @@ def test_translated_code_is_kept_as_a_note() -> None:
     assert not _kept(en, nl, result)[1]
 
 
+def test_a_translated_code_line_ending_in_a_backslash_is_kept_in_a_valid_po_file(tmp_path: Path) -> None:
+    en = EN + "\n```sh\nplant --tree oak \\\n  --street main\n```\n"
+    nl = NL + "\n```sh\nplant --boom eik \\\n  --straat hoofdstraat\n```\n"
+    result = _import(en, nl)
+    _built, lost = _kept(en, nl, result, tmp_path)
+    assert not lost
+    assert "  plant --boom eik" in _comments(result)
+
+
 # --------------------------------------------------------------------------- structure of the English
 
 

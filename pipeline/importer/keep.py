@@ -103,7 +103,12 @@ class Note:
         head = f"{NOTE_PREFIX}{where}:{self.line}: {self.why}"
         if not self.text:
             return (head,)
-        lines = [ln.rstrip() for ln in self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        # a comment line may not end with a backslash (gettext would join it with the next line):
+        # a trailing backslash is a hard break or a shell continuation, never a word
+        lines = [
+            ln.rstrip().rstrip("\\").rstrip().replace("\0", "")
+            for ln in self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        ]
         return (head + ":", *(f"  {ln}" if ln else "  " for ln in lines))
 
 
