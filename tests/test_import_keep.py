@@ -9,6 +9,7 @@ the PO file holds beyond it (unused msgstrs, translator comments).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -211,6 +212,14 @@ def test_a_translated_code_line_ending_in_a_backslash_is_kept_in_a_valid_po_file
     assert "  plant --boom eik" in _comments(result)
 
 
+def test_a_page_without_english_text_keeps_translated_code_in_the_po_header() -> None:
+    en = "```\nplant(tree)  # one tree a week\n```\n"
+    nl = "```\nplant(tree)  # een boom per week\n```\n"
+    result = _import(en, nl)
+    assert "  plant(tree) # een boom per week" in result.catalog.header_comments
+    assert not _kept(en, nl, result)[1]
+
+
 # --------------------------------------------------------------------------- structure of the English
 
 
@@ -294,11 +303,20 @@ def test_a_translation_the_build_refuses_counts_as_not_equal_and_is_listed_with_
 _WORDS = [f"w{n}" for n in range(200)]
 
 
+_MARKERS = ["# ", "> ", "+ ", "- ", "* ", "7. ", "1) "]
+
+
 @st.composite
 def _page(draw: st.DrawFn) -> tuple[str, str]:
-    """(English page, translated page): blocks translated word for word, then added, dropped, merged."""
+    """(English page, translated page): blocks translated word for word, then changed as translators do.
+
+    Constructs: paragraphs, headings, lists, German-style dated list items (``- 23. Mai``),
+    quotes, code; changes: a block added (paragraph, list item, heading), a block dropped, two
+    paragraphs merged, a heading's level changed, code translated, a line-start marker
+    written as text.
+    """
     count = draw(st.integers(2, 9))
-    kinds = draw(st.lists(st.sampled_from(["p", "h", "l", "d"]), min_size=count, max_size=count))
+    kinds = draw(st.lists(st.sampled_from(["p", "h", "l", "d", "q", "c"]), min_size=count, max_size=count))
     pairs: list[tuple[str | None, str | None]] = []
     for n, kind in enumerate(kinds):
         size = draw(st.integers(2, 12))
@@ -312,26 +330,36 @@ def _page(draw: st.DrawFn) -> tuple[str, str]:
             pairs.append((f"- {body_e}\n- second e{n} item {number}.", f"- {body_t}\n- tweede t{n} punt {number}."))
         elif kind == "d":  # a German-style date: the day number starts the item
             pairs.append((f"- May {number}, 2023, {body_e}", f"- {number}. Mai 2023, {body_t}"))
+        elif kind == "q":
+            pairs.append((f"> {body_e}", f"> {body_t}"))
+        elif kind == "c":
+            pairs.append((f"```\nrun {number} # {body_e}\n```", f"```\nrun {number} # {body_t}\n```"))
         else:
             pairs.append((body_e, body_t))
-    ops = draw(st.lists(st.tuples(st.sampled_from(["add", "drop", "merge"]), st.integers(0, 20)), max_size=3))
+    changes = st.sampled_from(["add", "drop", "merge", "level", "marker"])
+    ops = draw(st.lists(st.tuples(changes, st.integers(0, 20)), max_size=4))
     for op, at in ops:
         at %= len(pairs)
+        e, t = pairs[at]
         if op == "add":  # the translator adds a paragraph, a list item or a heading
             extra = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=15)))
             pairs.insert(at, (None, draw(st.sampled_from([extra + ".", f"- {extra}", f"### {extra}"]))))
         elif op == "drop":  # the translator leaves a block out
-            pairs[at] = (pairs[at][0], None)
-        elif at + 1 < len(pairs):  # the translator merges two paragraphs into one
-            (e1, t1), (e2, t2) = pairs[at], pairs[at + 1]
-            if t1 and t2 and t1[0].isalnum() and t2[0].isalnum():
-                pairs[at : at + 2] = [(e1, t1 + " " + t2), (e2, None)]
+            pairs[at] = (e, None)
+        elif op == "level" and t and t.startswith("## "):
+            pairs[at] = (e, "#" + t)
+        elif op == "marker" and e and t and e[0].isalnum() and t[0].isalnum():
+            pairs[at] = (e, draw(st.sampled_from(_MARKERS)) + t)
+        elif op == "merge" and at + 1 < len(pairs):  # the translator merges two paragraphs into one
+            e2, t2 = pairs[at + 1]
+            if t and t2 and t[0].isalnum() and t2[0].isalnum():
+                pairs[at : at + 2] = [(e, t + " " + t2), (e2, None)]
     english = [e for e, _ in pairs if e is not None]
     translated = [t for _, t in pairs if t is not None]
     return "\n\n".join(english) + "\n", "\n\n".join(translated) + "\n"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=int(os.environ.get("IMPORT_EXAMPLES", "60")), deadline=None)
 @given(_page())
 def test_generated_translations_lose_no_word(pages: tuple[str, str]) -> None:
     english, translated = pages

@@ -75,7 +75,7 @@ def lost_words(translated: str, built: str, kept: Iterable[str]) -> Counter[str]
 def unused_strings(catalog: Catalog, used: Iterable[tuple[str | None, str]]) -> list[str]:
     """What a PO file holds beyond the page built from it: unused msgstrs and all translator comments."""
     used_keys = set(used)
-    out: list[str] = []
+    out: list[str] = list(catalog.header_comments)
     for m in catalog.messages:
         out.extend(m.comments)
         if m.msgstr and (m.obsolete or m.key not in used_keys):
@@ -92,6 +92,7 @@ class Note:
     """A translator comment for the entry of English segment ``english``."""
 
     english: int
+    """Index of the English segment whose entry carries the note; ``HEADER`` for the PO header."""
     line: int
     """Line of the translated page the note is about."""
     why: str
@@ -112,7 +113,11 @@ class Note:
         return (head + ":", *(f"  {ln}" if ln else "  " for ln in lines))
 
 
-def neighbour(links: Sequence[Link], k: int) -> int | None:
+HEADER = -1
+"""Where a note goes when the English page has no segment at all: the PO file's header comments."""
+
+
+def neighbour(links: Sequence[Link], k: int) -> int:
     """The English segment whose entry carries a note about link ``k``: the one before it, else after."""
     for q in range(k - 1, -1, -1):
         if links[q].source:
@@ -120,7 +125,7 @@ def neighbour(links: Sequence[Link], k: int) -> int | None:
     for q in range(k + 1, len(links)):
         if links[q].source:
             return links[q].source[0]
-    return None
+    return HEADER
 
 
 def _lines(text: str) -> list[str]:
@@ -171,9 +176,7 @@ def structure_notes(
     partner: dict[int, int] = {}
     for k, link in enumerate(links):
         for j in link.target:
-            e = link.source[-1] if link.source else neighbour(links, k)
-            if e is not None:
-                partner[j] = e
+            partner[j] = link.source[-1] if link.source else neighbour(links, k)
     starts = sorted((seg.line, j) for j, seg in enumerate(doc_t.segments))
     notes: list[Note] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -190,11 +193,7 @@ def structure_notes(
             before = [j for seg_line, j in starts if seg_line <= line]
             after = [j for seg_line, j in starts if seg_line > line]
             near = before[-1] if before else (after[0] if after else None)
-            e = partner.get(near) if near is not None else None
-            if e is None and doc_e.segments:
-                e = 0
-            if e is None:
-                continue
+            e = partner.get(near, HEADER) if near is not None else (0 if doc_e.segments else HEADER)
             if old is not None and _LEVEL.match(old) and _LEVEL.match(new):
                 why = (
                     f"another structure: the heading is level {len(new)} in the translation, "
@@ -250,8 +249,6 @@ def place_unpaired(
                 fuzzy[match] = (j, "not paired confidently: the English beside it has no other translation")
                 continue
             where = neighbour(links, k)
-            if where is None:
-                continue
             kinds = {english[i].kind for i in lone_e}
             why = (
                 f"another structure: a {translated[j].kind.value} where the English has a "

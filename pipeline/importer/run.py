@@ -304,10 +304,11 @@ def _import_aligned(
             note = keep.Note(index, seg.line, "the same English text is translated differently here", choice.msgstr)
             notes_by_key[key].extend(note.comments(doc_e.page.path))
     messages = tuple(_fill(m, by_key.get(m.key), notes_by_key.get(m.key, ())) for m in template.messages)
-    header_comments = (
+    header_comments: tuple[str, ...] = (
         f"Imported by 'pipeline import' from {translated.path}.",
         f"English version: {source.where}" + (f" ({source.why})" if source.why else "") + ".",
     )
+    header_comments += tuple(notes.get(keep.HEADER, ()))  # notes on a page without any English segment
     catalog = Catalog(header=new_header(template, locale), header_comments=header_comments, messages=messages)
     table = translations(catalog)
     built = build_page(doc_e, table, opts)
