@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, corpus_dir, msgfmt_check, write
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.formats import po
@@ -307,7 +307,9 @@ _MARKERS = ["# ", "> ", "+ ", "- ", "* ", "7. ", "1) "]
 
 
 @st.composite
-def _page(draw: st.DrawFn) -> tuple[str, str]:
+def _page(
+    draw: st.DrawFn, changes: tuple[str, ...] = ("add", "drop", "merge", "level", "marker", "code")
+) -> tuple[str, str]:
     """(English page, translated page): blocks translated word for word, then changed as translators do.
 
     Constructs: paragraphs, headings, lists, German-style dated list items (``- 23. Mai``),
@@ -333,11 +335,11 @@ def _page(draw: st.DrawFn) -> tuple[str, str]:
         elif kind == "q":
             pairs.append((f"> {body_e}", f"> {body_t}"))
         elif kind == "c":
-            pairs.append((f"```\nrun {number} # {body_e}\n```", f"```\nrun {number} # {body_t}\n```"))
+            code = f"```\nrun {number} # {body_e}\n```"
+            pairs.append((code, code))
         else:
             pairs.append((body_e, body_t))
-    changes = st.sampled_from(["add", "drop", "merge", "level", "marker"])
-    ops = draw(st.lists(st.tuples(changes, st.integers(0, 20)), max_size=4))
+    ops = draw(st.lists(st.tuples(st.sampled_from(changes), st.integers(0, 20)), max_size=4))
     for op, at in ops:
         at %= len(pairs)
         e, t = pairs[at]
@@ -346,6 +348,8 @@ def _page(draw: st.DrawFn) -> tuple[str, str]:
             pairs.insert(at, (None, draw(st.sampled_from([extra + ".", f"- {extra}", f"### {extra}"]))))
         elif op == "drop":  # the translator leaves a block out
             pairs[at] = (e, None)
+        elif op == "code" and e and t and t.startswith("```"):  # the translator translates a code comment
+            pairs[at] = (e, re.sub(r"\be(\d+x)", r"t\1", t))
         elif op == "level" and t and t.startswith("## "):
             pairs[at] = (e, "#" + t)
         elif op == "marker" and e and t and e[0].isalnum() and t[0].isalnum():
@@ -360,7 +364,19 @@ def _page(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @settings(max_examples=int(os.environ.get("IMPORT_EXAMPLES", "60")), deadline=None)
+@given(_page(changes=("marker",)))
+@example(("e0x0 e0x1 10.\n\ne1x0 e1x1 11.\n", "> t0x0 t0x1 10.\n\nt1x0 t1x1 11.\n"))  # a quote marker as text
+def test_generated_translations_whose_lines_start_like_markers_rebuild_equal(pages: tuple[str, str]) -> None:
+    english, translated = pages
+    result = _import(english, translated)
+    assert result.equal, (result.difference, result.refused)
+    assert not result.lost
+
+
+@settings(max_examples=int(os.environ.get("IMPORT_EXAMPLES", "60")), deadline=None)
 @given(_page())
+@example(("e0x0 e0x1 10.\n\ne1x0 e1x1 11.\n\ne2x0 e2x1 12.\n", "7. t0x0 t0x1 10. t1x0 t1x1 11.\n\nt2x0 t2x1 12.\n"))
+@example(("```\nrun 10 # e0x0 e0x1 10.\n```\n", "```\nrun 10 # t0x0 t0x1 10.\n```\n"))  # no English text at all
 def test_generated_translations_lose_no_word(pages: tuple[str, str]) -> None:
     english, translated = pages
     result = _import(english, translated)

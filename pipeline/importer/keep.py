@@ -214,9 +214,11 @@ def _clip(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def segment_text(segments: Sequence[Segment], indexes: Iterable[int]) -> str:
-    """The translated text of some segments, one per line."""
-    return "\n".join(segments[j].msgid for j in indexes)
+def source_text(text: str, seg: Segment) -> str:
+    """A segment as written in its page: from the start of its first line to its end."""
+    start = seg.pieces[0].start
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    return text[line_start : seg.pieces[-1].end]
 
 
 def place_unpaired(

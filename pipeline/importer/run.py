@@ -377,7 +377,8 @@ def _keep_unpaired(
         choices[i] = _Choice(ts[j].msgid, True, f"{_COMMENT_PREFIX}{where}:{ts[j].line + offset}: {why}")
     notes: dict[int, list[str]] = {}
     for i, j, why in unpaired:
-        notes.setdefault(i, []).extend(keep.Note(i, ts[j].line + offset, why, ts[j].msgid).comments(where))
+        raw = keep.source_text(doc_t.page.text, ts[j])  # as written, line-start markers included
+        notes.setdefault(i, []).extend(keep.Note(i, ts[j].line + offset, why, raw).comments(where))
     skip = frozenset(line + offset for line in reread_lines)
     for note in keep.structure_notes(doc_e, doc_t, alignment.links, offset, skip):
         notes.setdefault(note.english, []).extend(note.comments(where))
@@ -388,8 +389,8 @@ def _normal_words(text: str) -> list[str]:
     """Words of a page for comparison: comments, heading ids and quote markers set aside."""
     text = _COMMENT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HEADING_ID.sub("", text)
-    text = _QUOTE_MARKERS.sub("", text)
     text = _ESCAPE.sub(r"\1", text)
+    text = _QUOTE_MARKERS.sub("", text)
     return text.split()
 
 

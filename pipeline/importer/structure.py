@@ -81,24 +81,26 @@ def reread(
 ) -> tuple[list[Segment], list[Reread]]:
     """The translated segments with extra line-start markers read back as text, and which ones.
 
-    Only 1:1 pairs whose English is plain text (paragraph, list item, quote) written inline
-    are read again; the translated segment takes the English kind, so the next alignment
-    sees the same construct on both sides.
+    Only translated segments paired with English plain text (paragraph, list item, quote)
+    written inline are read again (in an n:m pair, the n-th translated segment is compared
+    with the n-th English one, or the last); the translated segment takes the English kind,
+    so the next alignment sees the same construct on both sides.
     """
     out = list(translated)
     changed: list[Reread] = []
     for link in alignment.links:
-        if len(link.source) != 1 or len(link.target) != 1:
-            continue
-        e, j = english[link.source[0]], link.target[0]
-        t = translated[j]
-        if e.kind not in _TEXT_KINDS or e.render is not Render.INLINE or len(t.pieces) == 0:
-            continue
-        extra = extra_markers(line_prefix(english_text, e), line_prefix(translated_text, t))
-        if extra is None:
-            continue
-        out[j] = replace(
-            t, msgid=extra + t.msgid, kind=e.kind, render=Render.INLINE, anchor=None, explicit_anchor=False
-        )
-        changed.append(Reread(j, extra, t.line))
+        for n, j in enumerate(link.target):
+            if not link.source:
+                break
+            e = english[link.source[min(n, len(link.source) - 1)]]
+            t = translated[j]
+            if e.kind not in _TEXT_KINDS or e.render is not Render.INLINE or not t.pieces:
+                continue
+            extra = extra_markers(line_prefix(english_text, e), line_prefix(translated_text, t))
+            if extra is None:
+                continue
+            out[j] = replace(
+                t, msgid=extra + t.msgid, kind=e.kind, render=Render.INLINE, anchor=None, explicit_anchor=False
+            )
+            changed.append(Reread(j, extra, t.line))
     return out, changed
