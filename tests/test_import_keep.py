@@ -407,3 +407,23 @@ def test_every_word_of_the_real_dutch_pages_is_in_the_built_page_or_the_po_file(
         if lost:
             lost_by_page[file.name] = lost
     assert not lost_by_page
+
+
+def test_merge_and_sync_keep_the_notes(run: Callable[..., Run], tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "pipeline.toml", 'source = "source"\nlocales = ["nl"]\n')
+    write(root / "source" / "page.md", EN)
+    write(root / "nl" / "page.md", NL)
+    args = ("import", "--locale", "nl", str(root / "nl"), "--source-dir", str(root / "source"))
+    assert run(root, *args).code == 0
+    added = "Sinds vorig jaar zorgen onze vrijwilligers ook voor de geveltuinen in de wijk."
+    write(root / "nl" / "page.md", NL.replace("\n## Hoe je", f"\n{added}\n\n## Hoe je"))
+    assert run(root, *args, "--merge").code == 0
+    path = root / "locales" / "nl" / "page.po"
+    assert f"#   {added}\n" in path.read_text("utf-8")
+    assert run(root, "sync", "-q").code == 0
+    after = path.read_text("utf-8")
+    assert f"#   {added}\n" in after
+    assert run(root, "sync", "-q").code == 0
+    assert path.read_text("utf-8") == after
+    msgfmt_check(path)

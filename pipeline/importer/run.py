@@ -690,20 +690,23 @@ def fill_gaps(existing: Catalog, imported: Catalog) -> Catalog:
     """
     found = {m.key: m for m in imported.messages if m.msgstr and not m.obsolete}
     lost = {m.key: m for m in imported.messages if m.msgstr and m.obsolete}
+    notes = {m.key: m.comments for m in imported.messages if m.comments and not m.obsolete}
     messages: list[Message] = []
     present: set[tuple[str | None, str]] = set()
     for m in existing.messages:
         present.add(m.key)
         source = found.get(m.key)
         if m.obsolete or m.msgstr or source is None or m.msgid_plural is not None:
-            messages.append(m)
+            # the import's notes (unpaired text kept as comments) reach the entry all the same
+            kept = _with_notes(m.comments, notes.get(m.key, ())) if not m.obsolete else m.comments
+            messages.append(replace(m, comments=kept) if kept != m.comments else m)
             continue
         messages.append(
             replace(
                 m,
                 msgstr=source.msgstr,
                 flags=tuple(dict.fromkeys((*source.flags, *(f for f in m.flags if f != "fuzzy")))),
-                comments=tuple(dict.fromkeys((*m.comments, *source.comments))),
+                comments=_with_notes(m.comments, source.comments),
                 previous_msgctxt=source.previous_msgctxt,
                 previous_msgid=source.previous_msgid,
                 previous_msgid_plural=source.previous_msgid_plural,
@@ -715,6 +718,13 @@ def fill_gaps(existing: Catalog, imported: Catalog) -> Catalog:
             messages.append(replace(m, obsolete=True, auto_comments=(), references=()))
     comments = tuple(dict.fromkeys((*existing.header_comments, *imported.header_comments)))
     return replace(existing, header_comments=comments, messages=tuple(messages))
+
+
+def _with_notes(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
+    """``mine`` followed by ``theirs`` unless it holds them already (a note spans several lines: never split)."""
+    if not theirs or "\n".join(theirs) in "\n".join(mine):
+        return mine
+    return mine + theirs
 
 
 # --------------------------------------------------------------------------- findings
