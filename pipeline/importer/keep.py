@@ -17,6 +17,7 @@ that this is empty.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
 import re
@@ -178,6 +179,7 @@ def structure_notes(
         for j in link.target:
             partner[j] = link.source[-1] if link.source else neighbour(links, k)
     starts = sorted((seg.line, j) for j, seg in enumerate(doc_t.segments))
+    start_lines = [seg_line for seg_line, _ in starts]
     notes: list[Note] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -190,9 +192,8 @@ def structure_notes(
             old = a[a1 + (q - b1)] if op == "replace" and a1 + (q - b1) < a2 else None
             if old is not None and _MARKERS_ONLY.match(old) and _MARKERS_ONLY.match(new):
                 continue
-            before = [j for seg_line, j in starts if seg_line <= line]
-            after = [j for seg_line, j in starts if seg_line > line]
-            near = before[-1] if before else (after[0] if after else None)
+            at = bisect.bisect_right(start_lines, line)  # the segment starting on or before this line
+            near = starts[at - 1][1] if at else (starts[0][1] if starts else None)
             e = partner.get(near, HEADER) if near is not None else (0 if doc_e.segments else HEADER)
             if old is not None and _LEVEL.match(old) and _LEVEL.match(new):
                 why = (
