@@ -284,6 +284,7 @@ def _import_aligned(
     translated = doc_t.page
     choices = _choices(doc_e, doc_t, alignment, translated.path, offset)
     notes, placed = _keep_unpaired(doc_e, doc_t, alignment, offset, choices, reread_lines)
+    kept_notes = sum(1 for values in notes.values() for c in values if c.startswith(keep.NOTE_PREFIX))
     template = make_template(doc_e, None, stamp or source.date or now_stamp())
     by_key: dict[tuple[str | None, str], _Choice] = {}
     notes_by_key: dict[tuple[str | None, str], list[str]] = {}
@@ -303,6 +304,7 @@ def _import_aligned(
         if held.msgstr != choice.msgstr:  # the other translation of a repeated text is kept as a note
             note = keep.Note(index, seg.line, "the same English text is translated differently here", choice.msgstr)
             notes_by_key[key].extend(note.comments(doc_e.page.path))
+            kept_notes += 1
     messages = tuple(_fill(m, by_key.get(m.key), notes_by_key.get(m.key, ())) for m in template.messages)
     header_comments: tuple[str, ...] = (
         f"Imported by 'pipeline import' from {translated.path}.",
@@ -340,7 +342,7 @@ def _import_aligned(
         difference=difference,
         refused=refused,
         lost=tuple(sorted(lost.elements())),
-        notes=sum(1 for values in notes.values() for c in values if c.startswith(keep.NOTE_PREFIX)),
+        notes=kept_notes,
     )
 
 
