@@ -6,7 +6,10 @@ with the one segmenter, align them (``align.py``), fill the template of that Eng
 with the translations (uncertain pairs fuzzy, with a translator comment saying why), then carry
 the catalog to today's English with ``merge.update`` (changed text becomes fuzzy with ``#|``
 previous). The page is rebuilt from the catalog against the same English version and compared
-with the translated page, so a user sees what the import could not carry over.
+with the translated page, so a user sees what the import could not carry over. Translated
+text the alignment cannot place is kept as a fuzzy msgstr or a translator comment
+(``keep.py``: no word is lost), and text that starts like a block marker is read with the
+structure the English has there (``structure.py``).
 
 Pure functions (``import_page``, ``choose_version``, ``page_difference``) take values; only
 ``run_import`` reads and writes files, all pages computed first, then written atomically.
