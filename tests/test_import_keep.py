@@ -389,6 +389,7 @@ def test_generated_translations_lose_no_word(pages: tuple[str, str]) -> None:
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 def test_every_word_of_the_real_dutch_pages_is_in_the_built_page_or_the_po_file() -> None:
     nl_dir, en_dir = corpus_dir("nl"), corpus_dir("en-for-nl")
     lost_by_page: dict[str, Counter[str]] = {}
