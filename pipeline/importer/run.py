@@ -761,7 +761,7 @@ def _findings(cfg: Config, outcome: PageOutcome) -> list[Finding]:
                 "import-unmatched",
                 Severity.WARNING,
                 f"translated text with no English counterpart: {_clip(item.text, 70)!r}",
-                "kept as a translator comment on the entry before it (not in the built page); "
+                "kept as a translator comment in the PO file (not in the built page); "
                 "add it to the English page or drop it",
             )
         )
