@@ -167,6 +167,17 @@ def test_an_english_text_left_alone_beside_an_unpaired_translation_gets_it_as_fu
     assert not _kept(en, nl, result)[1]
 
 
+def test_a_front_matter_key_the_english_lacks_is_a_note_not_the_value_of_another_key() -> None:
+    en = EN.replace("title: Planting trees\n", "description: Trees for every street\n")
+    nl = NL  # a title where the English has a description
+    result = _import(en, nl)
+    entry = next(m for m in result.catalog.messages if m.msgid == "Trees for every street")
+    assert not entry.msgstr
+    assert "  title: Bomen planten" in _comments(result)
+    assert any("the front-matter key 'title' has no English counterpart" in c for c in _comments(result))
+    assert not _kept(en, nl, result)[1]
+
+
 def test_a_repeated_english_text_translated_two_ways_keeps_both() -> None:
     en = EN + "\nReport a damaged tree on our [map](https://example.org/map).\n"
     nl = NL + "\nGeef een beschadigde boom door via onze [kaart](https://example.org/map).\n"

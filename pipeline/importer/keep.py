@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.importer.align import Link
-from pipeline.model import Catalog, Segment
+from pipeline.model import Catalog, Kind, Segment
 from pipeline.segment.walker import Document
 
 NOTE_PREFIX = "import: "
@@ -246,13 +246,25 @@ def place_unpaired(
         lone_e = [i for lk in links[k:end] for i in lk.source if i not in taken_set]
         lone_t = [j for lk in links[k:end] for j in lk.target]
         for j in lone_t:
-            match = next((i for i in lone_e if english[i].kind is translated[j].kind), None)
+            kind = translated[j].kind
+            # front-matter keys pair by key (sync points), never by place
+            match = next((i for i in lone_e if english[i].kind is kind is not Kind.FRONT_MATTER), None)
             if match is not None:
                 lone_e = lone_e[lone_e.index(match) + 1 :]
                 fuzzy[match] = (j, "not paired confidently: the English beside it has no other translation")
                 continue
             where = neighbour(links, k)
             kinds = {english[i].kind for i in lone_e}
+            if kind is Kind.FRONT_MATTER:
+                notes.append(
+                    (
+                        where,
+                        j,
+                        f"added text: the front-matter key {translated[j].key!r} has no English "
+                        "counterpart; not in the built page",
+                    )
+                )
+                continue
             why = (
                 f"another structure: a {translated[j].kind.value} where the English has a "
                 f"{'/'.join(sorted(x.value for x in kinds))}; not in the built page"
