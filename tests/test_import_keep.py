@@ -263,6 +263,22 @@ def test_a_paragraph_starting_with_a_number_and_dot_is_read_as_text() -> None:
     assert "<p>23. Mei 2023 kwamen" in MD.render(built) and not lost
 
 
+@pytest.mark.parametrize("start", ["23. ", "1) ", "# ", "> ", "+ ", "- ", "* "])
+def test_build_keeps_a_marker_inside_a_paragraph_as_text(start: str) -> None:
+    """After a hard break the marker is escaped; in a wrapped paragraph no line starts with it."""
+    marker = start.rstrip().replace(">", "&gt;")
+    en = "Line one\\\nline two and more text here\n"
+    doc = segment_page(Page("p", "p.md", en))
+    built = build_page(doc, {(None, doc.segments[0].msgid): f"Regel een\n{start}Mei regel twee"})
+    assert not built.fallbacks
+    assert MD.render(built.text) == f"<p>Regel een<br />\n{marker} Mei regel twee</p>\n"
+    en = "Line one is a long line of text that wraps\nline two and more text here as well\n"
+    doc = segment_page(Page("p", "p.md", en))
+    built = build_page(doc, {(None, doc.segments[0].msgid): f"Een lange regel tekst die {start}Mei en nog meer"})
+    assert not built.fallbacks
+    assert MD.render(built.text).replace("\n", " ") == f"<p>Een lange regel tekst die {marker} Mei en nog meer</p> "
+
+
 @pytest.mark.parametrize(
     ("english", "translated", "extra"),
     [
