@@ -14,7 +14,6 @@ from conftest import Run, git, write
 from pipeline.errors import ConfigError
 from pipeline.formats import po
 from pipeline.stages import build, safety
-from pipeline.workspace import project
 from pipeline.workspace.shard import Shard, parse_shard, shard_of
 
 
@@ -153,7 +152,7 @@ def test_cached_and_uncached_syncs_write_the_same_bytes(
     site: Path, tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A sync helped by the incremental cache and warm in-process caches (wrapped lines, the
-    English side of safety checks, parsed catalogs and segmented pages by content hash) writes
+    English side of safety checks, parsed catalogs by content hash) writes
     what a sync with every cache empty writes; ``check`` reports the same either way."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.setenv("PIPELINE_JOBS", "1")
@@ -170,12 +169,10 @@ def test_cached_and_uncached_syncs_write_the_same_bytes(
     safety._english_features.cache_clear()
     build._english_placeholders.cache_clear()
     po._PARSED.clear()
-    project._SEGMENTED.clear()
     assert run(cold, "sync").code == 0  # cold: every page, every cache empty
     assert tree(site) == tree(cold)
     warm = run(site, "check", "--format", "json")
     po.remember_parsed(0)
-    project._SEGMENTED.clear()
     assert run(cold, "check", "--format", "json").out == warm.out
 
 
