@@ -237,6 +237,8 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
+    """Worth a look, never a failure (a known localization of a link)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)

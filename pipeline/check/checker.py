@@ -32,6 +32,7 @@ from pipeline.check.fix import FixPlan, plan_fix, rewrite_links
 from pipeline.check.headings import HeadingId, served_headings, smarten
 from pipeline.check.links import Link, PageFacts, page_facts
 from pipeline.check.lint import TranslatedPage, check_translated, late_front_matter
+from pipeline.check.options import CheckOptions
 from pipeline.check.po_mode import LocaleCatalog, check_catalog, localize_anchors, po_renames
 from pipeline.check.site import SiteOptions, site_options
 from pipeline.check.sitemodel import Site, build_site, check_links
@@ -43,7 +44,7 @@ from pipeline.model import Finding, Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
-from pipeline.workspace.settings import Config
+from pipeline.workspace.settings import Config, section
 
 __all__ = [
     "CODES",
@@ -68,6 +69,7 @@ __all__ = [
     "build_site",
     "check_catalog",
     "check_links",
+    "check_options",
     "check_po_site",
     "check_translated",
     "code_levels",
@@ -178,12 +180,18 @@ def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
     return None
 
 
+def check_options(cfg: Config) -> CheckOptions:
+    """``[check]`` as the site checks read it."""
+    return CheckOptions.from_table(section(cfg, "check"), cfg)
+
+
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:
     """Read the English pages and every PO file; the site model they make."""
     opts = site_options(cfg)
     docs = project.load_documents(cfg)
     locales = cfg.target_locales()
     site = build_site(opts, docs, locales)
+    site.check = check_options(cfg)
     catalogs, files = _catalogs(cfg, site.english, locales)
     return site, catalogs, files
 
@@ -201,6 +209,7 @@ def findings(
     opts = site_options(cfg)
     docs = project.load_documents(cfg)
     site = build_site(opts, docs, (*cfg.target_locales(), lint.locale))
+    site.check = check_options(cfg)
     pages = _read_translated(cfg, lint.translated, lint.shown or str(lint.translated), project.options(cfg))
     old: dict[str, PageFacts] = {}
     if lint.source_dir is not None:

@@ -16,6 +16,7 @@ CODES: dict[str, Severity] = {
     "id-shifted": Severity.ERROR,
     "link-target": Severity.ERROR,
     "link-count": Severity.WARNING,
+    "link-localized": Severity.NOTICE,
     "code-span": Severity.WARNING,
     "markup": Severity.WARNING,
     "placeholder": Severity.ERROR,
@@ -28,7 +29,7 @@ CODES: dict[str, Severity] = {
 SAME_MIN_WORDS = 5
 """``untranslated-same`` fires only for msgids with at least this many words."""
 
-_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "off": None}
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "notice": Severity.NOTICE, "off": None}
 _IGNORE = re.compile(r"pipeline:\s*ignore(?:\[([^\]]*)\])?")
 
 
@@ -44,7 +45,9 @@ def code_levels(cfg: Config, known: Mapping[str, Severity] = CODES) -> dict[str,
                 cfg, code, f"unknown check code {code!r} in [check.codes]", f"known codes: {', '.join(sorted(known))}"
             )
         if value not in _LEVELS:
-            raise config_error(cfg, code, f"[check.codes] {code} = {value!r}", 'use "error", "warning" or "off"')
+            raise config_error(
+                cfg, code, f"[check.codes] {code} = {value!r}", 'use "error", "warning", "notice" or "off"'
+            )
         levels[code] = _LEVELS[value]
     return levels
 

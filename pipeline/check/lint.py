@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.check.align import SHIFT_MARGIN, _similarity, pair_translated, renames_between
 from pipeline.check.codes import Collector
 from pipeline.check.headings import _SUFFIX, smarten
-from pipeline.check.links import PageFacts, page_facts
+from pipeline.check.linkdiff import compare_links
+from pipeline.check.links import Link, PageFacts, page_facts
 from pipeline.check.sitemodel import Site, check_links
 from pipeline.segment.walker import Document
 
@@ -82,7 +82,7 @@ def check_translated(
         source = old_english.get(name, english)
         _check_headings(site, tp, f, source, english, links_to, out)
         check_links(site, f, locale, out)
-        _compare_page_links(site, f, source, out)
+        _compare_page_links(site, f, source, locale, out)
 
 
 def _check_headings(
@@ -190,53 +190,83 @@ def _id_hint(site: Site, expected: str | None) -> str:
     return f"give it {{#{expected}}}"
 
 
-def _compare_page_links(site: Site, f: PageFacts, source: PageFacts, out: Collector) -> None:
-    """Internal link targets of a whole translated page against the English it was translated from."""
-    norm_src = Counter(
-        site.urls.normalize(link.href) for link in source.links if _internal(site, link.href, source.name)
+def _compare_page_links(site: Site, f: PageFacts, source: PageFacts, locale: str, out: Collector) -> None:
+    """Link targets (internal and external) of a whole translated page against the English it was translated from."""
+    src = [link for link in source.links if _comparable(link.href)]
+    dst = [link for link in f.links if _comparable(link.href)]
+    changes = compare_links(
+        [link.href for link in src],
+        [link.href for link in dst],
+        lambda href: site.link_key(href, f.name),
+        lambda english, translated: site.check.localized(english, translated, locale),
     )
-    seen: Counter[str] = Counter()
-    for link in f.links:
-        if not _internal(site, link.href, f.name):
+    dropped: list[Link] = []
+    for c in changes:
+        if c.translated is None:
+            if c.english is not None:
+                dropped.append(src[c.english])
             continue
-        norm = site.urls.normalize(link.href)
-        seen[norm] += 1
-        if seen[norm] > norm_src.get(norm, 0):
+        link = dst[c.translated]
+        shown = site.link_key(link.href, f.name) if _internal(site, link.href, f.name) else link.href
+        if c.english is None:
             out.add(
                 f.path,
                 link.line,
                 link.col,
                 "link-target",
-                f"links to {norm}, which the English it was translated from does not",
+                f"links to {shown}, which the English it was translated from does not",
                 "copy the link target from the English page",
             )
-    missing = norm_src - Counter(
-        site.urls.normalize(link.href) for link in f.links if _internal(site, link.href, f.name)
-    )
-    if not missing:
+            continue
+        english = src[c.english]
+        if c.localized:
+            out.add(
+                f.path,
+                link.line,
+                link.col,
+                "link-localized",
+                f"links to {link.href} where the English links to {english.href} "
+                "(a localization by [check] link_equivalents)",
+                "check that the localized page exists and says the same",
+            )
+            continue
+        out.add(
+            f.path,
+            link.line,
+            link.col,
+            "link-target",
+            f"links to {shown} where the English links to {english.href} ({source.path}:{english.line})",
+            "copy the link target from the English page, or add the pair to [check] link_equivalents if it is "
+            "a localization",
+        )
+    if not dropped:
         return
     # Point at the translated section that corresponds to the English section holding the link.
     pairs = {j: i for i, j in pair_translated(f.headings, source.headings)}
     sections: dict[int, list[str]] = {}
-    for link in source.links:
-        norm = site.urls.normalize(link.href)
-        if missing.get(norm, 0) <= 0 or not _internal(site, link.href, source.name):
-            continue
-        missing[norm] -= 1
+    for link in dropped:
         section = max((k for k, h in enumerate(source.headings) if h.line <= link.line), default=-1)
         while section >= 0 and section not in pairs:
             section -= 1
         line = f.headings[pairs[section]].line if section >= 0 else 1
-        sections.setdefault(line, []).append(norm)
+        shown = site.link_key(link.href, source.name) if _internal(site, link.href, source.name) else link.href
+        sections.setdefault(line, []).append(shown)
+    total = f" (the page has {len(dst)} links, the English {len(src)})" if len(dst) < len(src) else ""
     for line, targets in sorted(sections.items()):
         out.add(
             f.path,
             line,
             0,
             "link-count",
-            f"{len(targets)} link(s) of the English section are missing here: {', '.join(sorted(targets))}",
+            f"{len(targets)} link(s) of the English section are missing here: {', '.join(sorted(targets))}{total}",
             "keep every link of the English page",
         )
+
+
+def _comparable(href: str) -> bool:
+    """Links whose target a translation must keep: not empty, not a Svelte expression."""
+    href = href.strip()
+    return bool(href) and "{" not in href
 
 
 def _internal(site: Site, href: str, page: str) -> bool:

@@ -50,7 +50,7 @@ def _escape(value: str, prop: bool = False) -> str:
 
 
 def _github(f: Finding) -> str:
-    kind = "error" if f.severity is Severity.ERROR else "warning"
+    kind = f.severity.value  # error, warning, notice: the three GitHub annotation levels
     props = [f"file={_escape(f.path, True)}"]
     if f.line:
         props.append(f"line={f.line}")

@@ -9,6 +9,7 @@ from pipeline.check.align import Rename
 from pipeline.check.codes import SAME_MIN_WORDS, Collector, ignored_codes
 from pipeline.check.features import Features, _diff, _words, features, markup_skeleton
 from pipeline.check.headings import smarten
+from pipeline.check.linkdiff import compare_links
 from pipeline.check.links import page_facts
 from pipeline.check.sitemodel import Site
 from pipeline.model import Catalog, Kind, Message, Page
@@ -168,7 +169,7 @@ def check_catalog(
             src = site.msgids[(lc.page, msg.msgid)] = features(msg.msgid, refs)
         dst = src if same_markup else features(msg.msgstr, refs)
         if dst is not src:
-            _compare(site, src, dst, where, ignore, out)
+            _compare(site, src, dst, where, ignore, out, lc)
         for href in dst.links:
             target = site.urls.resolve(href, lc.page, lc.locale)
             if target is None:
@@ -187,28 +188,60 @@ def check_catalog(
 
 
 def _compare(
-    site: Site, src: Features, dst: Features, where: tuple[str, int, int], ignore: frozenset[str], out: Collector
+    site: Site,
+    src: Features,
+    dst: Features,
+    where: tuple[str, int, int],
+    ignore: frozenset[str],
+    out: Collector,
+    lc: LocaleCatalog,
 ) -> None:
-    a = [site.urls.normalize(h) for h in src.links]
-    b = [site.urls.normalize(h) for h in dst.links]
-    missing, added = _diff(a, b)
-    if len(a) != len(b):
+    changes = compare_links(
+        src.links,
+        dst.links,
+        lambda href: site.link_key(href, lc.page),
+        lambda english, translated: site.check.localized(english, translated, lc.locale),
+    )
+    dropped = [src.links[c.english] for c in changes if c.translated is None and c.english is not None]
+    if len(src.links) != len(dst.links) or dropped:
         out.add(
             *where,
             "link-count",
-            f"msgstr has {len(b)} links, msgid {len(a)}" + (f" (missing {', '.join(missing)})" if missing else ""),
+            f"msgstr has {len(dst.links)} links, msgid {len(src.links)}"
+            + (f" (missing {', '.join(dropped)})" if dropped else ""),
             "keep every link of the English",
             ignore,
         )
-    if added:
-        out.add(
-            *where,
-            "link-target",
-            f"msgstr links to {', '.join(added)}, which the msgid does not"
-            + (f" (msgid: {', '.join(missing)})" if missing else ""),
-            "copy the link targets from the msgid",
-            ignore,
-        )
+    for c in changes:
+        if c.translated is None:
+            continue
+        href = dst.links[c.translated]
+        if c.english is None:
+            out.add(
+                *where,
+                "link-target",
+                f"msgstr links to {href}, which the msgid does not",
+                "copy the link targets from the msgid",
+                ignore,
+            )
+        elif c.localized:
+            out.add(
+                *where,
+                "link-localized",
+                f"msgstr links to {href} where the msgid links to {src.links[c.english]} "
+                "(a localization by [check] link_equivalents)",
+                "check that the localized page exists and says the same",
+                ignore,
+            )
+        else:
+            out.add(
+                *where,
+                "link-target",
+                f"msgstr links to {href} where the msgid links to {src.links[c.english]}",
+                "copy the link target from the msgid, or add the pair to [check] link_equivalents if it is "
+                "a localization",
+                ignore,
+            )
     missing, added = _diff(src.code, dst.code)
     if missing or added:
         out.add(

@@ -10,7 +10,9 @@ from pipeline.check.align import Rename
 from pipeline.check.codes import Collector
 from pipeline.check.features import Features
 from pipeline.check.headings import smarten
+from pipeline.check.linkdiff import external_key
 from pipeline.check.links import PageFacts, page_facts
+from pipeline.check.options import CheckOptions
 from pipeline.check.site import SiteOptions
 from pipeline.check.urls import Target, Urls
 from pipeline.segment.walker import Document
@@ -33,6 +35,14 @@ class Site:
     """Features of each (page, msgid), shared by all locales."""
     skeletons: dict[str, str] = field(default_factory=dict)
     """Markup skeleton of each msgid."""
+    check: CheckOptions = field(default_factory=CheckOptions)
+    """``[check]`` settings: known localizations of links."""
+
+    def link_key(self, href: str, page: str) -> str:
+        """What two links must share to lead to the same place (``/nl/x`` is ``/x``; ``www.`` does not count)."""
+        if self.urls.resolve(href, page, None) is not None:
+            return self.urls.normalize(href)
+        return external_key(href)
 
     def anchors(self, page: str, locale: str | None) -> frozenset[str]:
         if locale is not None:
