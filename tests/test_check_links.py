@@ -173,3 +173,25 @@ def test_link_equivalents_must_be_a_table_of_patterns(tmp_path: Path) -> None:
 def test_check_options_from_table() -> None:
     opts = CheckOptions.from_table({"link_equivalents": {"https://a/*": ["https://b/*", "https://c/*"]}})
     assert opts.localized("https://a/x", "https://c/y", "nl") and not opts.upstream_blocks
+
+
+# --------------------------------------------------------------------------- heading ids in lint mode
+
+
+def test_lint_smartypants_rewritten_suffixed_id_is_reported_under_its_served_id(tmp_path: Path) -> None:
+    from test_check import NL_GOOD
+    from test_check import lint as lint_plan
+
+    found = lint_plan(tmp_path, NL_GOOD.replace("{#tasks--roles}", "{#tasks--roles-1}"))
+    at = sorted((f.code, f.line) for f in found)
+    assert at == [("anchor-differs", 15), ("id-shifted", 15)]
+    differs = next(f for f in found if f.code == "anchor-differs")
+    assert "#tasks—roles-1" in differs.message and "#tasks--roles" in differs.message
+
+
+def test_lint_ids_on_a_page_the_english_removed_are_stale(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", {"map": "# Map\n"})
+    write(tmp_path / "nl" / "gone.md", "# Weg {#gone}\n\nTekst.\n\n## Deel {#part}\n\n## Zonder id\n")
+    found = check.findings(load(root), check.Lint(tmp_path / "nl", "nl", None, "nl"))
+    assert [(f.code, f.line) for f in found] == [("anchor-stale", 1), ("anchor-stale", 5)]
+    assert "#part" in found[1].message and "no page gone" in found[1].message

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.check.align import SHIFT_MARGIN, _similarity, pair_translated, renames_between
 from pipeline.check.codes import Collector
-from pipeline.check.headings import _SUFFIX, smarten
+from pipeline.check.headings import _SUFFIX, served_headings, smarten
 from pipeline.check.linkdiff import compare_links
 from pipeline.check.links import Link, PageFacts, page_facts
 from pipeline.check.sitemodel import Site, check_links
@@ -76,6 +76,7 @@ def check_translated(
     for tp in pages:
         name = tp.doc.page.name
         if name not in facts:
+            _check_removed(site, tp, out)
             continue
         f = facts[name]
         english = site.english[name]
@@ -83,6 +84,22 @@ def check_translated(
         _check_headings(site, tp, f, source, english, links_to, out)
         check_links(site, f, locale, out)
         _compare_page_links(site, f, source, locale, out)
+
+
+def _check_removed(site: Site, tp: TranslatedPage, out: Collector) -> None:
+    """A translated page whose English page is gone: each id it carries is stale (nothing serves it)."""
+    for h in served_headings(tp.doc, site.opts.smartypants):
+        if not h.explicit or h.line <= tp.front_matter_end:
+            continue
+        out.add(
+            tp.path,
+            h.line,
+            1,
+            "anchor-stale",
+            f"heading carries #{h.written}, but the English has no page {tp.doc.page.name} any more: "
+            "the translation is not served, so nothing reaches this id",
+            "delete the translated page, or move what is still needed into a page the English has",
+        )
 
 
 def _check_headings(
@@ -166,6 +183,16 @@ def _check_headings(
                 + (f"; the English id is #{expected}" if expected else ""),
                 hint,
             )
+            if t.served != t.written and expected is not None:
+                out.add(
+                    tp.path,
+                    t.line,
+                    1,
+                    "anchor-differs",
+                    f"heading is served as #{t.served} (smartypants rewrites {{#{t.written}}}), "
+                    f"its English heading as #{expected}",
+                    hint,
+                )
             continue
         if expected is None:
             continue  # the English section is gone and the translation never carried its id: nothing links here
