@@ -260,6 +260,8 @@ class Finding:
     message: str
     hint: str = ""
     """What to do about it."""
+    group: str = ""
+    """``upstream-english`` for a problem in English pages pulled from ``[upstream]``: fixed there, not here."""
 
 
 @dataclass(frozen=True, slots=True)

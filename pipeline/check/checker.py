@@ -36,6 +36,7 @@ from pipeline.check.options import CheckOptions
 from pipeline.check.po_mode import LocaleCatalog, check_catalog, localize_anchors, po_renames
 from pipeline.check.site import SiteOptions, site_options
 from pipeline.check.sitemodel import Site, build_site, check_links
+from pipeline.check.upstream import mark_upstream
 from pipeline.check.urls import Target, Urls
 from pipeline.check.whole import check_po_site
 from pipeline.errors import InputError
@@ -205,6 +206,18 @@ def findings(
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
+        upstream = section(cfg, "upstream")
+        if isinstance(upstream.get("url"), str):
+            path = upstream.get("path")
+            return sorted(
+                mark_upstream(
+                    out.sorted(),
+                    cfg.source,
+                    upstream["url"],
+                    path if isinstance(path, str) else "",
+                    site.check.upstream_blocks,
+                )
+            )
         return out.sorted()
     opts = site_options(cfg)
     docs = project.load_documents(cfg)

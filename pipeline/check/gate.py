@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.check.options import UPSTREAM_ENGLISH
 from pipeline.errors import ConfigError
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Message, Severity
@@ -37,7 +38,9 @@ MIN_TRANSLATED = "min-translated"
 ORPHANED = "orphaned-catalog"
 
 CODES = (STALE, FUZZY, UNTRANSLATED)
-"""Codes ``fail_on`` accepts."""
+"""Gate codes ``fail_on`` makes errors."""
+ACCEPTED = (*CODES, UPSTREAM_ENGLISH)
+"""What ``fail_on`` accepts: ``upstream-english`` makes site findings in ``[upstream]`` English pages block too."""
 DEFAULT_FAIL_ON = (STALE,)
 _SYNC_HINT = "run 'pipeline sync' and commit the result"
 
@@ -82,10 +85,12 @@ def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None
     if "fail_on" in table:
         value = table["fail_on"]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise error("fail_on", f"[{where}] fail_on must be a list of strings", f"use codes from {list(CODES)}")
-        unknown = sorted(set(value) - set(CODES))
+            raise error("fail_on", f"[{where}] fail_on must be a list of strings", f"use codes from {list(ACCEPTED)}")
+        unknown = sorted(set(value) - set(ACCEPTED))
         if unknown:
-            raise error("fail_on", f"[{where}] fail_on: unknown code {unknown[0]!r}", f"use codes from {list(CODES)}")
+            raise error(
+                "fail_on", f"[{where}] fail_on: unknown code {unknown[0]!r}", f"use codes from {list(ACCEPTED)}"
+            )
         fail_on = frozenset(value)
     minimum = base.min_translated
     if "min_translated" in table:

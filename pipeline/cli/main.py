@@ -391,7 +391,12 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
-        io.err.write(f"check: {errors} errors, {len(found) - errors} warnings\n")
+        upstream = sum(1 for f in found if f.group)
+        io.err.write(
+            f"check: {errors} errors, {len(found) - errors} warnings"
+            + (f" ({upstream} in upstream English: tell the site's maintainers)" if upstream else "")
+            + "\n"
+        )
     return EXIT_FINDINGS if has_errors(found) else EXIT_OK
 
 
