@@ -188,7 +188,7 @@ def test_sync_keeps_every_attack_off_the_built_page(tmp_path: Path, run: Callabl
     result = run(root, "sync")
     assert result.code == 0, result.err
     assert (root / "build" / "nl" / "join.md").read_text(encoding="utf-8") == PAGE
-    lines = {m.msgid: m.lineno for m in po.read_po(po_file).messages}
+    lines = {m.msgid: m.msgstr_lineno for m in po.read_po(po_file).messages}
     warnings = [ln for ln in result.err.splitlines() if "[fallback]" in ln]
     assert len(warnings) == len(msgs)
     for m in msgs:

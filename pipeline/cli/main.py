@@ -127,7 +127,18 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress)
-    return _report(outcome, "sync", args, io)
+    code = _report(outcome, "sync", args, io)
+    _report_news(cfg, args, io)
+    return code
+
+
+def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
+    """One line per locale: new problems in changed translations (what 'check' would say about them)."""
+    from pipeline.check.news import new_problems
+
+    for news in new_problems(cfg):
+        if news.findings or not args.quiet:
+            io.err.write(news.line() + "\n")
 
 
 # --------------------------------------------------------------------------- pull
