@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,7 +103,31 @@ def pair_translated(
             i += 1
         else:
             j += 1
-    return pairs
+    return _fill_gaps(pairs, translated, english, skip_lines)
+
+
+def _fill_gaps(
+    pairs: list[tuple[int, int]], translated: Sequence[HeadingId], english: Sequence[HeadingId], skip_lines: int
+) -> list[tuple[int, int]]:
+    """Pair headings left out between two pairs by position when both sides have the same shape there.
+
+    Text similarity is weak across languages ("Veelgestelde vragen" / "FAQs"); a stretch of
+    unpaired headings with the same count and levels on both sides is the same sections.
+    """
+    out: list[tuple[int, int]] = []
+    bounds = [(-1, -1), *pairs, (len(translated), len(english))]
+    for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+        ts = [i for i in range(i0 + 1, i1) if translated[i].line > skip_lines]
+        es = list(range(j0 + 1, j1))
+        if (
+            ts
+            and len(ts) == len(es)
+            and all(translated[i].level == english[j].level for i, j in zip(ts, es, strict=True))
+        ):
+            out.extend(zip(ts, es, strict=True))
+        if i1 < len(translated):
+            out.append((i1, j1))
+    return out
 
 
 _NUMBER = re.compile(r"\d+")

@@ -119,6 +119,24 @@ def _check_headings(
         index.setdefault(h.written, k)
         index.setdefault(h.served, k)
     current = {h.served for h in english.headings}
+    paired = {i for i, _j in pairs}
+    for i, k in sorted(by_content.items()):
+        # Left out of the id pairing (its id would cross another heading's, as when two ids are
+        # swapped) but in place by position and content: it carries another section's id.
+        t = f.headings[i]
+        other = index.get(t.written) if t.explicit else None
+        if i in paired or other is None or other == k or source.headings[k].served not in current:
+            continue
+        e_c = source.headings[k]
+        out.add(
+            tp.path,
+            t.line,
+            1,
+            "id-shifted",
+            f"heading carries #{t.written} of the English heading '{source.headings[other].plain}', "
+            f"but by position and content it translates '{e_c.plain}' (#{e_c.served})",
+            _id_hint(site, e_c.served),
+        )
     for i, j in pairs:
         t, e = f.headings[i], source.headings[j]
         c = by_content.get(i)
