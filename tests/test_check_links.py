@@ -195,3 +195,29 @@ def test_lint_ids_on_a_page_the_english_removed_are_stale(tmp_path: Path) -> Non
     found = check.findings(load(root), check.Lint(tmp_path / "nl", "nl", None, "nl"))
     assert [(f.code, f.line) for f in found] == [("anchor-stale", 1), ("anchor-stale", 5)]
     assert "#part" in found[1].message and "no page gone" in found[1].message
+
+
+STRATEGY_EN = (
+    "# Strategy\n\n## How we talk\n\nA.\n\n## No-gos\n\nB.\n\n## Stories we tell\n\nC.\n\n## Audiences\n\nD.\n"
+)
+
+
+def lint_page(tmp_path: Path, english: str, dutch: str) -> list[tuple[str, int]]:
+    root = make_site(tmp_path / "site", {"page": english})
+    write(tmp_path / "nl" / "page.md", dutch)
+    found = check.findings(load(root), check.Lint(tmp_path / "nl", "nl", None, "nl"))
+    return [(f.code, f.line) for f in found]
+
+
+def test_lint_swapped_ids_with_unlike_texts_are_id_shifted(tmp_path: Path) -> None:
+    # two ids swapped; the Dutch texts look nothing like the English, so only position tells
+    nl = "# Strategie {#strategy}\n\n## Hoe wij praten {#how-we-talk}\n\nA.\n\n## Niet doen {#no-gos}\n\nB.\n\n"
+    nl += "## Verhalen die we vertellen {#audiences}\n\nC.\n\n## Doelgroepen {#stories-we-tell}\n\nD.\n"
+    assert lint_page(tmp_path, STRATEGY_EN, nl) == [("id-shifted", 11)]
+
+
+def test_lint_last_heading_without_id_pairs_by_position(tmp_path: Path) -> None:
+    en = "# Guide\n\n## Steps\n\n### Step 4: follow up\n\nA.\n\n### Bonus tips for the meeting\n\nB.\n\n## FAQs\n\nC.\n"
+    nl = "# Gids {#guide}\n\n## Stappen {#steps}\n\n### Stap 4: volg op {#step-4-follow-up}\n\nA.\n\n"
+    nl += "### Extra tips voor de ontmoeting {#bonus-tips-for-the-meeting}\n\nB.\n\n## Veelgestelde vragen\n\nC.\n"
+    assert lint_page(tmp_path, en, nl) == [("anchor-differs", 13)]
