@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,13 +31,21 @@ class SiteOptions:
     locales: tuple[str, ...] = ()
     """More locale prefixes the site serves beyond the configured locales."""
 
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], cfg: Config) -> SiteOptions:
+        """Validate a ``[site]`` table (``cfg`` locates errors in ``pipeline.toml``)."""
+        return _from_table(table, cfg)
+
 
 _SITE_KEYS = {f for f in SiteOptions.__dataclass_fields__}
 
 
 def site_options(cfg: Config) -> SiteOptions:
     """Read and validate ``[site]``."""
-    table = section(cfg, "site")
+    return SiteOptions.from_table(section(cfg, "site"), cfg)
+
+
+def _from_table(table: Mapping[str, Any], cfg: Config) -> SiteOptions:
     for key in sorted(table):
         if key not in _SITE_KEYS:
             raise config_error(
