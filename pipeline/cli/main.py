@@ -402,9 +402,11 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
+        notices = sum(1 for f in found if f.severity.value == "notice")
         upstream = sum(1 for f in found if f.group)
         io.err.write(
-            f"check: {errors} errors, {len(found) - errors} warnings"
+            f"check: {errors} errors, {len(found) - errors - notices} warnings"
+            + (f", {notices} notices" if notices else "")
             + (f" ({upstream} in upstream English: tell the site's maintainers)" if upstream else "")
             + "\n"
         )
