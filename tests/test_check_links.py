@@ -221,3 +221,33 @@ def test_lint_last_heading_without_id_pairs_by_position(tmp_path: Path) -> None:
     nl = "# Gids {#guide}\n\n## Stappen {#steps}\n\n### Stap 4: volg op {#step-4-follow-up}\n\nA.\n\n"
     nl += "### Extra tips voor de ontmoeting {#bonus-tips-for-the-meeting}\n\nB.\n\n## Veelgestelde vragen\n\nC.\n"
     assert lint_page(tmp_path, en, nl) == [("anchor-differs", 13)]
+
+
+# --------------------------------------------------------------------------- the real Dutch pages
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_lint_finds_the_real_dutch_link_and_id_defects(tmp_path: Path) -> None:
+    from conftest import corpus_dir
+
+    en, nl, then = corpus_dir("en"), corpus_dir("nl"), corpus_dir("en-for-nl")
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    for page in en.glob("*.md"):
+        (root / "source" / page.name).write_bytes(page.read_bytes())
+    toml = '[site]\nbase_url = "https://pauseai.info"\n' + WIKI
+    write(root / "pipeline.toml", 'locales = ["nl"]\n' + toml)
+    found = check.findings(load(root), check.Lint(nl, "nl", then, "nl", "en-for-nl"))
+    at = {(f.path, f.line, f.code): f for f in found}
+    # smartypants rewrites a suffixed id: reported under its served form
+    assert "#tasks—responsibilities-1" in at[("nl/2024-vacancy-organizing-director.md", 26, "anchor-differs")].message
+    # ids on a page the English removed
+    assert ("nl/growth-strategy.md", 26, "anchor-stale") in at
+    # another chat-server invite than the English, with the English one beside it
+    invite = at[("nl/lobby-tips.md", 73, "link-target")]
+    assert "https://discord.gg/YfZujPdHSZ" in invite.message
+    # a localized encyclopedia article (the <…> destination form) is a notice
+    assert at[("nl/cybersecurity-risks.md", 10, "link-localized")].severity is Severity.NOTICE
+    # dropped text: 4 links where the English has 21
+    assert any("the page has 4 links, the English 21" in f.message for f in found if f.path == "nl/environmental.md")
