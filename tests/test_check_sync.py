@@ -78,3 +78,14 @@ def test_sync_fallback_and_check_name_the_same_msgstr_line(tmp_path: Path, run: 
     line = msgstr_line(root, "Walk **slowly** to school.")
     assert f"locales/nl/guide.po:{line}: warning: [fallback]" in synced.err
     assert f"locales/nl/guide.po:{line}: error [unsafe]" in run(root, "check").out
+
+
+def test_bad_check_settings_do_not_fail_a_sync_that_wrote_everything(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = git_site(tmp_path, run)
+    translate(root, "guide", {"Steps": "Stappen"})
+    toml = root / "pipeline.toml"
+    toml.write_text(toml.read_text() + "\n[check]\nlink_equivalents = 3\n")
+    result = run(root, "sync")
+    assert result.code == 0
+    assert "sync: no summary of new problems: " in result.err and "link_equivalents" in result.err
+    assert run(root, "check").code == 2

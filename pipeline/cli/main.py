@@ -136,7 +136,12 @@ def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
     """One line per locale: new problems in changed translations (what 'check' would say about them)."""
     from pipeline.check.news import new_problems
 
-    for news in new_problems(cfg):
+    try:
+        found = new_problems(cfg)
+    except PipelineError as exc:  # sync itself succeeded; say why there is no summary, and go on
+        io.err.write(f"sync: no summary of new problems: {exc}\n")
+        return
+    for news in found:
         if news.findings or not args.quiet:
             io.err.write(news.line() + "\n")
 
