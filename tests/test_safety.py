@@ -240,7 +240,7 @@ ANGLE_EN = "Botnets such as [Mirai](<https://en.wikipedia.org/wiki/Mirai_(malwar
     "msgstr",
     [
         "Botnets zoals [Mirai](<https://nl.wikipedia.org/wiki/Mirai_(malware)>) legden sites plat.",
-        "Botnets zoals [Mirai]( <https://nl.wikipedia.org/wiki/Mirai_(malware)> \"titel\") legden sites plat.",
+        'Botnets zoals [Mirai]( <https://nl.wikipedia.org/wiki/Mirai_(malware)> "titel") legden sites plat.',
         "Botnets zoals [Mirai][m] legden sites plat.\n\n[m]: <https://nl.wikipedia.org/wiki/Mirai>",
         "Botnets zoals [Mirai](</nl/mirai-(malware)>) legden sites plat.",
     ],
