@@ -169,10 +169,12 @@ def _findings(findings: Sequence[Finding]) -> str:
     if not findings:
         return "<section id='findings'><h2>Findings</h2><p class='none'>No findings.</p></section>"
     rows: list[str] = []
-    for f in sorted(findings):
+    for f in sorted(findings, key=lambda f: (f.group, f)):  # upstream English last, as check prints it
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.col}" if f.line and f.col else "")
         sev = f.severity.value
         hint = f"<div class='hint'>{_e(f.hint)}</div>" if f.hint else ""
+        if f.group:
+            hint += "<div class='hint'>upstream English</div>"
         rows.append(
             f"<tr class='{sev}'><td><span class='sev {sev}'>{sev}</span></td><td><code>{_e(f.code)}</code></td>"
             f"<td><code>{_e(where)}</code></td><td>{_e(f.message)}{hint}</td></tr>"
