@@ -23,6 +23,7 @@ from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
 from pipeline.workspace.project import options, page_names, po_path
+from pipeline.workspace.runlock import state_dir
 from pipeline.workspace.settings import Config
 
 
@@ -80,8 +81,7 @@ def pull(cfg: Config, commit: str | None = None, *, follow_pin: bool = False) ->
 def _pull(cfg: Config, commit: str | None, follow_pin: bool) -> Pulled:
     up = upstream.settings(cfg)
     old = read_lock(cfg)  # a nonsense lock stops us before anything else
-    (cfg.root / upstream.CACHE_DIR).mkdir(exist_ok=True)
-    with FileLock(str(cfg.root / upstream.CACHE_DIR / "pull.lock")):
+    with FileLock(str(state_dir(cfg.root) / "pull.lock")):
         pinned = commit is not None
         if commit is None and follow_pin and old is not None and old.pinned:
             commit, pinned = old.commit, True

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import git
 
 from pipeline.errors import ConfigError, GitError
+from pipeline.workspace.runlock import private_dir, state_dir
 from pipeline.workspace.settings import Config, key_line, section
 
 CACHE_DIR = ".pipeline"
@@ -149,8 +150,22 @@ def _location(cfg: Config, url: str) -> str:
 # --------------------------------------------------------------------------- the cache
 
 
+MARKER = "pipeline-upstream-cache"
+"""A file the pipeline puts in every cache it creates: only a folder with it is ever replaced."""
+
+_MARKER_TEXT = b"This bare repository is the upstream cache of pipeline; it is safe to delete.\n"
+
+
 def cache_path(cfg: Config) -> Path:
-    return cfg.root / CACHE_DIR / "upstream"
+    """``.pipeline/upstream``; a symbolic link there (or at ``.pipeline``) is refused."""
+    path = private_dir(cfg.root) / "upstream"
+    if path.is_symlink():
+        raise GitError(
+            "is a symbolic link; the upstream cache is never read, written or replaced through a link",
+            f"{CACHE_DIR}/upstream",
+            hint=f"delete the link ('rm {CACHE_DIR}/upstream'; what it points at is left alone) and pull again",
+        )
+    return path
 
 
 def open_cache(cfg: Config) -> git.Repo | None:
@@ -169,6 +184,7 @@ def open_upstream(cfg: Config, fetch: bool = True) -> git.Repo:
     up = settings(cfg)
     path = cache_path(cfg)
     if not (path / "HEAD").is_file():
+        state_dir(cfg.root)
         _create(path)
     repo = _repo(path)
     try:
@@ -195,17 +211,21 @@ def _repo(path: Path) -> git.Repo:
 def _create(path: Path) -> None:
     """Make the bare cache repository in a temporary folder, then move it into place.
 
-    ``.pipeline/`` gets a ``.gitignore`` of ``*``, so git ignores the cache in any project.
+    A folder already at ``path`` is replaced only when it carries our ``MARKER`` (a cache of
+    ours without HEAD is a broken leftover); anything else there is someone's, and refused.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# the pipeline's caches: never committed\n*\n", encoding="utf-8")
+    if (path.exists() or path.is_symlink()) and not (path / MARKER).is_file():
+        raise GitError(
+            "is not the pipeline's upstream cache (no marker file); left as it is",
+            f"{CACHE_DIR}/upstream",
+            hint=f"move it out of {CACHE_DIR}/ (or delete it yourself): the next pull makes a new cache there",
+        )
     tmp = Path(tempfile.mkdtemp(prefix=".upstream-", dir=path.parent))
     try:
         git.Repo.init(tmp, bare=True)
+        (tmp / MARKER).write_bytes(_MARKER_TEXT)
         if path.exists():
-            shutil.rmtree(path)  # a cache without HEAD is a broken leftover
+            shutil.rmtree(path)  # ours (marked) but without HEAD: a broken leftover
         tmp.rename(path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

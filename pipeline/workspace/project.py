@@ -25,7 +25,15 @@ from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
 from pipeline.workspace import messages
-from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.files import (
+    display_path,
+    page_bytes,
+    read_page,
+    refuse_read_only,
+    remove,
+    remove_stale_temps,
+    write_atomic,
+)
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
@@ -420,6 +428,11 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
     """
     for path in sorted(plan.writes.keys() | plan.removals):
         inside(cfg, path)
+    for path in sorted(plan.writes):
+        try:
+            refuse_read_only(path, plan.writes[path])
+        except OSError as exc:
+            raise _write_error(cfg, path, exc) from None
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
         remove_stale_temps(folder)
     written: list[str] = []
@@ -441,12 +454,16 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
     except OSError as exc:
-        raise PipelineError(
-            f"cannot write: {exc.strerror or exc}",
-            display_path(cfg.root, path),
-            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
-        ) from None
+        raise _write_error(cfg, path, exc) from None
     return written, removed, unchanged
+
+
+def _write_error(cfg: Config, path: Path, exc: OSError) -> PipelineError:
+    return PipelineError(
+        f"cannot write: {exc.strerror or exc}",
+        display_path(cfg.root, path),
+        hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+    )
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
