@@ -1044,6 +1044,11 @@ def read_po(path: Path, display: str | None = None) -> Catalog:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", name) from None
+    return parse_po_bytes(data, name)
+
+
+def parse_po_bytes(data: bytes, name: str) -> Catalog:
+    """Parse the bytes of a PO/POT file (UTF-8, BOM allowed); ``name`` is shown in errors."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -96,7 +97,32 @@ def refuse_read_only(path: Path, data: bytes) -> None:
     raise ReadOnlyError(path)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+ABSENT = ""
+"""``digest`` of a file that does not exist."""
+
+
+def digest(data: bytes | None) -> str:
+    """What ``write_atomic``'s ``expect`` compares: a hash of a file's bytes (``ABSENT``: no file)."""
+    return ABSENT if data is None else hashlib.sha256(data).hexdigest()
+
+
+def current_digest(path: Path) -> str:
+    """``digest`` of what ``path`` holds now."""
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return ABSENT
+
+
+class ChangedOnDiskError(Exception):
+    """The file no longer holds the bytes the run read: someone saved it meanwhile; it was not replaced."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def write_atomic(path: Path, data: bytes, expect: str | None = None) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
@@ -105,6 +131,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
     (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run. The new file keeps
     the old one's permission bits (a 0600 PO file stays private); a read-only file is refused
     (``ReadOnlyError``) rather than replaced; a new file gets 0644.
+
+    ``expect`` (a ``digest``) is compare-and-rename: right before the rename the file is read
+    again, and if it no longer holds the bytes the run read (an editor saved it meanwhile),
+    nothing is replaced and ``ChangedOnDiskError`` is raised.
     """
     try:
         if path.read_bytes() == data:
@@ -123,6 +153,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
             os.chmod(tmp, 0o644 if mode is None else mode)
+        if expect is not None and current_digest(path) != expect:
+            raise ChangedOnDiskError(path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
+from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
 from pipeline.git.upstream import Change
 from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
@@ -26,6 +27,10 @@ from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
 from pipeline.workspace import messages
 from pipeline.workspace.files import (
+    ABSENT,
+    ChangedOnDiskError,
+    current_digest,
+    digest,
     display_path,
     page_bytes,
     read_page,
@@ -65,6 +70,14 @@ class Plan:
     """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
     notes: dict[str, str] = field(default_factory=dict)
     """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+    read: dict[Path, str] = field(default_factory=dict)
+    """PO files the run read and will rewrite: the ``files.digest`` of the bytes it read.
+
+    ``apply`` replaces such a file only while it still holds those bytes (compare and rename),
+    so a translator's save during the run is never reverted.
+    """
+    page_of: dict[Path, str] = field(default_factory=dict)
+    """Which page (or message file) each planned write belongs to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +196,22 @@ def output_path(cfg: Config, locale: str, name: str) -> Path:
 
 
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
+    return _read_catalog_bytes(cfg, path)[0]
+
+
+def _read_catalog_bytes(cfg: Config, path: Path) -> tuple[Catalog | None, str]:
+    """The catalog at ``path`` (None when absent) and the ``digest`` of the bytes it was read from."""
     if not path.is_file():
-        return None
+        return None, ABSENT
     inside(cfg, path)
     rel = display_path(cfg.root, path)
-    catalog = po.read_po(path, rel)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", rel) from None
+    catalog = po.parse_po_bytes(data, rel)
     check_references(catalog, rel)
-    return catalog
+    return catalog, digest(data)
 
 
 def message_files(
@@ -233,6 +255,7 @@ def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) ->
     tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
+    plan.page_of[path] = doc.page.name
     return tpl
 
 
@@ -285,10 +308,12 @@ def _update_one(
 ) -> Catalog:
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
-    old = _read_catalog(cfg, path)
+    old, read = _read_catalog_bytes(cfg, path)
     new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
+    plan.read[path] = read
+    plan.page_of[path] = name
     return new
 
 
@@ -340,6 +365,7 @@ def _build_one(
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)
     plan.stage_of[out] = "build"
+    plan.page_of[out] = doc.page.name
     if catalog is not None:
         lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
         rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
@@ -414,6 +440,7 @@ def plan_build_messages(
             built = messages.build_messages(spec, english, catalog)
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
+            plan.page_of[out] = spec.name
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
                 plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
@@ -424,6 +451,9 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
 
     Every path is checked to stay inside the project before anything is touched, and
     temporary files left by a killed run in the folders written to are cleared first.
+    A PO file the run read is replaced only while it still holds the bytes read (checked
+    before the first write and again right before its rename); when one changed, nothing
+    more of its page is written and an error names it once the other pages are done.
     ``changed`` (if given) counts the files each stage actually wrote or removed.
     """
     for path in sorted(plan.writes.keys() | plan.removals):
@@ -435,14 +465,25 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             raise _write_error(cfg, path, exc) from None
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
         remove_stale_temps(folder)
+    changed_on_disk = [p for p in sorted(plan.read) if p in plan.writes and current_digest(p) != plan.read[p]]
+    held = {plan.page_of.get(p, "") for p in changed_on_disk}
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
     tally = changed if changed is not None else {}
     path = cfg.root
     try:
-        for path in sorted(plan.writes):
-            if write_atomic(path, plan.writes[path]):
+        # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
+        for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
+            if plan.page_of.get(path, "") in held and path in plan.page_of:
+                continue
+            try:
+                done = write_atomic(path, plan.writes[path], plan.read.get(path))
+            except ChangedOnDiskError:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
+                continue
+            if done:
                 written.append(display_path(cfg.root, path))
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
@@ -455,7 +496,21 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
                 tally[stage] = tally.get(stage, 0) + 1
     except OSError as exc:
         raise _write_error(cfg, path, exc) from None
+    if changed_on_disk:
+        raise _changed_error(cfg, changed_on_disk, plan)
     return written, removed, unchanged
+
+
+def _changed_error(cfg: Config, paths: list[Path], plan: Plan) -> PipelineError:
+    """PO files saved by someone while the run worked: kept as saved, their pages not written."""
+    first = paths[0]
+    page = plan.page_of.get(first, "?")
+    others = f" (and {_count(len(paths) - 1, 'other file')})" if len(paths) > 1 else ""
+    return PipelineError(
+        f"changed on disk while sync ran (saved by an editor?); nothing of page '{page}' was written{others}",
+        display_path(cfg.root, first),
+        hint="the saved file is kept as it is: run the command again to take it in",
+    )
 
 
 def _write_error(cfg: Config, path: Path, exc: OSError) -> PipelineError:
@@ -538,6 +593,7 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
 
 def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     plan = Plan()
     templates = _templates_on_disk(cfg)
     plan_update(cfg, templates, locales, plan, progress)
@@ -629,6 +685,7 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     """
     cache = Cache.load(cfg)
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     pages = page_names(cfg)
     files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
     clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
@@ -727,6 +784,8 @@ def _sync_pages_parallel(
     for part, e, f, u in parts:
         plan.writes.update(part.writes)
         plan.stage_of.update(part.stage_of)
+        plan.read.update(part.read)
+        plan.page_of.update(part.page_of)
         plan.fallbacks.extend(part.fallbacks)
         plan.warnings.extend(part.warnings)
         entries, fuzzy, used = entries + e, fuzzy + f, used + u
