@@ -43,6 +43,7 @@ from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config, section
+from pipeline.workspace.workers import die_with_parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,7 +775,8 @@ def _sync_pages_parallel(
         chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
         progress.start("sync", len(pages))
         parts = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+        with pool:
             futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
             for future, chunk in zip(futures, chunks, strict=True):
                 parts.append(future.result())  # in page order; a worker's error is raised here
