@@ -49,6 +49,7 @@ FUZZ_EXAMPLES = {
     "sync_po": 40,
     "lock_file": 150,  # runs once pipeline.git.lock (issue 4) is merged in
     "import": 30,  # runs once import (issue 6) is merged in
+    "link_destination": 300,
 }
 
 
@@ -705,3 +706,90 @@ def test_regression_aliased_value_is_one_segment_not_two() -> None:
     # title: &t Hello / description: *t gave two segments over the same span (a double edit).
     doc = segment_page(Page("p", "p.md", "---\ntitle: &t Hello\ndescription: *t\n---\n"))
     assert [(s.msgid, s.key) for s in doc.segments] == [("Hello", "title")]
+
+
+# --------------------------------------------------------------------------- link destinations (issue 20, case 3)
+
+DEST_PIECES = st.sampled_from(
+    [
+        "javascript",
+        "java",
+        "script",
+        "vbscript",
+        "data",
+        ":",
+        "\\:",
+        "&colon;",
+        "&#58;",
+        "&#x3A;",
+        "&#106;",
+        "&#x6A;",
+        "\\",
+        "\\\\",
+        "&amp;",
+        "&",
+        ";",
+        "<",
+        ">",
+        "(",
+        ")",
+        "\\(",
+        "\\)",
+        " ",
+        "\t",
+        "\n",
+        "&#9;",
+        "&#x09;",
+        "%3A",
+        "/",
+        "#",
+        "x",
+        "alert(1)",
+        "é",
+        "\u200b",
+        '"',
+        "'",
+    ]
+)
+
+
+def rendered_links(text: str) -> list[str]:
+    """``href`` and ``src`` values markdown-it renders for a text (every scheme allowed)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # see every href, as commonmark.js would
+    found: list[str] = []
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in token.children or ():
+            for attr in ("href", "src"):
+                value = child.attrGet(attr)
+                if child.type in ("link_open", "image") and isinstance(value, str):
+                    found.append(value)
+    return found
+
+
+@fuzz("link_destination")
+@given(
+    st.tuples(
+        st.sampled_from(["", "javascript", "JavaScript", "java\\script", "&#x6A;avascript", "vbscript", "data", "x"]),
+        st.sampled_from(["", ":", "\\:", "&colon;", "&#58;", "\\\\:", "%3A", "&amp;colon;"]),
+        st.lists(DEST_PIECES, max_size=8).map("".join),
+    ).map("".join),
+    st.sampled_from(["[a]({})", "![a]({})", "[a](<{}>)", "[a]( {} )", "[a]\n\n[a]: {}", "[a]\n\n[a]:\n  <{}>"]),
+)
+def test_fuzz_link_destinations_read_as_markdown_it_renders_them(dest: str, form: str) -> None:
+    from pipeline.stages.links import link_destinations, rendered_href
+    from pipeline.stages.safety import unsafe_reason
+
+    text = form.format(dest)
+    ours = {rendered_href(d) for d in link_destinations(text)}
+    for href in rendered_links(text):
+        if not href:
+            continue  # `[a]()`: an empty destination, no URL to check
+        assert href in ours, f"{text!r}: markdown-it renders {href!r}, we read {sorted(ours)!r}"
+        # as a browser reads an href: blanks at the ends and tabs/newlines anywhere ignored (%XX stays)
+        scheme = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\t\n\r]", "", href).strip("\x00- ").lower())
+        if scheme and scheme.group(1) in ("javascript", "vbscript", "data"):
+            assert unsafe_reason("Read [a](/plan).", text) is not None, f"{text!r} renders href={href!r}"

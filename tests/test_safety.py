@@ -87,6 +87,15 @@ ATTACKS: list[tuple[str, str]] = [
     ("svelte expression changed", KEEP.replace("{count}", "{count + fetch('//evil')}")),
     ("svelte expression hidden by entities", KEEP + " &#123;alert(1)&#125;"),
     ("svelte block", KEEP + " {#if true}x{/if}"),
+    # issue 20, case 3: link destinations as CommonMark reads them (backslash escapes, entities, <...>)
+    ("javascript: link with an escaped colon", KEEP.replace("](/plan)", "](javascript\\:alert(1))")),
+    ("javascript: image with an escaped colon", KEEP + " ![x](javascript\\:alert(1))"),
+    ("javascript: link in angle brackets, escaped", KEEP.replace("](/plan)", "](<javascript\\:alert(1)>)")),
+    ("javascript: link with escaped parentheses", KEEP.replace("](/plan)", "](javascript\\:alert\\(1\\))")),
+    ("javascript: link by &colon;", KEEP.replace("](/plan)", "](javascript&colon;alert(1))")),
+    ("javascript: link by entity and escape", KEEP.replace("](/plan)", "](&#x6A;avascript\\:alert(1))")),
+    ("reference definition, escaped colon", KEEP + "\n[x]: javascript\\:alert(1)"),
+    ("reference definition in angle brackets", KEEP + "\n[x]: <javascript\\:alert(1)>"),
 ]
 
 
@@ -205,6 +214,29 @@ def test_front_matter_yaml_tags_never_run_code(tmp_path: Path, run: Callable[...
     assert result.code == 0, result.err  # the tag is data to a safe loader: never constructed
     assert not marker.exists()
     assert (tmp_path / "site" / "build" / "nl" / "index.md").read_text() == page
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "[plan]: javascript\\:alert(1)",
+        "[plan]:\n  <javascript\\:alert(1)>",
+        "[PLAN]: javascript&colon;alert\\(1\\)",
+    ],
+)
+def test_whole_paragraph_reference_definition_to_javascript_is_refused(msgstr: str) -> None:
+    # The translation turns the paragraph into a definition that redefines the English [plan].
+    english = "Read [our plan][plan] today."
+    page = f"# Join\n\n{english}\n\n[plan]: /plan\n"
+    doc = segment_page(Page("join", "join.md", page))
+    built = build_page(doc, {(None, english): msgstr})
+    assert built.text == page
+    assert [r for _, r in built.fallbacks] == ["unsafe: adds a javascript: URL that the English does not have"]
+
+
+def test_ui_string_with_an_escaped_javascript_link_is_refused() -> None:
+    assert unsafe_reason("Read the plan", "[Lees](javascript\\:alert(1))", markdown=False) is not None
+    assert unsafe_reason("Read the plan", "[Lees](<javascript\\:alert(1)>)", markdown=False) is not None
 
 
 def test_ui_strings_are_not_markdown_but_get_the_same_rules() -> None:
