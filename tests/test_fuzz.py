@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pipeline.cli.main import COMMANDS, main
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats import po
-from pipeline.model import Page
+from pipeline.model import Catalog, Page
 from pipeline.segment.walker import segment_page
 from pipeline.stages.build import build_page
 from pipeline.stages.extract import make_template
@@ -50,6 +50,7 @@ FUZZ_EXAMPLES = {
     "lock_file": 150,  # runs once pipeline.git.lock (issue 4) is merged in
     "import": 30,  # runs once import (issue 6) is merged in
     "link_destination": 300,
+    "po_kept": 30,
 }
 
 
@@ -793,3 +794,93 @@ def test_fuzz_link_destinations_read_as_markdown_it_renders_them(dest: str, form
         scheme = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\t\n\r]", "", href).strip("\x00- ").lower())
         if scheme and scheme.group(1) in ("javascript", "vbscript", "data"):
             assert unsafe_reason("Read [a](/plan).", text) is not None, f"{text!r} renders href={href!r}"
+
+
+# --------------------------------------------------------------------------- no msgstr disappears (issue 20, case 4)
+
+PO_HEAD = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Language: nl\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+KNOWN_MSGIDS = ("Home", "Welcome", "We walk to school.", "Safe", "A text the English lost")
+
+
+@st.composite
+def valid_po_entry(draw: st.DrawFn, msgid: str, n: int) -> str:
+    """One PO entry for ``msgid`` in some shape msgfmt -c accepts (or nothing)."""
+    shape = draw(st.sampled_from(["none", "plain", "fuzzy", "plural", "fuzzy plural", "context", "untranslated"]))
+    tr = f"VERTALING {n}"
+    obsolete = draw(st.booleans()) and shape != "none"
+    if shape == "none":
+        return ""
+    lines: list[str] = []
+    if "fuzzy" in shape:
+        lines.append("#, fuzzy")
+    if shape == "context":
+        lines.append('msgctxt "ctx"')
+    lines.append(f'msgid "{msgid}"')
+    if "plural" in shape:
+        lines += [f'msgid_plural "{msgid}s"', f'msgstr[0] "{tr} een"', f'msgstr[1] "{tr} veel"']
+    else:
+        lines.append(f'msgstr "{tr if shape != "untranslated" else ""}"')
+    if obsolete:
+        lines = [ln if ln.startswith("#,") else "#~ " + ln for ln in lines]
+    return "\n".join(lines) + "\n"
+
+
+def msgfmt_accepts(text: str, folder: Path) -> bool:
+    import subprocess
+
+    path = folder / "candidate.po"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def all_msgstrs(catalog: Catalog) -> set[str]:
+    return {s for m in catalog.messages if m.msgid for s in (m.msgstr, *m.msgstr_plural) if s}
+
+
+@fuzz("po_kept")
+@given(st.data())
+def test_fuzz_no_msgstr_disappears_from_a_po_file_msgfmt_accepts(
+    synced_site: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    from hypothesis import assume
+
+    entries = [data.draw(valid_po_entry(msgid, n), label=msgid) for n, msgid in enumerate(KNOWN_MSGIDS)]
+    text = PO_HEAD + "\n".join(e for e in entries if e)
+    root = tmp_path_factory.mktemp("run") / "site"
+    shutil.copytree(synced_site, root)
+    assume(msgfmt_accepts(text, root))
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_text(text, encoding="utf-8")
+    before = all_msgstrs(po.parse_po(text, "index.po"))
+    err = io.StringIO()
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=err) == 0, err.getvalue()
+    after = all_msgstrs(po.read_po(po_file))
+    assert before <= after, f"lost {sorted(before - after)}; stderr: {err.getvalue()}"
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), root)
+
+
+def test_regression_plural_forms_on_a_singular_entry_are_kept_fuzzy_with_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_text(
+        PO_HEAD + 'msgid "We walk to school."\nmsgid_plural "We walk to schools."\n'
+        'msgstr[0] "Wij lopen naar school."\nmsgstr[1] "Wij lopen naar scholen."\n',
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=err) == 0, err.getvalue()
+    kept = [m for m in po.read_po(po_file).messages if m.msgid == "We walk to school."]
+    assert [(m.fuzzy, m.obsolete, m.msgstr_plural) for m in kept] == [
+        (True, False, ("Wij lopen naar school.", "Wij lopen naar scholen."))
+    ]
+    assert err.getvalue().startswith(
+        "locales/nl/index.po:7: warning: [plural] this entry has plural forms (msgid_plural) but the English has none"
+    ), err.getvalue()
+    assert (root / "build" / "nl" / "index.md").read_text() == "# Welcome\n\nWe walk to school.\n"
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)

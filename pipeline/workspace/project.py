@@ -24,7 +24,7 @@ from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
+from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, plural_mismatch, update, update_options
 from pipeline.workspace import messages
 from pipeline.workspace.files import (
     ABSENT,
@@ -310,12 +310,27 @@ def _update_one(
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
     old, read = _read_catalog_bytes(cfg, path)
+    if old is not None and not is_messages:
+        plan.warnings.extend(_plural_warnings(cfg, path, tpl, old))
     new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
     plan.read[path] = read
     plan.page_of[path] = name
     return new
+
+
+def _plural_warnings(cfg: Config, path: Path, tpl: Catalog, old: Catalog) -> list[str]:
+    """Entries with plural forms the English lacks: update keeps them fuzzy, whole; say so."""
+    english = {m.key: m for m in tpl.messages}
+    rel = display_path(cfg.root, path)
+    return [
+        f"{rel}:{m.lineno}: warning: [plural] this entry has plural forms (msgid_plural) but the English has none; "
+        f"kept as fuzzy with all {len(m.msgstr_plural)} forms: write one msgstr and delete the msgid_plural and "
+        "msgstr[n] lines"
+        for m in old.messages
+        if not m.obsolete and m.key in english and plural_mismatch(english[m.key], m)
+    ]
 
 
 def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -> None:
