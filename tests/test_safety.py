@@ -263,3 +263,58 @@ def test_changed_placeholder_is_not_built_but_is_no_attack(msgstr: str) -> None:
     assert built.text == PAGE
     assert [reason for _, reason in built.fallbacks] == ["its {placeholders} differ from the English ones"]
     assert unsafe_reason(PARAGRAPH, msgstr) is None  # check reports it under its own code
+
+
+# --------------------------------------------------------------------------- terminal control sequences (issue 20, case 6)
+
+HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x1b[8mhidden\x1b[0m\x9b31m\x85\r\x08"
+"""Clear screen, window title, hidden text, an 8-bit CSI, NEL, carriage return, backspace."""
+
+
+def _bare_controls(text: str) -> list[str]:
+    """Control characters (C0 but tab and newline, DEL, C1) left after our own colour codes."""
+    import re as _re
+
+    plain = _re.sub(r"\x1b\[[0-9;]*m", "", text)  # SGR colours that rich writes with --color always
+    return sorted({c for c in plain if (ord(c) < 0x20 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F})
+
+
+def test_control_characters_are_escaped_in_every_output(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path
+    write(root / "source" / "join.md", PAGE)
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "join.po"
+    catalog = po.read_po(po_file)
+    msgs = []
+    for m in catalog.messages:
+        if m.msgid == "Bring a friend.":  # fuzzy: shown by diff
+            m = replace(m, msgstr="Neem " + HOSTILE, flags=("fuzzy",), previous_msgid="Bring friends.")
+        elif m.msgid == "School gate":  # unsafe: reported by sync and check, its reason quoting the code
+            m = replace(m, msgstr="{" + HOSTILE + "}")
+        msgs.append(m)
+    po.write_po(po_file, replace(catalog, messages=tuple(msgs)))
+    outputs = {
+        "sync": run(root, "sync"),
+        "diff": run(root, "diff"),
+        "diff --color always": run(root, "diff", "--color", "always"),
+        "check": run(root, "check"),
+        "check --format github": run(root, "check", "--format", "github"),
+        "check --format json": run(root, "check", "--format", "json"),
+    }
+    assert "pwned" in outputs["diff"].out and "pwned" in outputs["check"].out  # shown, not dropped
+    for name, result in outputs.items():
+        assert _bare_controls(result.out) == [], (name, result.out)
+        assert _bare_controls(result.err) == [], (name, result.err)
+    assert "\\u001b]0;pwned\\u0007" in outputs["diff"].out
+    import json
+
+    findings = json.loads(outputs["check --format json"].out)["findings"]
+    assert any("\x1b" in f["message"] or "\\u001b" in f["message"] for f in findings)
+
+
+def test_printable_escapes_controls_but_tab_and_newline() -> None:
+    from pipeline.cli.terminal import printable
+
+    assert printable("a\tb\nc") == "a\tb\nc"
+    assert printable("\x1b[2J\x07\x7f\x9b\x85é€") == "\\u001b[2J\\u0007\\u007f\\u009b\\u0085é€"
