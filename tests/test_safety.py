@@ -318,3 +318,31 @@ def test_printable_escapes_controls_but_tab_and_newline() -> None:
 
     assert printable("a\tb\nc") == "a\tb\nc"
     assert printable("\x1b[2J\x07\x7f\x9b\x85é€") == "\\u001b[2J\\u0007\\u007f\\u009b\\u0085é€"
+
+
+# --------------------------------------------------------------------------- a refusal at build fails check (issue 20, case 9)
+
+
+def test_structure_refusal_at_build_is_a_blocking_check_finding(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path
+    write(root / "pipeline.toml", '[check.codes]\npage-missing = "off"\n')  # the page's links lead nowhere here
+    write(root / "source" / "join.md", PAGE)
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "join.po"
+    catalog = po.read_po(po_file)
+    msgs = tuple(
+        replace(m, msgstr="Neem een vriend mee\n---") if m.msgid == "Bring a friend." else m
+        for m in catalog.messages
+    )
+    po.write_po(po_file, replace(catalog, messages=msgs))
+    synced = run(root, "sync")
+    assert "would change the page structure" in synced.err
+    line = next(m.msgstr_lineno for m in po.read_po(po_file).messages if m.msgid == "Bring a friend.")
+    result = run(root, "check")
+    assert result.code == 1, result.out + result.err
+    assert f"locales/nl/join.po:{line}: error [build-refused] " in result.out, result.out
+    github = run(root, "check", "--format", "github")
+    assert f"::error file=locales/nl/join.po,line={line},title=build-refused::" in github.out
+    write(root / "pipeline.toml", '[check.codes]\npage-missing = "off"\nbuild-refused = "warning"\n')  # on purpose
+    assert run(root, "check").code == 0

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from rapidfuzz import fuzz
 
 from pipeline.errors import InputError
+from pipeline.check.refusals import check_refusals
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Kind, Message, Page, Severity
 from pipeline.segment.slug import Slugger, slug
@@ -56,6 +57,7 @@ CODES: dict[str, Severity] = {
     "id-in-translation": Severity.WARNING,
     "unsafe": Severity.ERROR,
     "untranslated-same": Severity.WARNING,
+    "build-refused": Severity.ERROR,
 }
 """Every finding code ``check`` emits and its default severity (``[check.codes]`` re-grades)."""
 
@@ -1540,6 +1542,7 @@ def findings(
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
+        check_refusals(site.docs, catalogs, project.options(cfg), out)
         return out.sorted()
     opts = site_options(cfg)
     docs = project.load_documents(cfg)
