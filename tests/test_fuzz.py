@@ -884,3 +884,82 @@ def test_regression_plural_forms_on_a_singular_entry_are_kept_fuzzy_with_a_warni
     ), err.getvalue()
     assert (root / "build" / "nl" / "index.md").read_text() == "# Welcome\n\nWe walk to school.\n"
     assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)
+
+
+# --------------------------------------------------------------------------- smaller cases (issue 20, case 10)
+
+
+def _translated_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=io.StringIO()) == 0
+    return root
+
+
+def _run(root: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--root", str(root), *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_regression_conflict_markers_get_their_own_message_and_annotation(tmp_path: Path) -> None:
+    root = _translated_site(tmp_path)
+    po_file = root / "locales" / "nl" / "index.po"
+    text = po_file.read_text(encoding="utf-8").replace(
+        'msgid "We walk to school."\nmsgstr ""',
+        'msgid "We walk to school."\n<<<<<<< HEAD\nmsgstr "Wij lopen."\n=======\nmsgstr "We lopen."\n>>>>>>> nl',
+    )
+    po_file.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("<<<<<<< HEAD") + 1
+    before = project_files(root)
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2
+    assert err.startswith(f"locales/nl/index.po:{line}: error: merge conflict markers (<<<<<<<, =======, >>>>>>>)"), err
+    assert "resolve the conflict" in err
+    assert project_files(root) == before
+    code, out, _err = _run(root, "check", "--format", "github")
+    assert code == 2
+    assert out.startswith(f"::error file=locales/nl/index.po,line={line},title=merge-conflict::merge conflict markers")
+
+
+def test_regression_msgstr_with_an_extra_trailing_newline_is_reported(tmp_path: Path) -> None:
+    root = _translated_site(tmp_path)
+    po_file = root / "locales" / "nl" / "index.po"
+    text = po_file.read_text(encoding="utf-8").replace(
+        'msgid "We walk to school."\nmsgstr ""', 'msgid "We walk to school."\nmsgstr "Wij lopen naar school.\\n"'
+    )
+    po_file.write_text(text, encoding="utf-8")
+    assert not msgfmt_accepts(text, tmp_path)  # the oracle rejects it too
+    line = text.splitlines().index('msgstr "Wij lopen naar school.\\n"') + 1
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2
+    assert err.startswith(f"locales/nl/index.po:{line}: error: msgid and msgstr do not both end with '\\n'"), err
+    # the same line break on a fuzzy entry is fine (msgfmt -c does not check fuzzy entries)
+    po_file.write_text(text.replace('msgid "We walk', '#, fuzzy\nmsgid "We walk'), encoding="utf-8")
+    assert _run(root, "-q", "sync")[0] == 0
+
+
+def test_regression_po_path_that_is_a_folder_stops_before_anything_is_written(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl" / "index.po").mkdir(parents=True)
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2, err
+    assert err.startswith("locales/nl/index.po: error: is a folder, not a PO file"), err
+    assert not (root / "build").exists()
+    assert not (root / "locales" / "templates").exists()
+
+
+def test_regression_new_header_of_an_empty_po_file_has_a_content_type(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_bytes(b"")
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 0, err
+    header = dict(po.read_po(po_file).header)
+    assert header["Content-Type"] == "text/plain; charset=UTF-8"
+    assert header["Language"] == "nl" and "Plural-Forms" in header
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)

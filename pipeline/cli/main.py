@@ -566,7 +566,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return command.run(cfg, args, io)
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
+        if getattr(args, "format", None) == "github":  # the CI log shows it on the file, like a finding
+            io.out.write(_annotation(exc))
         return exc.exit_code
+
+
+def _annotation(exc: PipelineError) -> str:
+    """An error as a GitHub ``::error`` annotation (``check --format github``)."""
+    from pipeline.model import Severity
+
+    finding = Finding(exc.path or "", exc.line or 0, 0, exc.code, Severity.ERROR, exc.message, exc.hint)
+    return format_findings([finding], "github")
 
 
 def entry() -> None:

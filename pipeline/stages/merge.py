@@ -161,6 +161,8 @@ def new_header(template: Catalog, locale: str) -> tuple[tuple[str, str], ...]:
 
 
 def _merged_header(template: Catalog, old: Catalog, locale: str) -> Catalog:
+    if not old.header:  # an empty file (or one without a header entry): start from a complete header
+        old = replace(old, header=new_header(template, locale))
     updates = {name.replace("-", "_"): template.header_value(name) or "" for name in _OURS}
     merged = old.with_header(**updates)
     if merged.header_value("Language") in (None, ""):

@@ -203,6 +203,10 @@ def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
 def _read_catalog_bytes(cfg: Config, path: Path) -> tuple[Catalog | None, str]:
     """The catalog at ``path`` (None when absent) and the ``digest`` of the bytes it was read from."""
     if not path.is_file():
+        if path.is_dir():
+            raise InputError(
+                "is a folder, not a PO file", display_path(cfg.root, path), hint="move the folder out of the way"
+            )
         return None, ABSENT
     inside(cfg, path)
     rel = display_path(cfg.root, path)
