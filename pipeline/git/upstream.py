@@ -9,6 +9,7 @@ inside ``.pipeline/``.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import tempfile
@@ -31,8 +32,23 @@ LOCKED_REF = "refs/pipeline/locked"
 
 _KEYS = frozenset({"url", "ref", "path"})
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
-_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1"}
-"""Never wait for a password prompt; take paths literally (no pathspec magic)."""
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh"}
+"""Never wait for a password prompt; take paths literally (no pathspec magic); fetch only over
+real repository transports, never a remote helper such as ``ext::`` (runs a command) or ``fd::``."""
+_HELPER = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)::")
+"""git's ``<transport>::<address>`` syntax for remote helpers (``fd::17``, ``ext::sh -c …``)."""
+TIMEOUT_ENV = "PIPELINE_GIT_TIMEOUT"
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a fetch may take before it is stopped (``PIPELINE_GIT_TIMEOUT`` overrides it)."""
+
+
+def fetch_timeout() -> float:
+    """Seconds a fetch may run: ``PIPELINE_GIT_TIMEOUT`` when it is a positive number, else the default."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +125,14 @@ def settings(cfg: Config) -> Settings:
     if not isinstance(url, str) or not url.strip():
         hint = "set url to the English site's git URL or a local path"
         raise _config_error(cfg, "url", "[upstream] url must be a non-empty string", hint)
+    helper = _HELPER.match(url.strip())
+    if helper:
+        raise _config_error(
+            cfg,
+            "url",
+            f"[upstream] url uses git's '{helper.group(1).lower()}::' remote-helper transport, not a repository address",
+            "use an https://, ssh://, git:// or file:// URL, host:path, or a local path",
+        )
     ref = table.get("ref", "HEAD")
     if not isinstance(ref, str) or not ref.strip() or any(c.isspace() for c in ref) or ref.startswith("-"):
         hint = "use a name such as main, v1.2 or a commit id"
@@ -244,10 +268,13 @@ def _fetch(cfg: Config, repo: git.Repo, up: Settings) -> None:
     specs = [f"+refs/heads/*:refs/remotes/{REMOTE}/*", "+refs/tags/*:refs/tags/*"]
     if up.ref == "HEAD":
         specs.append(f"+HEAD:refs/remotes/{REMOTE}/HEAD")
+    timeout = fetch_timeout()
     try:
-        repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs)
+        repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs, kill_after_timeout=timeout)
     except git.GitCommandError as exc:
         why = reason(exc)
+        if "did not complete in" in str(exc.stderr or ""):
+            why = f"no answer within {timeout:g} s (set {TIMEOUT_ENV} to wait longer)"
         what = "upstream" if up.location in why or up.url in why else f"upstream {up.url!r}"
         raise git_error(
             cfg,
@@ -298,7 +325,7 @@ def resolve(repo: git.Repo, ref: str, *, fetch_missing: bool = True) -> str | No
             return found
     if fetch_missing and re.fullmatch(r"[0-9a-f]{40}", ref.lower()):
         with contextlib.suppress(git.GitCommandError):
-            repo.git.fetch("--quiet", "--no-write-fetch-head", REMOTE, ref.lower())
+            repo.git.fetch("--quiet", "--no-write-fetch-head", REMOTE, ref.lower(), kill_after_timeout=fetch_timeout())
             return _verify(repo, ref.lower())
     return None
 
