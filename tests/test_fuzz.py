@@ -709,7 +709,7 @@ def test_regression_aliased_value_is_one_segment_not_two() -> None:
     assert [(s.msgid, s.key) for s in doc.segments] == [("Hello", "title")]
 
 
-# --------------------------------------------------------------------------- link destinations (issue 20, case 3)
+# --- link destinations (issue 20, case 3)
 
 DEST_PIECES = st.sampled_from(
     [
@@ -796,7 +796,7 @@ def test_fuzz_link_destinations_read_as_markdown_it_renders_them(dest: str, form
             assert unsafe_reason("Read [a](/plan).", text) is not None, f"{text!r} renders href={href!r}"
 
 
-# --------------------------------------------------------------------------- no msgstr disappears (issue 20, case 4)
+# --- no msgstr disappears (issue 20, case 4)
 
 PO_HEAD = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
@@ -886,7 +886,7 @@ def test_regression_plural_forms_on_a_singular_entry_are_kept_fuzzy_with_a_warni
     assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)
 
 
-# --------------------------------------------------------------------------- smaller cases (issue 20, case 10)
+# --- smaller cases (issue 20, case 10)
 
 
 def _translated_site(tmp_path: Path) -> Path:

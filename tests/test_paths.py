@@ -189,7 +189,7 @@ def test_page_name_that_cannot_be_a_reference_is_refused(
     assert tree(root) == before
 
 
-# --------------------------------------------------------------------------- the private folder (issue 20, case 1)
+# --- the private folder (issue 20, case 1)
 
 
 def test_pipeline_folder_linked_out_is_refused_and_nothing_is_written_there(
@@ -211,7 +211,9 @@ def test_pipeline_folder_linked_out_is_refused_and_nothing_is_written_there(
     assert (outside / "work.txt").read_text() == "someone's uncommitted work\n"
 
 
-def test_pull_refuses_a_pipeline_link_and_leaves_the_folder_it_points_at(tmp_path: Path, run: Callable[..., Run]) -> None:
+def test_pull_refuses_a_pipeline_link_and_leaves_the_folder_it_points_at(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
     from conftest import git
     from gitsite import Upstream, project
 
@@ -274,7 +276,7 @@ def test_upstream_cache_linked_out_is_refused(tmp_path: Path, run: Callable[...,
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
 
 
-# --------------------------------------------------------------------------- the sync cache (issue 20, case 7)
+# --- the sync cache (issue 20, case 7)
 
 
 def test_sync_cache_never_reads_a_po_file_through_a_link_leading_out(tmp_path: Path, run: Callable[..., Run]) -> None:
@@ -305,7 +307,7 @@ def test_sync_cache_never_reads_a_po_file_through_a_link_leading_out(tmp_path: P
     assert result.err.startswith("locales/nl/index.po: error: leads outside the project"), result.err
 
 
-# --------------------------------------------------------------------------- file modes (issue 20, case 8)
+# --- file modes (issue 20, case 8)
 
 
 def _change_english(root: Path) -> None:

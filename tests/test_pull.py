@@ -305,7 +305,7 @@ def test_broken_cache_is_a_clear_error(site: Path, run: Callable[..., Run]) -> N
     assert "upstream cache is not a git repository" in result.err and "delete .pipeline/upstream" in result.err
 
 
-# --------------------------------------------------------------------------- transports and time (issue 20, case 10)
+# --- transports and time (issue 20, case 10)
 
 
 def _pipeline(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
@@ -334,7 +334,8 @@ def test_remote_helper_transports_are_refused(tmp_path: Path, url: str) -> None:
     assert result.code == 2, result.err
     transport = url.split("::")[0].lower()
     assert result.err.startswith(
-        f"pipeline.toml:4: error: [upstream] url uses git's '{transport}::' remote-helper transport, not a repository address"
+        f"pipeline.toml:4: error: [upstream] url uses git's '{transport}::' remote-helper transport, "
+        "not a repository address"
     ), result.err
     assert not (site / "pwned").exists() and not (site / "source").exists()
 

@@ -150,7 +150,7 @@ def test_lock_that_cannot_be_taken_is_a_clear_error(tmp_path: Path, run: Callabl
     assert not (root / "build").exists()
 
 
-# --------------------------------------------------------------------------- a translator's save during sync (issue 20, case 2)
+# --- a translator's save during sync (issue 20, case 2)
 
 
 def translated_site(root: Path, run: Callable[..., Run]) -> Path:

@@ -265,7 +265,7 @@ def test_changed_placeholder_is_not_built_but_is_no_attack(msgstr: str) -> None:
     assert unsafe_reason(PARAGRAPH, msgstr) is None  # check reports it under its own code
 
 
-# --------------------------------------------------------------------------- terminal control sequences (issue 20, case 6)
+# --- terminal control sequences (issue 20, case 6)
 
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x1b[8mhidden\x1b[0m\x9b31m\x85\r\x08"
 """Clear screen, window title, hidden text, an 8-bit CSI, NEL, carriage return, backspace."""
@@ -320,7 +320,7 @@ def test_printable_escapes_controls_but_tab_and_newline() -> None:
     assert printable("\x1b[2J\x07\x7f\x9b\x85é€") == "\\u001b[2J\\u0007\\u007f\\u009b\\u0085é€"
 
 
-# --------------------------------------------------------------------------- a refusal at build fails check (issue 20, case 9)
+# --- a refusal at build fails check (issue 20, case 9)
 
 
 def test_structure_refusal_at_build_is_a_blocking_check_finding(tmp_path: Path, run: Callable[..., Run]) -> None:
@@ -332,8 +332,7 @@ def test_structure_refusal_at_build_is_a_blocking_check_finding(tmp_path: Path, 
     po_file = root / "locales" / "nl" / "join.po"
     catalog = po.read_po(po_file)
     msgs = tuple(
-        replace(m, msgstr="Neem een vriend mee\n---") if m.msgid == "Bring a friend." else m
-        for m in catalog.messages
+        replace(m, msgstr="Neem een vriend mee\n---") if m.msgid == "Bring a friend." else m for m in catalog.messages
     )
     po.write_po(po_file, replace(catalog, messages=msgs))
     synced = run(root, "sync")

@@ -29,8 +29,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from rapidfuzz import fuzz
 
-from pipeline.errors import InputError
 from pipeline.check.refusals import check_refusals
+from pipeline.errors import InputError
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Kind, Message, Page, Severity
 from pipeline.segment.slug import Slugger, slug

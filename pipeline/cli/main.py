@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__
-from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.check.output import FORMATS, format_findings, has_errors
+from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.workspace import project, runlock

@@ -45,4 +45,4 @@ def printable_stream(stream: TextIO) -> TextIO:
 
 def raw_stream(stream: TextIO) -> TextIO:
     """The stream under ``printable_stream`` (for rich, which writes its own colour codes)."""
-    return cast(TextIO, stream.raw) if isinstance(stream, _Printable) else stream
+    return stream.raw if isinstance(stream, _Printable) else stream

@@ -24,7 +24,11 @@ def _git(root: Path, *args: str) -> bytes | None:
     """stdout of a git command run in ``root``, or None when git fails or is missing."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, timeout=_TIMEOUT, check=False, stdin=subprocess.DEVNULL
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            timeout=_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -58,7 +62,11 @@ def refuse_cut_catalogs(root: Path, folder: str) -> None:
         has = _translated(data, rel) if data else 0
         if had == 0 or (has is not None and has >= had):
             continue
-        what = "is empty" if not data else f"is cut short (the first {len(data):,} of its {len(committed):,} committed bytes)"
+        what = (
+            "is empty"
+            if not data
+            else f"is cut short (the first {len(data):,} of its {len(committed):,} committed bytes)"
+        )
         raise InputError(
             f"{what}, but its last commit has {had} translation{'s' if had != 1 else ''}; nothing was written",
             rel,

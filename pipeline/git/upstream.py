@@ -130,7 +130,8 @@ def settings(cfg: Config) -> Settings:
         raise _config_error(
             cfg,
             "url",
-            f"[upstream] url uses git's '{helper.group(1).lower()}::' remote-helper transport, not a repository address",
+            f"[upstream] url uses git's '{helper.group(1).lower()}::' remote-helper transport, "
+            "not a repository address",
             "use an https://, ssh://, git:// or file:// URL, host:path, or a local path",
         )
     ref = table.get("ref", "HEAD")

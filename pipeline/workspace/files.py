@@ -69,7 +69,9 @@ class ReadOnlyError(PermissionError):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            errno.EACCES, "the file is read-only (make it writable with 'chmod u+w' if pipeline may update it)", str(path)
+            errno.EACCES,
+            "the file is read-only (make it writable with 'chmod u+w' if pipeline may update it)",
+            str(path),
         )
 
 

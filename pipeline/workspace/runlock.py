@@ -63,7 +63,7 @@ def private_dir(root: Path) -> Path:
         raise InputError(
             "is a symbolic link; the tool keeps its own files there and reads or writes nothing through a link",
             STATE_DIR,
-            hint=f"delete the link ('rm {STATE_DIR}'; what it points at is left alone): the next run makes its own folder",
+            hint=f"delete the link ('rm {STATE_DIR}'; what it points at is left alone): the next run makes its own",
         )
     if folder.exists() and not folder.is_dir():
         raise InputError(
