@@ -269,7 +269,7 @@ def test_write_that_fails_midway_is_a_clear_error_and_the_next_run_finishes(tmp_
 
 # --- workers die with their parent (issue 20, case 5)
 
-ORPHAN_KILLS = 12
+ORPHAN_KILLS = 8
 """Kills per signal (SIGTERM, SIGKILL) while a parallel sync's worker processes are alive."""
 
 
