@@ -342,3 +342,19 @@ def test_read_only_file_is_refused_not_replaced(tmp_path: Path, run: Callable[..
     assert "chmod u+w" in result.err
     assert po_file.stat().st_mode & 0o777 == 0o444
     assert tree(root) == before  # refused before anything was written
+
+
+def test_pull_never_writes_through_a_linked_source_folder(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")  # has src/posts/news/spring.md
+    root = project(tmp_path / "site", str(upstream.root))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "source").mkdir()
+    (root / "source" / "news").symlink_to(outside, target_is_directory=True)
+    result = run(root, "pull")
+    assert result.code == 2, result.err
+    assert result.err.startswith("source/news/spring.md: error: leads outside the project"), result.err
+    assert list(outside.iterdir()) == []
+    assert not (root / "pipeline.git.lock").exists()

@@ -237,6 +237,9 @@ def test_whole_paragraph_reference_definition_to_javascript_is_refused(msgstr: s
 def test_ui_string_with_an_escaped_javascript_link_is_refused() -> None:
     assert unsafe_reason("Read the plan", "[Lees](javascript\\:alert(1))", markdown=False) is not None
     assert unsafe_reason("Read the plan", "[Lees](<javascript\\:alert(1)>)", markdown=False) is not None
+    from pipeline.workspace.messages import problems
+
+    assert [p.code for p in problems("Read the plan", "[Lees](javascript\\:alert(1))")] == ["unsafe"]
 
 
 def test_ui_strings_are_not_markdown_but_get_the_same_rules() -> None:

@@ -23,6 +23,7 @@ from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
 from pipeline.workspace.project import options, page_names, po_path
+from pipeline.workspace.paths import inside
 from pipeline.workspace.runlock import state_dir
 from pipeline.workspace.settings import Config
 
@@ -247,7 +248,12 @@ def _read(file: Path) -> bytes | None:
 
 
 def _apply(cfg: Config, plan: _Plan) -> None:
-    """New and changed pages, then PO moves, then removals (the lock is written last by the caller)."""
+    """New and changed pages, then PO moves, then removals (the lock is written last by the caller).
+
+    Every path is checked to stay inside the project (links resolved) before the first write.
+    """
+    for path in sorted({*plan.writes, *plan.removals, *(p for move in plan.moves for p in move)}):
+        inside(cfg, path)
     for path in sorted(plan.writes):
         write_atomic(path, plan.writes[path])
     for a, b in plan.moves:
