@@ -22,8 +22,8 @@ from pipeline.git.lock import Lock, format_lock, lock_path, read_lock
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
-from pipeline.workspace.project import options, page_names, po_path
 from pipeline.workspace.paths import inside
+from pipeline.workspace.project import options, page_names, po_path
 from pipeline.workspace.runlock import state_dir
 from pipeline.workspace.settings import Config
 
