@@ -866,19 +866,21 @@ class _Parser:
         """
         if draft.obsolete or "fuzzy" in _flag_tokens(draft.flags):
             return
-        pairs = [(draft.msgid, draft.msgstr)] if draft.msgid_plural is None else []
-        if draft.msgid_plural is not None:
-            pairs = [(draft.msgid if i == 0 else draft.msgid_plural, form) for i, form in enumerate(draft.plural)]
-        for source, target in pairs:
+        if draft.msgid_plural is None:
+            pairs = [("msgstr", draft.msgstr)]
+        else:  # as msgfmt -c: every form, and msgid_plural, against msgid
+            pairs = [(f"msgstr[{i}]", form) for i, form in enumerate(draft.plural)]
+            pairs += [("msgid_plural", draft.msgid_plural)] if any(draft.plural) else []
+        for name, target in pairs:
             if not target:
                 continue
             for side, test in (("begin", str.startswith), ("end", str.endswith)):
-                english = test(source, "\n")
+                english = test(draft.msgid, "\n")
                 if english != test(target, "\n"):
                     raise self.error(
-                        f"msgid and msgstr do not both {side} with '\\n'",
+                        f"msgid and {name} do not both {side} with '\\n'",
                         draft.msgstr_lineno or draft.lineno,
-                        f"{'add' if english else 'remove'} the line break at the {side} of the msgstr "
+                        f"{'add' if english else 'remove'} the line break at the {side} of the {name} "
                         "(msgfmt -c rejects the file)",
                     )
 

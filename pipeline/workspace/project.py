@@ -485,14 +485,18 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             raise _write_error(cfg, path, exc) from None
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
         remove_stale_temps(folder)
-    changed_on_disk = [p for p in sorted(plan.read) if p in plan.writes and current_digest(p) != plan.read[p]]
-    held = {plan.page_of.get(p, "") for p in changed_on_disk}
+    changed_on_disk: list[Path] = []
+    held: set[str] = set()
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
     tally = changed if changed is not None else {}
     path = cfg.root
     try:
+        for path in sorted(plan.read):  # saved since the run read them: their pages are held back
+            if path in plan.writes and current_digest(path) != plan.read[path]:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
         # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
         for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
             if plan.page_of.get(path, "") in held and path in plan.page_of:
