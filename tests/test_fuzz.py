@@ -880,7 +880,7 @@ def test_regression_plural_forms_on_a_singular_entry_are_kept_fuzzy_with_a_warni
         (True, False, ("Wij lopen naar school.", "Wij lopen naar scholen."))
     ]
     assert err.getvalue().startswith(
-        "locales/nl/index.po:7: warning: [plural] this entry has plural forms (msgid_plural) but the English has none"
+        "locales/nl/index.po:7: warning: this entry has plural forms (msgid_plural) but the English has none"
     ), err.getvalue()
     assert (root / "build" / "nl" / "index.md").read_text() == "# Welcome\n\nWe walk to school.\n"
     assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)

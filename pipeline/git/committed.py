@@ -38,7 +38,7 @@ def _git(root: Path, *args: str) -> bytes | None:
 def _translated(data: bytes, name: str) -> int | None:
     """Active entries with a msgstr (fuzzy ones too), or None when the bytes do not parse."""
     try:
-        catalog = po.parse_po_bytes(data, name)
+        catalog = po.loads_po(data, name)
     except PipelineError:
         return None
     return sum(1 for m in catalog.messages if m.msgid and not m.obsolete and (m.msgstr or any(m.msgstr_plural)))
