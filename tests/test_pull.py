@@ -303,3 +303,53 @@ def test_broken_cache_is_a_clear_error(site: Path, run: Callable[..., Run]) -> N
     result = run(site, "pull")
     assert result.code == 2
     assert "upstream cache is not a git repository" in result.err and "delete .pipeline/upstream" in result.err
+
+
+# --- transports and time (issue 20, case 10)
+
+
+def _pipeline(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """The CLI in a child process, so a run that hangs fails the test instead of blocking it."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("url", ["fd::17", "ext::sh -c touch% pwned", "FD::0", "ext::git-upload-pack %S"])
+def test_remote_helper_transports_are_refused(tmp_path: Path, url: str) -> None:
+    site = project(tmp_path / "site", url)
+    result = _pipeline(site, "pull", timeout=30)
+    assert result.code == 2, result.err
+    transport = url.split("::")[0].lower()
+    assert result.err.startswith(
+        f"pipeline.toml:4: error: [upstream] url uses git's '{transport}::' remote-helper transport, "
+        "not a repository address"
+    ), result.err
+    assert not (site / "pwned").exists() and not (site / "source").exists()
+
+
+def test_pull_from_a_server_that_never_answers_times_out(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)  # connections are accepted by the kernel; nothing is ever sent back
+        port = server.getsockname()[1]
+        site = project(tmp_path / "site", f"git://127.0.0.1:{port}/site.git")
+        result = _pipeline(site, "pull", env={"PIPELINE_GIT_TIMEOUT": "2"}, timeout=60)
+    assert result.code == 2, result.err
+    assert result.err.startswith("pipeline.toml:4: error: cannot fetch from upstream"), result.err
+    assert "no answer within 2 s" in result.err
+    assert not (site / "source").exists()

@@ -33,6 +33,7 @@ from pipeline.check.links import Link, PageFacts, page_facts
 from pipeline.check.lint import TranslatedPage, check_translated, late_front_matter
 from pipeline.check.options import LinkOptions
 from pipeline.check.po_mode import LocaleCatalog, check_catalog, localize_anchors, po_renames
+from pipeline.check.refusals import check_refusals
 from pipeline.check.site import SiteOptions, site_options
 from pipeline.check.sitemodel import Site, build_site, check_links
 from pipeline.check.upstream import mark_upstream
@@ -169,6 +170,7 @@ def findings(
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
+        check_refusals(site.docs, catalogs, project.options(cfg), out)
         if cfg.upstream is not None:
             return sorted(
                 mark_upstream(out.sorted(), cfg.source, cfg.upstream.url, cfg.upstream.path, site.check.upstream_blocks)

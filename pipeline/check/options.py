@@ -33,6 +33,7 @@ CODES: dict[str, Severity] = {
     "id-in-translation": Severity.WARNING,
     "unsafe": Severity.ERROR,
     "untranslated-same": Severity.WARNING,
+    "build-refused": Severity.ERROR,
 }
 """Every finding code ``check`` emits and its default severity (``[check.codes]`` re-grades)."""
 

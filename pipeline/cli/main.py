@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
+from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
@@ -102,7 +103,7 @@ def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Pro
 
     from pipeline.workspace.progress import Bars
 
-    return Bars(Console(file=io.err, force_terminal=True))
+    return Bars(Console(file=raw_stream(io.err), force_terminal=True))
 
 
 def _run_extract(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -211,7 +212,7 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     if args.format == "json":
         io.out.write(statusview.status_json(rows))
         return EXIT_OK
-    statusview.render(rows, statusview.console_for(io.out))
+    statusview.render(rows, statusview.console_for(raw_stream(io.out)))
     return EXIT_OK
 
 
@@ -449,7 +450,7 @@ def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
     rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
-        file=io.out,
+        file=raw_stream(io.out),
         force_terminal=True if args.color == "always" else None,
         no_color=args.color == "never" or None,
         highlight=False,
@@ -482,9 +483,9 @@ def _english(row: review.Review) -> Text:
     from pipeline.stages.worddiff import word_diff
 
     if row.previous is None:
-        return Text(row.msgid)
+        return Text(printable(row.msgid))
     text = Text()
-    for op, piece in word_diff(row.previous, row.msgid):
+    for op, piece in word_diff(printable(row.previous), printable(row.msgid)):
         text.append(piece, style=_DIFF_STYLE[op])
     return text
 
@@ -493,17 +494,17 @@ def _diff_table(po_path: str, rows: list[review.Review]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=po_path, title_justify="left", show_lines=True, expand=True)
+    table = Table(title=printable(po_path), title_justify="left", show_lines=True, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("English: previous -> current", ratio=1)
     table.add_column(f"{rows[0].locale}: current translation", ratio=1)
     for r in rows:
         english = _english(r)
         if r.where:
-            english = Text.assemble((r.where + "\n", "dim italic"), english)
+            english = Text.assemble((printable(r.where) + "\n", "dim italic"), english)
         if r.carried:
-            english.append("\n" + "\n".join("carried " + note for note in r.carried), style="cyan")
-        table.add_row(str(r.line), english, Text(r.msgstr))
+            english.append("\n" + "\n".join("carried " + printable(note) for note in r.carried), style="cyan")
+        table.add_row(str(r.line), english, Text(printable(r.msgstr)))
     return table
 
 
@@ -571,8 +572,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run one command; return its exit code (tests call this directly)."""
-    io = Io(out or sys.stdout, err or sys.stderr)
+    """Run one command; return its exit code (tests call this directly).
+
+    Everything a command writes is made ``printable`` (no terminal control sequences).
+    """
+    io = Io(printable_stream(out or sys.stdout), printable_stream(err or sys.stderr))
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -593,7 +597,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return command.run(cfg, args, io)
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
+        if getattr(args, "format", None) == "github":  # the CI log shows it on the file, like a finding
+            io.out.write(_annotation(exc))
         return exc.exit_code
+
+
+def _annotation(exc: PipelineError) -> str:
+    """An error as a GitHub ``::error`` annotation (``check --format github``)."""
+    from pipeline.model import Severity
+
+    finding = Finding(exc.path or "", exc.line or 0, 0, exc.code, Severity.ERROR, exc.message, exc.hint)
+    return format_findings([finding], "github")
 
 
 def entry() -> None:

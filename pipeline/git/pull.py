@@ -23,7 +23,9 @@ from pipeline.git.lock import Lock, format_lock, lock_path, read_lock
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
+from pipeline.workspace.paths import inside
 from pipeline.workspace.project import options, page_names, po_path
+from pipeline.workspace.runlock import state_dir
 
 if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
@@ -83,8 +85,7 @@ def pull(cfg: Config, commit: str | None = None, *, follow_pin: bool = False) ->
 def _pull(cfg: Config, commit: str | None, follow_pin: bool) -> Pulled:
     up = upstream.settings(cfg)
     old = read_lock(cfg)  # a nonsense lock stops us before anything else
-    (cfg.root / upstream.CACHE_DIR).mkdir(exist_ok=True)
-    with FileLock(str(cfg.root / upstream.CACHE_DIR / "pull.lock")):
+    with FileLock(str(state_dir(cfg.root) / "pull.lock")):
         pinned = commit is not None
         if commit is None and follow_pin and old is not None and old.pinned:
             commit, pinned = old.commit, True
@@ -250,7 +251,12 @@ def _read(file: Path) -> bytes | None:
 
 
 def _apply(cfg: Config, plan: _Plan) -> None:
-    """New and changed pages, then PO moves, then removals (the lock is written last by the caller)."""
+    """New and changed pages, then PO moves, then removals (the lock is written last by the caller).
+
+    Every path is checked to stay inside the project (links resolved) before the first write.
+    """
+    for path in sorted({*plan.writes, *plan.removals, *(p for move in plan.moves for p in move)}):
+        inside(cfg, path)
     for path in sorted(plan.writes):
         write_atomic(path, plan.writes[path])
     for a, b in plan.moves:

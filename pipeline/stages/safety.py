@@ -26,6 +26,7 @@ from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.helpers import parseLinkDestination
 
 from pipeline.model import Kind
+from pipeline.stages.links import link_destinations
 
 _DANGEROUS_TAGS = frozenset(
     {
@@ -101,7 +102,7 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
         return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
     if "<" not in folded and "{" not in folded and "<" not in msgstr and "{" not in msgstr:
-        squeezed = _URL_JUNK.sub("", folded)
+        squeezed = _URL_JUNK.sub("", folded).replace("\\", "")  # a backslash escape is gone once rendered
         if not any(scheme + ":" in squeezed for scheme in _URL_SCHEMES):
             return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
     code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
@@ -240,6 +241,7 @@ def _urls(text: str) -> list[str]:
     urls = [m.group(1) + ":" for m in _AUTOLINK.finditer(text)]
     urls += [m.group(1) for m in _LINK_DEST.finditer(text)]
     urls += [m.group(1) for m in _REF_DEF.finditer(text)]
+    urls += link_destinations(text)  # as CommonMark reads them: escapes, entities, <...> resolved
     return urls
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.workspace.files import write_atomic
+from pipeline.workspace.runlock import private_dir
 from pipeline.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Cache:
 
     @classmethod
     def load(cls, cfg: Config) -> Cache:
-        path = cfg.root / ".pipeline" / CACHE_FILE
+        path = private_dir(cfg.root) / CACHE_FILE
         key = run_key(cfg)
         read = Workspace.of(cfg).read_bytes
         try:
@@ -97,7 +98,9 @@ class Cache:
             return cls(path, key, read=read)  # no cache, or one we cannot read: do all the work
 
     def _digest(self, root: Path, rel: str) -> str | None:
-        file = root / rel
+        file = _inside(root, rel)
+        if file is None:
+            return None  # a link leading out: the page is dirty, and sync's own path check refuses it
         try:
             st = file.stat()
         except OSError:
@@ -126,7 +129,10 @@ class Cache:
         """Remember a page's files as they are now on disk (after a sync wrote them)."""
         wanted = sorted(paths)
         for rel in wanted:
-            file = root / rel
+            file = _inside(root, rel)
+            if file is None:
+                self.pages.pop(page, None)
+                return
             try:
                 st = file.stat()
                 sha = hashlib.sha256(self.read(file)).hexdigest()
@@ -158,6 +164,19 @@ class Cache:
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """``root/rel`` when it (links resolved) stays inside ``root``; None when a link leads out.
+
+    Checked before the file is even opened, so the cache never reads through such a link.
+    """
+    file = root / rel
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(file)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return file
 
 
 def _now_ns(folder: Path) -> int:

@@ -17,21 +17,34 @@ from pathlib import Path
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git import history
+from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
 from pipeline.model import Catalog, Finding, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import UpdateOptions
+from pipeline.stages.merge import UpdateOptions, plural_mismatch
 from pipeline.wording import counted as _count
 from pipeline.workspace import messages
-from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.files import (
+    ABSENT,
+    ChangedOnDiskError,
+    current_digest,
+    digest,
+    display_path,
+    page_bytes,
+    refuse_read_only,
+    remove,
+    remove_stale_temps,
+    write_atomic,
+)
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
 from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
+from pipeline.workspace.workers import die_with_parent
 from pipeline.workspace.workspace import Workspace
 
 ORPHANED_CATALOG = "orphaned-catalog"
@@ -70,6 +83,14 @@ class Plan:
     """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
     notes: dict[str, str] = field(default_factory=dict)
     """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
+    read: dict[Path, str] = field(default_factory=dict)
+    """PO files the run read and will rewrite: the ``files.digest`` of the bytes it read.
+
+    ``apply`` replaces such a file only while it still holds those bytes (compare and rename),
+    so a translator's save during the run is never reverted.
+    """
+    page_of: dict[Path, str] = field(default_factory=dict)
+    """Which page (or message file) each planned write belongs to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +203,27 @@ def output_path(cfg: Config, locale: str, name: str) -> Path:
 
 
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
+    return _read_catalog_bytes(cfg, path)[0]
+
+
+def _read_catalog_bytes(cfg: Config, path: Path) -> tuple[Catalog | None, str]:
+    """The catalog at ``path`` (None when absent) and the ``digest`` of the bytes it was read from."""
     if not path.is_file():
-        return None
+        if path.is_dir():
+            raise InputError(
+                "is a folder, not a PO file", display_path(cfg.root, path), hint="move the folder out of the way"
+            )
+        return None, ABSENT
     inside(cfg, path)
     rel = display_path(cfg.root, path)
-    catalog = Workspace.of(cfg).catalog(path, rel)
+    ws = Workspace.of(cfg)
+    try:
+        data = ws.read_bytes(path)  # first the bytes, then the catalog: a save in between is seen as a change
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", rel) from None
+    catalog = ws.catalog(path, rel)
     check_references(catalog, rel)
-    return catalog
+    return catalog, digest(data)
 
 
 read_catalog = _read_catalog
@@ -240,6 +275,7 @@ def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) ->
     tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
+    plan.page_of[path] = doc.page.name
     return tpl
 
 
@@ -292,11 +328,38 @@ def _update_one(
 ) -> Catalog:
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
-    old = _read_catalog(cfg, path)
+    old, read = _read_catalog_bytes(cfg, path)
+    if old is not None and kind is PAGE:
+        plan.warnings.extend(_plural_warnings(cfg, path, tpl, old))
     new = kind.update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
+    plan.read[path] = read
+    plan.page_of[path] = name
     return new
+
+
+PLURAL = "plural-forms"
+"""Code of the warning for plural forms on an entry whose English has one text (kept, fuzzy)."""
+
+
+def _plural_warnings(cfg: Config, path: Path, tpl: Catalog, old: Catalog) -> list[Finding]:
+    """Entries with plural forms the English lacks: update keeps them fuzzy, whole; say so."""
+    english = {m.key: m for m in tpl.messages}
+    rel = display_path(cfg.root, path)
+    return [
+        Finding(
+            rel,
+            m.lineno,
+            0,
+            PLURAL,
+            Severity.WARNING,
+            "this entry has plural forms (msgid_plural) but the English has none; kept as fuzzy with all "
+            f"{len(m.msgstr_plural)} forms: write one msgstr and delete the msgid_plural and msgstr[n] lines",
+        )
+        for m in old.messages
+        if not m.obsolete and m.key in english and plural_mismatch(english[m.key], m)
+    ]
 
 
 def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -> None:
@@ -353,6 +416,7 @@ def _build_one(
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)
     plan.stage_of[out] = "build"
+    plan.page_of[out] = doc.page.name
     if catalog is not None:
         lines = {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete}
         rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
@@ -427,6 +491,7 @@ def plan_build_messages(
             built = messages.build_messages(spec, english, catalog)
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
+            plan.page_of[out] = spec.name
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
                 plan.fallbacks.append(
@@ -439,20 +504,43 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
 
     Every path is checked to stay inside the project before anything is touched, and
     temporary files left by a killed run in the folders written to are cleared first.
+    A PO file the run read is replaced only while it still holds the bytes read (checked
+    before the first write and again right before its rename); when one changed, nothing
+    more of its page is written and an error names it once the other pages are done.
     ``changed`` (if given) counts the files each stage actually wrote or removed.
     """
     for path in sorted(plan.writes.keys() | plan.removals):
         inside(cfg, path)
+    for path in sorted(plan.writes):
+        try:
+            refuse_read_only(path, plan.writes[path])
+        except OSError as exc:
+            raise _write_error(cfg, path, exc) from None
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
         remove_stale_temps(folder)
+    changed_on_disk: list[Path] = []
+    held: set[str] = set()
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
     tally = changed if changed is not None else {}
     path = cfg.root
     try:
-        for path in sorted(plan.writes):
-            if write_atomic(path, plan.writes[path]):
+        for path in sorted(plan.read):  # saved since the run read them: their pages are held back
+            if path in plan.writes and current_digest(path) != plan.read[path]:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
+        # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
+        for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
+            if plan.page_of.get(path, "") in held and path in plan.page_of:
+                continue
+            try:
+                done = write_atomic(path, plan.writes[path], plan.read.get(path))
+            except ChangedOnDiskError:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
+                continue
+            if done:
                 written.append(display_path(cfg.root, path))
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
@@ -464,12 +552,30 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
     except OSError as exc:
-        raise PipelineError(
-            f"cannot write: {exc.strerror or exc}",
-            display_path(cfg.root, path),
-            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
-        ) from None
+        raise _write_error(cfg, path, exc) from None
+    if changed_on_disk:
+        raise _changed_error(cfg, changed_on_disk, plan)
     return written, removed, unchanged
+
+
+def _changed_error(cfg: Config, paths: list[Path], plan: Plan) -> PipelineError:
+    """PO files saved by someone while the run worked: kept as saved, their pages not written."""
+    first = paths[0]
+    page = plan.page_of.get(first, "?")
+    others = f" (and {_count(len(paths) - 1, 'other file')})" if len(paths) > 1 else ""
+    return PipelineError(
+        f"changed on disk while sync ran (saved by an editor?); nothing of page '{page}' was written{others}",
+        display_path(cfg.root, first),
+        hint="the saved file is kept as it is: run the command again to take it in",
+    )
+
+
+def _write_error(cfg: Config, path: Path, exc: OSError) -> PipelineError:
+    return PipelineError(
+        f"cannot write: {exc.strerror or exc}",
+        display_path(cfg.root, path),
+        hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+    )
 
 
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
@@ -539,6 +645,7 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
 
 def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     plan = Plan()
     templates = _templates_on_disk(cfg)
     plan_update(cfg, templates, locales, plan, progress)
@@ -643,6 +750,7 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     """
     cache = Cache.load(cfg)
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     pages = page_names(cfg)
     files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
     clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
@@ -731,7 +839,8 @@ def _sync_pages_parallel(
         chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
         progress.start("sync", len(pages))
         parts = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+        with pool:
             futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
             for future, chunk in zip(futures, chunks, strict=True):
                 parts.append(future.result())  # in page order; a worker's error is raised here
@@ -741,6 +850,8 @@ def _sync_pages_parallel(
     for part, e, f, u in parts:
         plan.writes.update(part.writes)
         plan.stage_of.update(part.stage_of)
+        plan.read.update(part.read)
+        plan.page_of.update(part.page_of)
         plan.fallbacks.extend(part.fallbacks)
         plan.warnings.extend(part.warnings)
         entries, fuzzy, used = entries + e, fuzzy + f, used + u
