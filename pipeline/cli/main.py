@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
+from pipeline.cli.hints import GIT_MISSING, did_you_mean, git_missing
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.workspace import project, runlock
+from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
 
@@ -49,7 +51,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"pipeline: error: {message}; see 'pipeline --help'\n")
+        text = did_you_mean(message)
+        sys.stderr.write(f"pipeline: error: {text}{' ' if text.endswith('?') else '; '}see 'pipeline --help'\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -134,7 +137,11 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 
 def _add_pull(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.git.lock")
+    parser.add_argument(
+        "--commit",
+        metavar="REV",
+        help="pull this upstream revision (a commit id, tag, branch, main~40 …) and pin its commit in pipeline.lock",
+    )
 
 
 def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -215,7 +222,7 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         rows=tuple(rows),
         findings=tuple(findings),
         fuzzy=tuple(project.fuzzy_entries(cfg, rows)),
-        last_change=project.last_changes(cfg),
+        last_change=_last_changes(cfg),
     )
     page = dashboard.render(data).encode("utf-8")
     out: Path = args.html
@@ -233,6 +240,16 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
             + "\n"
         )
     return EXIT_OK
+
+
+def _last_changes(cfg: Config) -> dict[str, str]:
+    """Date of each page's last English change: this repository's history, the upstream's for pulled pages."""
+    from pipeline.git.dates import upstream_changes
+
+    dates = project.last_changes(cfg)
+    pages = {file.relative_to(cfg.source_dir).as_posix(): name for name, file in project.page_names(cfg)}
+    dates.update(upstream_changes(cfg, pages))
+    return dates
 
 
 # --------------------------------------------------------------------------- import
@@ -517,6 +534,9 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+NO_PROJECT = frozenset({"init"})
+"""Commands that make a project rather than work in one: no search upwards for ``pipeline.toml``."""
+
 WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import"})
 """Commands that write into the project: they run one at a time under ``runlock``.
 
@@ -526,7 +546,9 @@ A new command that writes gets the lock by being listed here, not by code of its
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    parser.add_argument(
+        "--root", type=Path, help="project folder (default: the nearest folder up from here with pipeline.toml)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each stage did")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
@@ -550,7 +572,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        cfg = load(args.root)
+        cfg = load(_project_root(args.root, command.name))
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:
@@ -563,6 +585,31 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
         return exc.exit_code
+    except (Exception, ImportError) as exc:
+        if not git_missing(exc):
+            raise
+        io.err.write(GIT_MISSING + "\n")
+        return EXIT_USAGE
+
+
+def _project_root(root: Path | None, command: str) -> Path:
+    """``--root``, or the nearest folder up from the current one with the settings.
+
+    Without either, the current folder with the default settings, as long as it has the
+    English pages (``source/``): a command typed in the wrong folder says so instead of
+    leaving a ``.pipeline/`` state folder behind.
+    """
+    if root is not None or command in NO_PROJECT:
+        return root or Path.cwd()
+    found = find_root(Path.cwd())
+    if found is not None:
+        return found
+    if not (Path.cwd() / "source").is_dir():
+        raise ConfigError(
+            f"no pipeline.toml in {Path.cwd()} or any folder above it",
+            hint="run the command inside the project, pass --root DIR, or start a project with 'pipeline init'",
+        )
+    return Path.cwd()
 
 
 def entry() -> None:

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git.lock import source_commit
-from pipeline.git.upstream import Change
 from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
@@ -30,6 +30,9 @@ from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config, section
+
+if TYPE_CHECKING:  # GitPython is imported only by the commands that call git
+    from pipeline.git.upstream import Change
 
 
 @dataclass(frozen=True, slots=True)
