@@ -509,6 +509,28 @@ def _diff_plain(rows: list[project.Review]) -> str:
     return "".join(out)
 
 
+# --------------------------------------------------------------------------- init
+
+
+def _add_init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locales", required=True, metavar="L1,L2", help="the languages to translate into: nl,de")
+    parser.add_argument("--upstream", metavar="URL", help="a separate translation repository: the site's git URL")
+    parser.add_argument("--path", metavar="DIR", help="with --upstream: the English pages' folder in it (src/posts)")
+    parser.add_argument("--ref", metavar="REF", help="with --upstream: branch or tag to follow (default: its HEAD)")
+    parser.add_argument("--source", metavar="DIR", help="without --upstream: the English pages' folder here")
+    parser.add_argument("--dialect", choices=("mdsvex", "mdx", "markdown"), help="how the site renders its pages")
+    parser.add_argument("--redirects", metavar="FILE", help="a redirects file whose sources the site serves")
+    parser.add_argument("--install", metavar="SPEC", help="what the workflow pip-installs (default: this version)")
+    parser.add_argument("--no-workflow", action="store_true", help="do not write .github/workflows/translations.yml")
+    parser.add_argument("--no-pre-commit", action="store_true", help="do not write .pre-commit-config.yaml")
+
+
+def _run_init(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.cli.init import run_init
+
+    return run_init(cfg.root, args, io.out, io.err)
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -521,6 +543,7 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("init", "start a project: pipeline.toml, CI workflow, pre-commit hooks", _add_init, _run_init),
     Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
     Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
@@ -572,7 +595,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        cfg = load(_project_root(args.root, command.name))
+        root = _project_root(args.root, command.name)
+        cfg = Config(root=root.resolve()) if command.name in NO_PROJECT else load(root)
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:
