@@ -202,7 +202,7 @@ def redirect_sources(name: str, text: str) -> list[str]:
             data = json.loads(text)
         except json.JSONDecodeError:
             return []
-        items = data.get("redirects", []) if isinstance(data, dict) else data
+        items = data["redirects"] if isinstance(data, dict) and "redirects" in data else data
         if isinstance(items, dict):
             sources = [str(k) for k in items]
         elif isinstance(items, list):
