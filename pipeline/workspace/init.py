@@ -109,7 +109,7 @@ def plan(root: Path, request: Request, site: Site, *, dialect_key: bool = True) 
     watched = _watched(source, output)
     install = request.install or install_spec()
     if request.workflow:
-        files.append((WORKFLOW, workflow_text(install, watched)))
+        files.append((WORKFLOW, workflow_text(install)))
     if request.pre_commit:
         files.append((PRE_COMMIT, pre_commit_text(watched)))
     return Plan(tuple(files), _gitignore(root), source, output)
@@ -248,9 +248,8 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
     return "\n".join(lines)
 
 
-def workflow_text(install: str, watched: str) -> str:
+def workflow_text(install: str) -> str:
     """The GitHub Actions gate for the project's own repository: installs the tool, then checks."""
-    del watched  # every pull request is checked: a translation can break on any change
     return f"""# The translation gate, written by `pipeline init`: on every pull request, fail when the PO files or
 # the translated pages are not up to date with the English (run `pipeline sync` and commit) or a
 # locale breaks its [check] policy in pipeline.toml.
