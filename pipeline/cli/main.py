@@ -306,6 +306,11 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         io.err.write(format_findings(outcome.findings, "text"))
         if not args.quiet:
             _import_table(outcome, args.verbose, io)
+    if outcome.failed:
+        io.err.write(
+            f"import: nothing written: {outcome.failed} of {len(outcome.pages)} pages cannot be imported (all or "
+            "nothing); fix them, or move them out of the folder, and run the import again\n"
+        )
     return EXIT_FINDINGS if outcome.failed else EXIT_OK
 
 
