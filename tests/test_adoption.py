@@ -9,6 +9,7 @@ build, as ``make lint-ci`` does) and validated against GitHub's workflow schema.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,6 +113,16 @@ def test_translation_repository_layout(tool: tuple[Path, str], tmp_path: Path) -
     assert sh(repo, pipeline, "check", ok=False).returncode == 1
     sh(repo, pipeline, "sync")
     assert sh(repo, pipeline, "check", ok=False).returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "English of today")
+    # the site copies build/<locale>/ into its pages folder, with the snippet docs/adoption.md shows
+    snippet = re.search(r"```sh\n(# in the site's build.*?)```", (REPO / "docs/adoption.md").read_text(), re.DOTALL)
+    assert snippet is not None
+    script = snippet.group(1).replace("https://github.com/example/website-translations.git", repo.as_uri())
+    sh(site, "bash", "-euc", script)
+    for locale in ("nl", "de"):
+        for page in ("act.md", "faq.md"):
+            assert (site / "src/posts" / locale / page).read_bytes() == (repo / "build" / locale / page).read_bytes()
 
 
 def test_tool_inside_the_site_repository(tool: tuple[Path, str], tmp_path: Path) -> None:

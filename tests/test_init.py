@@ -216,3 +216,20 @@ def test_init_with_upstream_reads_the_site_from_its_repository(tmp_path: Path, r
     assert run(root, "sync").code == 0
     assert git(root, "diff", "--stat") == ""  # a second sync changes nothing
     assert ".pipeline" not in git(root, "status", "--porcelain", "--untracked-files=all")
+
+
+def test_init_in_a_starlight_site_puts_translations_beside_the_english(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / "docs-site"
+    write(root / "package.json", '{"dependencies": {"astro": "^4", "@astrojs/starlight": "^0.2"}}\n')
+    write(root / "astro.config.mjs", "export default {};\n")
+    write(root / "src/content/docs/en/index.md", "# Welcome\n\nRead the [guide](/guide/).\n")
+    write(root / "src/content/docs/en/guide.md", "# Guide\n\nSee [home](/).\n")
+    write(root / "src/pages/404.astro", "---\n---\n")
+    result = run(root, "init", "--locales", "de")
+    assert result.code == 0, result.err
+    cfg = load(root)
+    assert (cfg.source, cfg.output) == ("src/content/docs/en", "src/content/docs/{locale}")
+    assert "dialect" in cfg.text and "mdx" in cfg.text
+    assert run(root, "sync").code == 0
+    assert (root / "src/content/docs/de/guide.md").is_file()
+    assert run(root, "sync").out.count("0 written") == 1
