@@ -140,7 +140,7 @@ def _add_pull(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--commit",
         metavar="REV",
-        help="pull this upstream revision (a commit id, tag, branch, main~40 …) and pin its commit in pipeline.lock",
+        help="pull this upstream revision (commit id, tag, branch, main~40 …) and pin its commit in pipeline.git.lock",
     )
 
 
@@ -614,7 +614,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
         return exc.exit_code
-    except (Exception, ImportError) as exc:
+    except Exception as exc:  # GitPython without git (ImportError or GitCommandNotFound); others re-raised
         if not git_missing(exc):
             raise
         io.err.write(GIT_MISSING + "\n")
