@@ -233,3 +233,32 @@ def test_init_in_a_starlight_site_puts_translations_beside_the_english(tmp_path:
     assert run(root, "sync").code == 0
     assert (root / "src/content/docs/de/guide.md").is_file()
     assert run(root, "sync").out.count("0 written") == 1
+
+
+def test_init_inside_an_existing_project_refuses(site: Path) -> None:
+    inside = site / "source"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "init", "--locales", "nl"], cwd=inside, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert f"is inside the project at {site.resolve()}" in done.stderr
+    assert not (inside / "pipeline.toml").exists()
+    here = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "--root",
+            ".",
+            "init",
+            "--locales",
+            "nl",
+            "--no-workflow",
+            "--no-pre-commit",
+        ],
+        cwd=inside,
+        capture_output=True,
+        text=True,
+    )
+    assert here.returncode == 0, here.stderr
+    assert (inside / "pipeline.toml").is_file()

@@ -628,9 +628,16 @@ def _project_root(root: Path | None, command: str) -> Path:
     English pages (``source/``): a command typed in the wrong folder says so instead of
     leaving a ``.pipeline/`` state folder behind.
     """
-    if root is not None or command in NO_PROJECT:
-        return root or Path.cwd()
+    if root is not None:
+        return root
     found = find_root(Path.cwd())
+    if command in NO_PROJECT:
+        if found is not None and found != Path.cwd().resolve():
+            raise ConfigError(
+                f"{Path.cwd()} is inside the project at {found}",
+                hint="run init there to see it refuse, or pass --root . to start another project here",
+            )
+        return Path.cwd()
     if found is not None:
         return found
     if not (Path.cwd() / "source").is_dir():
