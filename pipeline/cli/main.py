@@ -635,7 +635,7 @@ def _project_root(root: Path | None, command: str) -> Path:
         if found is not None and found != Path.cwd().resolve():
             raise ConfigError(
                 f"{Path.cwd()} is inside the project at {found}",
-                hint="run init there to see it refuse, or pass --root . to start another project here",
+                hint="work in that project, or pass --root . to start another project here",
             )
         return Path.cwd()
     if found is not None:
