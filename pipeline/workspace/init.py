@@ -10,6 +10,7 @@ turns what was found into text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
         'fail_on = ["stale-catalog"]     # also "fuzzy", "untranslated": fail while a locale has such entries',
         "min_translated = 0              # share of each page's English words that must be translated (0 to 1)",
         "",
-        "# [check.locales.de]            # per locale, e.g. one still starting out",
+        f"# [check.locales.{request.locales[-1]}]  # per locale, e.g. one still starting out",
         '# fail_on = ["stale-catalog"]',
         "",
         '# [check.codes]                 # re-grade a finding everywhere: "error", "warning" or "off"',
@@ -219,7 +220,7 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
     )
     lines += [
         '# base_url = "https://example.org"  # absolute links to it count as internal',
-        'route = "/{path}"               # source/foo/bar.md is served at /foo/bar',
+        f'route = "/{{path}}"               # {source}/foo/bar.md is served at /foo/bar',
         'locale_prefix = "/{locale}"     # translated pages at /nl/foo/bar',
     ]
     if dialect == "mdsvex":
@@ -245,7 +246,16 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
         "anchors = []                    # fragments every page accepts (ids in the layout)",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(_align(line) for line in lines)
+
+
+_COMMENT = re.compile(r"^(.+?)\s+# (.*)$")
+
+
+def _align(line: str, column: int = 32) -> str:
+    """Line up a setting's trailing comment at ``column``, so the file reads as a table."""
+    m = _COMMENT.match(line)
+    return line if m is None else f"{m.group(1):<{column - 1}} # {m.group(2)}"
 
 
 def workflow_text(install: str) -> str:
