@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, git, write
+from filelock import FileLock
 
 from pipeline import DISTRIBUTION, __version__
 
@@ -38,8 +39,23 @@ def sh(cwd: Path, *args: str | Path, ok: bool = True) -> subprocess.CompletedPro
 
 @pytest.fixture(scope="module")
 def tool(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The tool installed from a tagged git repository into a fresh venv: (its bin folder, the pip spec)."""
-    base = tmp_path_factory.mktemp("adoption")
+    """The tool installed from a tagged git repository into a fresh venv: (its bin folder, the pip spec).
+
+    Made once per test run, also when xdist spreads the tests over workers (they share the run's folder).
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "adoption"
+    with FileLock(str(shared / "adoption.lock")):
+        if not (base / "installed").is_file():
+            shutil.rmtree(base, ignore_errors=True)
+            _install(base)
+            (base / "installed").write_text("ok\n")
+    return base / "venv" / "bin", (base / "spec").read_text()
+
+
+def _install(base: Path) -> None:
     repo = base / "tool"
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -60,7 +76,7 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=True, system_site_packages=False).create(env_dir)
     sh(base, env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", spec)
-    return env_dir / "bin", spec
+    (base / "spec").write_text(spec)
 
 
 def website(root: Path) -> Path:
