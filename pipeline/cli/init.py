@@ -38,7 +38,7 @@ def run_init(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     )
     init.check_free(root, request)  # before reading the upstream: a refusal leaves everything as it was
     site = _upstream_site(root, request, args.redirects, err) if request.upstream else _local_site(root, args.redirects)
-    planned = init.plan(root, request, site, dialect_key=_knows_dialect())
+    planned = init.plan(root, request, site, dialect_key=_knows_dialect(root))
     written = init.apply(root, planned)
     if not args.quiet:
         what = f"{site.framework} site, {site.dialect}" if site.framework else f"{site.dialect} pages"
@@ -75,10 +75,15 @@ def _upstream_site(root: Path, request: init.Request, redirects: str | None, err
         return Site()
 
 
-def _knows_dialect() -> bool:
-    from pipeline.check.checker import SiteOptions
+def _knows_dialect(root: Path) -> bool:
+    """True when this version's ``[site]`` accepts ``dialect`` (asked of the validator itself, not guessed)."""
+    from pipeline.check.checker import site_options
 
-    return "dialect" in SiteOptions.__dataclass_fields__
+    try:
+        site_options(from_dict(root, {"site": {"dialect": "markdown"}}))
+    except ConfigError:
+        return False
+    return True
 
 
 def _next_steps(request: init.Request, planned: init.Plan) -> str:
