@@ -262,3 +262,20 @@ def test_init_inside_an_existing_project_refuses(site: Path) -> None:
     )
     assert here.returncode == 0, here.stderr
     assert (inside / "pipeline.toml").is_file()
+
+
+def test_init_writes_the_dialect_as_a_setting_when_site_knows_it(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from pipeline.errors import ConfigError
+    from pipeline.workspace.settings import from_dict
+
+    root = sveltekit_site(tmp_path / "site")
+    assert run(root, "init", "--locales", "nl").code == 0
+    text = (root / "pipeline.toml").read_text()
+    try:
+        site_options(from_dict(root, {"site": {"dialect": "mdsvex"}}))
+        known = True
+    except ConfigError:
+        known = False
+    assert ('\ndialect = "mdsvex"' in text) == known
+    assert ('\n# dialect = "mdsvex"' in text) == (not known)
+    assert site_options(load(root)).routes  # whatever it wrote, [site] reads
