@@ -279,3 +279,11 @@ def test_init_writes_the_dialect_as_a_setting_when_site_knows_it(tmp_path: Path,
     assert ('\ndialect = "mdsvex"' in text) == known
     assert ('\n# dialect = "mdsvex"' in text) == (not known)
     assert site_options(load(root)).routes  # whatever it wrote, [site] reads
+
+
+def test_init_dialect_option_overrides_what_was_found(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = sveltekit_site(tmp_path / "site")
+    assert run(root, "init", "--locales", "nl", "--dialect", "markdown").code == 0
+    text = (root / "pipeline.toml").read_text()
+    assert 'dialect = "markdown"' in text and "found: sveltekit" in text
+    assert "smartypants" not in text  # mdsvex's typography only where mdsvex renders
