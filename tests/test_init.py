@@ -286,4 +286,5 @@ def test_init_dialect_option_overrides_what_was_found(tmp_path: Path, run: Calla
     assert run(root, "init", "--locales", "nl", "--dialect", "markdown").code == 0
     text = (root / "pipeline.toml").read_text()
     assert 'dialect = "markdown"' in text and "found: sveltekit" in text
-    assert "smartypants" not in text  # mdsvex's typography only where mdsvex renders
+    assert "\nsmartypants = false" in text  # mdsvex's typography only where mdsvex renders
+    assert site_options(load(root)).smartypants is False

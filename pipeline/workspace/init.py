@@ -225,6 +225,8 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
     ]
     if dialect == "mdsvex":
         lines.append("smartypants = true              # mdsvex turns -- into a dash, even in {#id}")
+    elif dialect == "markdown":
+        lines.append("smartypants = false             # true when the renderer turns -- into a dash in heading ids")
     where = " and ".join(
         w
         for w in (
