@@ -115,7 +115,7 @@ def test_pull_commit_takes_any_revision(tmp_path: Path, run: Callable[..., Run])
     for rev, expected in (("main~2", first), ("main~1", second), ("v1", first), ("v1^0", first), (third[:7], third)):
         result = run(root, "pull", "--commit", rev)
         assert result.code == 0, (rev, result.err)
-        lock = parse_lock((root / "pipeline.git.lock").read_text())
+        lock = parse_lock((root / "pipeline.lock").read_text())
         assert (lock.commit, lock.pinned) == (expected, True), rev
     bad = run(root, "pull", "--commit", "main~99")
     assert bad.code == 2 and "unknown revision 'main~99'" in bad.err

@@ -2,7 +2,7 @@
 
 With ``[upstream]``, the English comes from another repository; the date ``source/`` was committed
 in this one says when someone pulled, not when the English changed. So the upstream's own history
-(the cache, up to the commit in ``pipeline.git.lock``) decides; without a pull yet, nothing does.
+(the cache, up to the commit in ``pipeline.lock``) decides; without a pull yet, nothing does.
 """
 
 from __future__ import annotations

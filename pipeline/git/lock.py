@@ -1,4 +1,4 @@
-"""``pipeline.git.lock``: which upstream commit ``source/`` holds, and each page's blob id.
+"""``pipeline.lock``: which upstream commit ``source/`` holds, and each page's blob id.
 
 Written by ``pipeline pull`` (deterministically: sorted keys, one TOML writer), committed with
 the project, read by ``sync``, ``status`` and ``check``. A lock edited into something else is
@@ -11,18 +11,21 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from pipeline.errors import InputError
-from pipeline.workspace.settings import Config, toml_error_line
+from pipeline.tables import toml_error_line
 
-LOCK_FILE = "pipeline.git.lock"
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
+
+LOCK_FILE = "pipeline.lock"
 _HEADER = "# Written by 'pipeline pull': the upstream commit in source/ and each page's blob id. Do not edit.\n"
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _KEYS = ("url", "ref", "path", "commit", "date", "pinned", "pages")
-_HINT = "restore it with 'git checkout pipeline.git.lock', or delete it and run 'pipeline pull'"
+_HINT = "restore it with 'git checkout pipeline.lock', or delete it and run 'pipeline pull'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,7 @@ def read_lock(cfg: Config) -> Lock | None:
 
 def source_commit(cfg: Config) -> str | None:
     """The upstream commit ``source/`` holds, when ``[upstream]`` is configured and pulled."""
-    if "upstream" not in cfg.raw:
+    if cfg.upstream is None:
         return None
     lock = read_lock(cfg)
     return lock.commit if lock else None

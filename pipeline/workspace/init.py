@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline import DISTRIBUTION, REPOSITORY, __version__
 from pipeline.errors import ConfigError
+from pipeline.git.lock import LOCK_FILE
 from pipeline.workspace.files import write_atomic
 from pipeline.workspace.locate import has_settings
 from pipeline.workspace.settings import CONFIG_FILE
@@ -143,7 +144,7 @@ def _watched(source: str, output: str) -> str:
     """A regular expression of the paths whose change matters to the translations (pre-commit ``files``)."""
     folders = {source.rstrip("/"), "locales", output.split("{locale}")[0].rstrip("/")}
     parts = sorted(_regex(f) + "/" for f in folders if f)
-    return "^(" + "|".join([*parts, r"pipeline\.toml$", r"pipeline\.git\.lock$"]) + ")"
+    return "^(" + "|".join([*parts, _regex(CONFIG_FILE) + "$", _regex(LOCK_FILE) + "$"]) + ")"
 
 
 def _regex(path: str) -> str:
