@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO, corpus_dir, pseudo
 
-from pipeline.model import Page
+from pipeline.model import Page, Render
 from pipeline.segment.walker import Document, segment_page
 from pipeline.stages.build import build_page
 from pipeline.workspace.files import read_page
@@ -240,3 +240,21 @@ def test_front_matter_translation_with_characters_yaml_cannot_carry_raw(style: s
     msgid = style.strip("'\"")
     out = build_with(text, {msgid: "Ti\x80tel\ufffe"})
     assert yaml.safe_load(out.split("---\n")[1]) == {"title": "Ti\x80tel\ufffe"}
+
+
+@pytest.mark.parametrize(
+    ("english", "translated"),
+    [
+        ("street x\\|y\n<\n---\n", "STREET X\\|Y <"),  # found by Hypothesis: the break moved the pipe
+        ("a b|c\nd\n===\n", "A B|C D"),
+        ("one\ntwo | three four\n---\n", "EEN TWEE | DRIE VIER"),
+    ],
+)
+def test_setext_heading_never_becomes_a_table(english: str, translated: str) -> None:
+    """A ``|`` on the line above a setext underline makes GFM read a table: laid out around it, or refused."""
+    doc = segment_page(Page("p", "p.md", english))
+    (heading,) = [s for s in doc.segments if s.render is Render.SETEXT]
+    built = build_page(doc, {(heading.msgctxt, heading.msgid): translated})
+    again = segment_page(Page("p", "p.md", built.text))
+    assert [s.kind for s in again.segments] == [s.kind for s in doc.segments]
+    assert built.used == 1 or built.fallbacks[0][1] == "would change the page structure"

@@ -126,6 +126,8 @@ def _plain_swap(edit: _Edit) -> bool:
         return seg.style in ("", "'", '"')
     if seg.render not in _NO_READ_BACK:
         return False
+    if seg.render is Render.SETEXT and "|" in edit.raw:  # where lines break decides table or heading
+        return False
     return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
 
 
@@ -339,6 +341,8 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     for gi, part in enumerate(parts):
         eg = groups[min(gi, len(groups) - 1)]
         lines = _distribute(part, [english[i] for i in eg])
+        if seg.render is Render.SETEXT and gi == len(parts) - 1:
+            lines = _no_pipe_above_underline(lines)
         if seg.render in (Render.INLINE, Render.SETEXT):
             lines[0] = _escape_block_start(lines[0])
         if gi > 0:
@@ -349,6 +353,22 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
                 soft_i += 1
             out.append(line)
     return _edit(seg, "".join(out), t)
+
+
+def _no_pipe_above_underline(lines: list[str]) -> list[str]:
+    """Lay out a setext heading so that the line above its underline has no ``|``.
+
+    A ``|`` (even escaped) on that line makes GFM read the line and the underline as a table
+    header and delimiter row. The last line is cut after the last ``|`` where a break is allowed;
+    where none is, the whole-page read-back refuses the translation.
+    """
+    if "|" not in lines[-1]:
+        return lines
+    text = " ".join(lines)
+    after = [i for i in _break_points(text) if i > text.rindex("|")]
+    if not after:
+        return [text]
+    return [text[: after[-1]].rstrip(" "), text[after[-1] + 1 :].strip(" ")]
 
 
 def _render_html_text(doc: Document, seg: Segment, t: str) -> _Edit | None:
