@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
+from pipeline.cli.hints import GIT_MISSING, did_you_mean, git_missing
 from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
 from pipeline.workspace import project, review, runlock
+from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
 from pipeline.workspace.workspace import attach
@@ -52,7 +54,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"pipeline: error: {message}; see 'pipeline --help'\n")
+        text = did_you_mean(message)
+        sys.stderr.write(f"pipeline: error: {text}{' ' if text.endswith('?') else '; '}see 'pipeline --help'\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -159,7 +162,11 @@ def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
 
 
 def _add_pull(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.lock")
+    parser.add_argument(
+        "--commit",
+        metavar="REV",
+        help="pull this upstream revision (commit id, tag, branch, main~40 …) and pin its commit in pipeline.lock",
+    )
 
 
 def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -241,7 +248,7 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         rows=tuple(rows),
         findings=tuple(findings),
         fuzzy=tuple(staleness.fuzzy_entries(cfg, rows)),
-        last_change=project.last_changes(cfg),
+        last_change=_last_changes(cfg),
     )
     page = dashboard.render(data).encode("utf-8")
     out: Path = args.html
@@ -259,6 +266,16 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
             + "\n"
         )
     return EXIT_OK
+
+
+def _last_changes(cfg: Config) -> dict[str, str]:
+    """Date of each page's last English change: this repository's history, the upstream's for pulled pages."""
+    from pipeline.git.dates import upstream_changes
+
+    dates = project.last_changes(cfg)
+    pages = {file.relative_to(cfg.source_dir).as_posix(): name for name, file in project.page_names(cfg)}
+    dates.update(upstream_changes(cfg, pages))
+    return dates
 
 
 # --------------------------------------------------------------------------- import
@@ -315,6 +332,11 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         io.err.write(format_findings(outcome.findings, "text"))
         if not args.quiet:
             _import_table(outcome, args.verbose, io)
+    if outcome.failed:
+        io.err.write(
+            f"import: nothing written: {outcome.failed} of {len(outcome.pages)} pages cannot be imported (all or "
+            "nothing); fix them, or move them out of the folder, and run the import again\n"
+        )
     return EXIT_FINDINGS if outcome.failed else EXIT_OK
 
 
@@ -523,6 +545,28 @@ def _diff_plain(rows: list[review.Review]) -> str:
     return "".join(out)
 
 
+# --------------------------------------------------------------------------- init
+
+
+def _add_init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locales", required=True, metavar="L1,L2", help="the languages to translate into: nl,de")
+    parser.add_argument("--upstream", metavar="URL", help="a separate translation repository: the site's git URL")
+    parser.add_argument("--path", metavar="DIR", help="with --upstream: the English pages' folder in it (src/posts)")
+    parser.add_argument("--ref", metavar="REF", help="with --upstream: branch or tag to follow (default: its HEAD)")
+    parser.add_argument("--source", metavar="DIR", help="without --upstream: the English pages' folder here")
+    parser.add_argument("--dialect", choices=("mdsvex", "mdx", "markdown"), help="how the site renders its pages")
+    parser.add_argument("--redirects", metavar="FILE", help="a redirects file whose sources the site serves")
+    parser.add_argument("--install", metavar="SPEC", help="what the workflow pip-installs (default: this version)")
+    parser.add_argument("--no-workflow", action="store_true", help="do not write .github/workflows/translations.yml")
+    parser.add_argument("--no-pre-commit", action="store_true", help="do not write .pre-commit-config.yaml")
+
+
+def _run_init(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.cli.init import run_init
+
+    return run_init(cfg.root, args, io.out, io.err)
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -535,6 +579,7 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("init", "start a project: pipeline.toml, CI workflow, pre-commit hooks", _add_init, _run_init),
     Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
     Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
@@ -548,6 +593,9 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+NO_PROJECT = frozenset({"init"})
+"""Commands that make a project rather than work in one: no search upwards for ``pipeline.toml``."""
+
 WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import"})
 """Commands that write into the project: they run one at a time under ``runlock``.
 
@@ -557,7 +605,9 @@ A new command that writes gets the lock by being listed here, not by code of its
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    parser.add_argument(
+        "--root", type=Path, help="project folder (default: the nearest folder up from here with pipeline.toml)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each stage did")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
@@ -584,7 +634,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        cfg = load(args.root)
+        root = _project_root(args.root, command.name)
+        cfg = Config(root=root.resolve()) if command.name in NO_PROJECT else load(root)
         attach(cfg)  # one read-once workspace for the whole command
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
@@ -600,6 +651,38 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if getattr(args, "format", None) == "github":  # the CI log shows it on the file, like a finding
             io.out.write(_annotation(exc))
         return exc.exit_code
+    except Exception as exc:  # GitPython without git (ImportError or GitCommandNotFound); others re-raised
+        if not git_missing(exc):
+            raise
+        io.err.write(GIT_MISSING + "\n")
+        return EXIT_USAGE
+
+
+def _project_root(root: Path | None, command: str) -> Path:
+    """``--root``, or the nearest folder up from the current one with the settings.
+
+    Without either, the current folder with the default settings, as long as it has the
+    English pages (``source/``): a command typed in the wrong folder says so instead of
+    leaving a ``.pipeline/`` state folder behind.
+    """
+    if root is not None:
+        return root
+    found = find_root(Path.cwd())
+    if command in NO_PROJECT:
+        if found is not None and found != Path.cwd().resolve():
+            raise ConfigError(
+                f"{Path.cwd()} is inside the project at {found}",
+                hint="work in that project, or pass --root . to start another project here",
+            )
+        return Path.cwd()
+    if found is not None:
+        return found
+    if not (Path.cwd() / "source").is_dir():
+        raise ConfigError(
+            f"no pipeline.toml in {Path.cwd()} or any folder above it",
+            hint="run the command inside the project, pass --root DIR, or start a project with 'pipeline init'",
+        )
+    return Path.cwd()
 
 
 def _annotation(exc: PipelineError) -> str:

@@ -145,9 +145,11 @@ def _target(cfg: Config, repo: git.Repo, up: upstream.Settings, commit: str | No
         return found
     found = upstream.resolve(repo, commit.lower()) if _looks_like_commit(commit) else None
     if found is None:
+        found = upstream.resolve_revision(repo, commit)
+    if found is None:
         raise GitError(
-            f"unknown commit {commit!r} in upstream {up.url!r}",
-            hint="pass a commit id that exists upstream to --commit",
+            f"unknown {'commit' if _looks_like_commit(commit) else 'revision'} {commit!r} in upstream {up.url!r}",
+            hint="pass a commit id, tag, branch or a revision such as main~40 that exists upstream to --commit",
         )
     return found
 

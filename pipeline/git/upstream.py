@@ -241,6 +241,25 @@ def resolve(repo: git.Repo, ref: str, *, fetch_missing: bool = True) -> str | No
     return None
 
 
+_REVISION = re.compile(r"([^~^:\s]+?)((?:[~^][0-9]*)*)")
+
+
+def resolve_revision(repo: git.Repo, rev: str) -> str | None:
+    """The commit of any revision git understands, in the upstream's terms: ``main~40``, ``v2^``, a tag, a short id.
+
+    Branch names mean the upstream's branches (the cache keeps them under ``refs/remotes/``), so
+    ``main~40`` is forty commits before the upstream's ``main``, as it would be in a clone of it.
+    """
+    if not rev or rev.startswith("-"):
+        return None
+    m = _REVISION.fullmatch(rev)
+    if m is not None:
+        base = resolve(repo, m.group(1), fetch_missing=False)
+        if base is not None:
+            return _verify(repo, base + m.group(2)) if m.group(2) else base
+    return _verify(repo, rev)
+
+
 def git_error(cfg: Config, key: str, message: str, hint: str) -> GitError:
     """A ``GitError`` pointing at the line of ``[upstream] key`` in the configuration."""
     return GitError(message, cfg.config_path, _line(cfg, key), hint)

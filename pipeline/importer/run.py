@@ -28,14 +28,15 @@ from typing import Any
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git import upstream
+from pipeline.git.lock import source_commit
 from pipeline.importer import keep
 from pipeline.importer.align import Alignment, Vocabulary, align, sentences
 from pipeline.importer.structure import reread
 from pipeline.model import Catalog, Finding, Message, Page, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
-from pipeline.stages.extract import HASH_FIELD, content_hash, make_template, now_stamp, template_messages
-from pipeline.stages.merge import new_header, update
+from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, content_hash, make_template, now_stamp, template_messages
+from pipeline.stages.merge import TRANSLATED_FIELD, new_header, update
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.project import Plan, apply, options, po_path, template_path
@@ -555,7 +556,8 @@ def run_import(cfg: Config, request: Request, progress: Progress = SILENT) -> Im
         outcomes.append(outcome)
         findings.extend(_findings(cfg, outcome))
         progress.advance()
-    written, _removed, _unchanged = apply(cfg, plan)
+    # all or nothing: one page that cannot be imported and no PO file is written
+    written = [] if any(o.error is not None for o in outcomes) else apply(cfg, plan)[0]
     done = set(written)
     outcomes = [replace(o, written=o.po_path in done) for o in outcomes]
     return ImportOutcome(request.locale, tuple(outcomes), tuple(sorted(findings)), tuple(written))
@@ -624,6 +626,8 @@ def _import_one(
     try:
         translated = read_page(cfg.root, file, name)
         existing = _read(cfg, target)
+        if existing is not None and not any(m.msgstr for m in existing.messages):
+            existing = None  # an empty catalog (as sync leaves one) holds nothing to keep: import into it
         if existing is not None and not request.merge:
             raise InputError(
                 f"exists already; not overwritten with the import of {translated_path}",
@@ -633,7 +637,8 @@ def _import_one(
         version, _ = finder(name, translated)
         english = Page(name, version.where, version.text)
         result = import_page(english, translated, request.locale, version, opts, _stamp(version))
-        final, notes = _carry(cfg, request, opts, name, result.catalog, existing)
+        imported = result.catalog.with_header(**{COMMIT_FIELD: version.commit, TRANSLATED_FIELD: version.commit})
+        final, notes = _carry(cfg, request, opts, name, imported, existing)
     except PipelineError as exc:
         return PageOutcome(name, translated_path, rel_target, None, exc)
     plan.writes[target] = po.format_po(final).encode("utf-8")
@@ -662,7 +667,8 @@ def _carry(
     notes: list[str] = []
     if today_file.is_file():
         doc = segment_page(read_page(cfg.root, today_file, name), opts)
-        template = make_template(doc, _read(cfg, template_path(cfg, name)), _today_stamp(doc, existing))
+        old_template = _read(cfg, template_path(cfg, name))
+        template = make_template(doc, old_template, _today_stamp(doc, existing), source_commit(cfg))
         carried = update(template, imported, request.locale)
         base = update(template, existing, request.locale) if existing is not None else None
     else:

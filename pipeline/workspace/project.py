@@ -16,7 +16,6 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
-from pipeline.git import history
 from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
 from pipeline.model import Catalog, Finding, Page, Segment, Severity
@@ -886,6 +885,8 @@ def last_changes(cfg: Config) -> dict[str, str]:
     """
     files = dict(page_names(cfg))
     files.update((spec.name, cfg.root / spec.source) for spec in cfg.messages)
+    from pipeline.git import history  # GitPython is imported only by the commands that call git
+
     return history.last_changes(cfg.root, cfg.source_dir, files)
 
 
