@@ -36,6 +36,7 @@ from pipeline.segment.slug import Slugger, slug
 from pipeline.segment.walker import MD, Document, Heading, Options, html_tags, segment_page
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.safety import unsafe_reason
+from pipeline.translate.mark import as_published, publishing
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.settings import Config, config_error, section
@@ -1539,6 +1540,8 @@ def findings(
     out = Collector(levels)
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
+        if publishing(cfg.raw):  # the site as served: unreviewed machine entries are on it
+            catalogs = [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
         return out.sorted()
     opts = site_options(cfg)

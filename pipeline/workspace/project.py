@@ -24,6 +24,7 @@ from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
+from pipeline.translate.mark import publishing
 from pipeline.workspace import messages
 from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
@@ -327,7 +328,7 @@ def _build_one(
     cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
 ) -> int:
     """One translated page, planned for writing; returns the segments written from translations."""
-    built = build_page(doc, translations(catalog), opts)
+    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts)
     text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)

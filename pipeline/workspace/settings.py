@@ -29,6 +29,7 @@ _TOP_KEYS = frozenset(
         "check",
         "update",
         "messages",
+        "translate",
     }
 )
 """Top-level keys and sections; a later stage reads its own section with ``section()``."""
