@@ -47,6 +47,7 @@ def reason(msgid: str, protected: Protected, reply: str, result: str) -> str | N
             return f"the translation is {ratio:.1f} times as long as the English (absurd length)"
     elif got > max(3 * source, source + 40):
         return f"the translation is {got} characters long for {source} of English (absurd length)"
-    if result == msgid and len(_WORD.findall(msgid)) >= SAME_MIN_WORDS and protected.has_prose:
+    prose = re.sub(r"<[^<>]*>", " ", protected.text)
+    if result == msgid and len(_WORD.findall(prose)) >= SAME_MIN_WORDS:
         return "the engine returned the English unchanged"
     return None

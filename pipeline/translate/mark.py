@@ -1,15 +1,15 @@
 """How a machine-made translation is marked in a PO file, and how a human review is recognised.
 
 A machine entry is ``fuzzy`` (Poedit and Weblate show "needs review") and carries one
-translator comment naming the engine, its model, the date and a short hash of the msgid and
-msgstr the machine wrote::
+translator comment naming the engine, its model, the date, and short hashes of the msgstr
+the machine wrote and of the English it translated::
 
-    # pipeline: machine apertium (eng-spa) 2026-12-03 #1f0c9a2e7b4d
+    # pipeline: machine apertium (eng-spa) 2026-12-03 #1f0c9a2e.7b4d0e11
 
-A human who edits the msgstr changes the hash; a human who clears ``fuzzy`` makes the entry
-translated. Either way the entry is *reviewed* and no machine touches it again. An English
-change also changes the hash (the msgid is in it): the old machine text is then only a
-fuzzy suggestion, never published.
+A human who edits the msgstr changes the first hash; a human who clears ``fuzzy`` makes
+the entry translated. Either way the entry is *reviewed* and no machine touches it again.
+When the English changes (the second hash), the old machine text is only a fuzzy
+suggestion, never published, and ``translate --include-fuzzy`` may redo it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from pipeline.model import Catalog, Message
 
 PREFIX = "pipeline: machine "
 _COMMENT = re.compile(
-    r"^pipeline: machine (?P<engine>\S+) \((?P<model>.*)\) (?P<date>\d{4}-\d\d-\d\d) #(?P<hash>[0-9a-f]{12})$"
+    r"^pipeline: machine (?P<engine>\S+) \((?P<model>.*)\) (?P<date>\d{4}-\d\d-\d\d)"
+    r" #(?P<msgstr>[0-9a-f]{8})\.(?P<msgid>[0-9a-f]{8})$"
 )
 
 
@@ -38,17 +39,20 @@ class Mark:
     engine: str
     model: str
     date: str
-    digest: str
+    msgstr: str
+    """Hash of the msgstr the machine wrote."""
+    msgid: str
+    """Hash of the English it translated."""
 
 
-def digest(msgid: str, msgstr: str) -> str:
-    """Short hash of an entry's English and its machine translation."""
-    return hashlib.sha256(msgid.encode("utf-8") + b"\0" + msgstr.encode("utf-8")).hexdigest()[:12]
+def digest(text: str) -> str:
+    """Short hash of a msgid or msgstr."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def comment(engine: str, model: str, date: str, msgid: str, msgstr: str) -> str:
     """The translator comment of a machine entry (without the leading ``# ``)."""
-    return f"{PREFIX}{engine} ({model}) {date} #{digest(msgid, msgstr)}"
+    return f"{PREFIX}{engine} ({model}) {date} #{digest(msgstr)}.{digest(msgid)}"
 
 
 def parse(message: Message) -> Mark | None:
@@ -56,7 +60,7 @@ def parse(message: Message) -> Mark | None:
     for text in message.comments:
         m = _COMMENT.match(text)
         if m:
-            return Mark(m["engine"], m["model"], m["date"], m["hash"])
+            return Mark(m["engine"], m["model"], m["date"], m["msgstr"], m["msgid"])
     return None
 
 
@@ -67,20 +71,18 @@ def machine_made(message: Message) -> bool:
     mark = parse(message)
     if mark is None:
         return False
-    return message.msgid_plural is None and _written_by_machine(message, mark)
-
-
-def _written_by_machine(message: Message, mark: Mark) -> bool:
-    if digest(message.msgid, message.msgstr) == mark.digest:
-        return True
-    # the English changed since (update kept the old msgstr, fuzzy, with ``#| msgid``)
-    return message.previous_msgid is not None and digest(message.previous_msgid, message.msgstr) == mark.digest
+    return message.msgid_plural is None and digest(message.msgstr) == mark.msgstr
 
 
 def unreviewed(message: Message) -> bool:
     """A machine translation of the current English that no human has looked at: publishable."""
     mark = parse(message) if message.fuzzy and message.msgstr and not message.obsolete else None
-    return mark is not None and message.msgid_plural is None and digest(message.msgid, message.msgstr) == mark.digest
+    return (
+        mark is not None
+        and message.msgid_plural is None
+        and digest(message.msgstr) == mark.msgstr
+        and digest(message.msgid) == mark.msgid
+    )
 
 
 def without_mark(comments: tuple[str, ...]) -> tuple[str, ...]:

@@ -35,6 +35,8 @@ _ATOMS: tuple[tuple[str, str], ...] = (
     ("link_open", r"!?\["),
     ("url", r"(?:https?://|www\.)[^\s<>\[\]()]*[^\s<>\[\]().,;:!?'\"*_~]"),
     ("emphasis", r"\*+|_+|~~"),
+    ("tag_start", r"</?[A-Za-z][\w:.\-]*"),  # a tag this lexer cannot read whole: its name at least
+    ("brace", r"[{}]"),  # a brace of an expression that spans segments
 )
 _SCAN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ATOMS), re.DOTALL)
 _VOID = frozenset({"br", "img", "hr", "input", "wbr", "source", "area", "col", "embed", "meta", "link", "track"})

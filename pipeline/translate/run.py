@@ -324,7 +324,16 @@ def _document(cfg: Config, page: _Page, opts: object) -> Document:
 def _machine(m: Message, msgstr: str, date: str, engine: str, model: str) -> Message:
     """The entry filled by a machine: fuzzy, marked; an unchanged mark (and its date) is kept."""
     old = mark.parse(m)
-    if m.msgstr == msgstr and old is not None and old.digest == mark.digest(m.msgid, msgstr) and m.fuzzy:
+    if (
+        m.msgstr == msgstr
+        and m.fuzzy
+        and old is not None
+        and (old.msgstr, old.msgid)
+        == (
+            mark.digest(msgstr),
+            mark.digest(m.msgid),
+        )
+    ):
         return m
     comments = (*mark.without_mark(m.comments), mark.comment(engine, model, date, m.msgid, msgstr))
     flags = m.flags if "fuzzy" in m.flags else ("fuzzy", *m.flags)

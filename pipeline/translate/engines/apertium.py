@@ -45,6 +45,17 @@ ISO3 = {
     "be": "bel",
     "uk": "ukr",
     "ru": "rus",
+    "fi": "fin",
+    "pl": "pol",
+    "cs": "ces",
+    "hu": "hun",
+    "el": "ell",
+    "ar": "ara",
+    "ja": "jpn",
+    "zh": "zho",
+    "ko": "kor",
+    "tr": "tur",
+    "hi": "hin",
 }
 """ISO 639-1 -> the three-letter codes Apertium's pair names use."""
 

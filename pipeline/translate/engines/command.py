@@ -15,6 +15,7 @@ engine error; an id without an answer is rejected.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.translate.engines.base import Answer, EngineError, Job
+
+_INTERPRETER = re.compile(r"^(?:python[\d.]*|node|sh|bash|ruby|perl|deno|bun|uv|uvx|npx)$")
 
 
 @dataclass(slots=True)
@@ -40,7 +43,12 @@ class Command:
         return f"command:{json.dumps(self.argv)}:{self.model}"
 
     def model_for(self, target: str) -> str:
-        return self.model or Path(self.argv[0]).name
+        if self.model:
+            return self.model
+        program = Path(self.argv[0]).name
+        if _INTERPRETER.match(program) and len(self.argv) > 1:
+            return Path(self.argv[-1]).name  # the script, not "python3"
+        return program
 
     def translate(self, jobs: Sequence[Job]) -> list[list[Answer]]:
         out: list[list[Answer]] = []
