@@ -144,6 +144,27 @@ def test_restore_refuses_a_reply_whose_placeholders_do_not_add_up(reply: str, re
     assert got.text is None and reason in got.reason
 
 
+def test_a_pair_moved_inside_another_is_refused() -> None:
+    """Apertium reorders "[local](/a) and [national groups](/b)" into a link inside a link."""
+    p = protect("of [local](/a) and [national groups](/b).")
+    got = restore("de <g2>grupos <g1>locales</g1> y nacionales</g2>.", p)
+    assert got.text is None and "nested differently" in got.reason
+    assert restore("de <g1>locales</g1> y <g2>grupos nacionales</g2>.", p).text == (
+        "de [locales](/a) y [grupos nacionales](/b)."
+    )
+
+
+def test_entities_of_plain_characters_reach_the_engine_as_characters() -> None:
+    p = protect("We&#39;re here&nbsp;now &amp; &lt;then&gt;")
+    assert p.text == "We're here\xa0now <x1/> <x2/>then<x3/>"
+    assert restore(p.text, p).text == "We're here\xa0now &amp; &lt;then&gt;"
+
+
+def test_a_fragment_of_a_svelte_expression_is_not_prose() -> None:
+    assert protect("<Tabs tabs={[ { title: 'Start Here', content: `").fragment
+    assert not protect("Join the {count} people").fragment
+
+
 def test_restore_puts_spaces_as_the_english_had_them() -> None:
     p = protect("Run `make`. Read **this** now.")
     assert restore("Ejecute <x1/> . Lea <g2> esto </g2> ahora.", p).text == "Ejecute `make`. Lea **esto** ahora."
@@ -159,6 +180,7 @@ def test_restore_puts_spaces_as_the_english_had_them() -> None:
         ("Nuestro " + "grupo " * 40, "absurd length"),
         ("Nu", "absurd length"),
         ("Our group asks for safe streets.", "unchanged"),
+        ("Traducción: Nuestro grupo pide calles seguras.", "commentary"),
     ],
 )
 def test_guard_rejects_commentary_urls_absurd_lengths_and_untranslated(reply: str, reason: str) -> None:
@@ -167,6 +189,19 @@ def test_guard_rejects_commentary_urls_absurd_lengths_and_untranslated(reply: st
     why = guard.reason(msgid, p, reply, reply)
     assert why is not None and reason in why
     assert guard.reason(msgid, p, "Nuestro grupo pide calles seguras.", "Nuestro grupo pide calles seguras.") is None
+
+
+@pytest.mark.parametrize(
+    ("msgid", "result"),
+    [
+        ("Press Release", "Nota de prensa"),
+        ("**Cultural Translation:** Adapt messages.", "**Traducción Cultural:** Adapta mensajes."),
+        ("Note: bring water.", "Nota: trae agua."),
+        ("Bancontact (max 10,000 EUR)", "Bancontact (max 10,000 EUR)"),
+    ],
+)
+def test_guard_accepts_what_only_looks_like_commentary(msgid: str, result: str) -> None:
+    assert guard.reason(msgid, protect(msgid), result, result) is None
 
 
 def test_apertium_dialect_merges_a_pair_copied_onto_several_words() -> None:

@@ -10,15 +10,19 @@ import re
 
 from pipeline.translate.protect import Protected
 
-_LABEL = re.compile(
-    r"^\W*(?:here(?:'s| is| are)\b|sure\b|certainly\b|of course\b|translation\b|translated\b|note\b|"
-    r"traducci[oó]n\b|traduction\b|traduzione\b|tradu[cç][aã]o\b|[üu]bersetzung\b|vertaling\b|nota\b|"
+_PREAMBLE = re.compile(
+    r"^\W*(?:here(?:'s| is| are) (?:the|your|a)\b|sure[,!.]|certainly[,!.]|of course[,!.]|"
     r"aqu[ií] (?:est[aá]|tienes)\b|voici\b|hier ist\b|ecco\b)",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(
+    r"^\W*(?:translation|translated text|traducci[oó]n|traduction|traduzione|tradu[cç][aã]o|[üu]bersetzung|"
+    r"vertaling|note|nota)\b[^:\n]{0,30}:",
     re.IGNORECASE,
 )
 _NOTE = re.compile(r"\((?:note|nota|translator'?s? note|n\. ?del? t\.)[^)]*\)\s*$", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W\d_]+")
 SAME_MIN_WORDS = 5
 """As ``pipeline check``'s ``untranslated-same``: a text this long returned unchanged was not translated."""
 MAX_RATIO = 3.0
@@ -27,7 +31,9 @@ MIN_RATIO = 0.33
 
 def reason(msgid: str, protected: Protected, reply: str, result: str) -> str | None:
     """Why ``result`` (the reply with its markup back) must not be used, or None."""
-    if _LABEL.match(result) and not _LABEL.match(msgid):
+    if _PREAMBLE.match(result) and not _PREAMBLE.match(msgid):
+        return "the reply adds text around the translation (commentary)"
+    if _LABEL.match(result) and ":" not in msgid[:60]:
         return "the reply adds text around the translation (commentary)"
     if _NOTE.search(result) and not _NOTE.search(msgid):
         return "the reply adds a note to the translation (commentary)"

@@ -56,6 +56,8 @@ class Protected:
     """Pair number -> (opening markup, closing markup)."""
     glue: Mapping[str, tuple[bool, bool]]
     """Placeholder tag -> (no space before it, no space after it) in the English."""
+    fragment: bool = False
+    """The msgid holds a brace of a Svelte expression that spans segments: code, not prose to send."""
 
     @property
     def has_prose(self) -> bool:
@@ -104,6 +106,10 @@ def _lex(msgid: str) -> list[_Tok]:
         value = m.group(0)
         if kind == "code" and value.strip("`") == "":  # a lone run of backticks is literal text
             out.append(_Tok("atom", value))
+        elif kind == "entity" and _plain_entity(value):
+            out.append(_Tok("text", html.unescape(value)))  # the engine reads "we're", not "we&#39;re"
+        elif kind == "brace":
+            out.append(_Tok("atom", value, "brace"))
         elif kind == "link_open":
             out.append(_Tok("open", value, "link"))
         elif kind == "link_close":
@@ -126,6 +132,17 @@ def _lex(msgid: str) -> list[_Tok]:
     if pos < len(msgid):
         out.append(_Tok("text", msgid[pos:]))
     return out
+
+
+_MARKDOWN_SPECIAL = frozenset("<>&*_[]()`{}#|~\\!")
+
+
+def _plain_entity(value: str) -> bool:
+    """An entity for an ordinary character (``&#39;``, ``&nbsp;``, ``&rsquo;``): the engine gets the
+    character, and the translation carries it as such (it renders the same). Entities that keep
+    markup from being markup (``&lt;``, ``&amp;``, ``&#42;``) stay placeholders."""
+    char = html.unescape(value)
+    return char != value and len(char) == 1 and char not in _MARKDOWN_SPECIAL and (char.isprintable() or char == "\xa0")
 
 
 def _emphasis(text: str, start: int, end: int, run: str) -> _Tok:
@@ -223,7 +240,8 @@ def protect(msgid: str, glossary: Glossary = EMPTY_GLOSSARY) -> Protected:
         before = "".join(t.value for t in tokens[:i])
         after = "".join(t.value for t in tokens[i + 1 :])
         glue[tag] = (_glued(before, True), _glued(after, False))
-    return Protected("".join(parts), atoms, pairs, glue)
+    fragment = any(t.kind == "atom" and t.group == "brace" for t in tokens)
+    return Protected("".join(parts), atoms, pairs, glue, fragment)
 
 
 def _term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
@@ -276,15 +294,11 @@ def restore(reply: str, protected: Protected) -> Restored:
             else "repeated a placeholder"
         )
         return Restored(None, f"placeholders did not come back exactly ({what}): markup, a URL or code was changed")
-    stack: list[str] = []
-    for tag in tags:
-        m = _PLACEHOLDER.match(tag)
-        assert m is not None
-        if m.group(2) == "g":
-            if m.group(1) == "":
-                stack.append(m.group(3))
-            elif not stack or stack.pop() != m.group(3):
-                return Restored(None, "placeholders came back crossed or out of order (markup would break)")
+    parents = _parents(tags)
+    if parents is None:
+        return Restored(None, "placeholders came back crossed or out of order (markup would break)")
+    if parents != _parents([m.group(0) for m in _PLACEHOLDER.finditer(protected.text)]):
+        return Restored(None, "placeholders came back nested differently (a link or code moved into or out of another)")
     text = _tidy(reply, protected)
     pieces: list[str] = []
     pos = 0
@@ -301,10 +315,28 @@ def restore(reply: str, protected: Protected) -> Restored:
     return Restored(out)
 
 
+def _parents(tags: list[str]) -> dict[str, str] | None:
+    """Each placeholder's enclosing pair (``""`` at the top); None when pairs cross."""
+    stack: list[str] = []
+    parents: dict[str, str] = {}
+    for tag in tags:
+        m = _PLACEHOLDER.match(tag)
+        assert m is not None
+        name = m.group(2) + m.group(3)
+        if m.group(2) == "x":
+            parents[name] = stack[-1] if stack else ""
+        elif m.group(1) == "":
+            parents[name] = stack[-1] if stack else ""
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return None
+    return parents
+
+
 def _tidy(reply: str, protected: Protected) -> str:
     """Spaces as the English had them next to markup: none just inside a pair, none where the
     English glued a placeholder to punctuation (engines like to write ``<x1/> .``)."""
-    text = re.sub(r"\s+", " ", reply)
+    text = re.sub(r"[ \t\r\n]+", " ", reply)  # a no-break space stays
     text = re.sub(r"(<g\d+>) +", r" \1", text)
     text = re.sub(r" +(</g\d+>)", r"\1 ", text)
     parts = _PLACEHOLDER.split(text)

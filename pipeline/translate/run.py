@@ -141,6 +141,13 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
     return outcome
 
 
+FRAGMENT = "part of a Svelte expression that spans several segments (code, not prose): translate it by hand"
+
+
+def _sendable(item: _Item) -> bool:
+    return item.protected.has_prose and not item.protected.fragment
+
+
 def _wanted(m: Message, include_fuzzy: bool) -> bool:
     if m.obsolete or m.msgid_plural is not None or not m.msgid:
         return False
@@ -181,7 +188,7 @@ def _plan(locale: str, pages: list[_Page], memory: Memory, engine: Engine) -> Lo
     for page in pages:
         for item in page.items:
             segments += 1
-            if item.protected.has_prose and memory.get(item.key) is None:
+            if _sendable(item) and memory.get(item.key) is None:
                 send.setdefault(item.key, len(item.protected.text))
     characters = sum(send.values())
     n_tokens = tokens(characters, len(send), engine.batch_size) if engine.price else 0
@@ -207,7 +214,7 @@ def _chunks(pages: list[_Page], memory: Memory, engine: Engine) -> list[list[_Pa
     count = 0
     for page in pages:
         current.append(page)
-        count += sum(1 for i in page.items if i.protected.has_prose and memory.get(i.key) is None)
+        count += sum(1 for i in page.items if _sendable(i) and memory.get(i.key) is None)
         if count >= size:
             chunks.append(current)
             current, count = [], 0
@@ -229,7 +236,7 @@ def _send(
     texts: dict[str, str] = {}
     for page in chunk:
         for item in page.items:
-            if item.protected.has_prose and memory.get(item.key) is None:
+            if _sendable(item) and memory.get(item.key) is None:
                 texts.setdefault(item.key, item.protected.text)
     if not texts:
         return {}
@@ -262,6 +269,9 @@ def _finish(
     refused: dict[tuple[str | None, str], str] = {}
     for item in page.items:
         m = item.message
+        if item.protected.fragment:
+            refused[m.key] = FRAGMENT
+            continue
         if not item.protected.has_prose:  # nothing to translate: the English as it is
             remembered: Remembered | None = Remembered(item.protected.text, mark.today())
         else:
