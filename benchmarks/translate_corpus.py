@@ -22,7 +22,9 @@ user's whole-page script sends). Goal: <= 10%.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import itertools
 import json
 import resource
 import shutil
@@ -177,7 +179,7 @@ def replay_part(bundle: Path, work: Path, commits: int) -> dict[str, Any]:
     assert cli(site, "-q", "sync", "--offline")[0] == 0
     initial = translate(site)
     steps: list[dict[str, Any]] = []
-    for prev, commit in zip(chain, chain[1:], strict=False):
+    for prev, commit in itertools.pairwise(chain):
         code, _out, err = cli(site, "-q", "pull", "--commit", commit)
         if code != 0:
             steps.append({"commit": commit[:12], "refused": err.strip()[:200]})
@@ -187,10 +189,8 @@ def replay_part(bundle: Path, work: Path, commits: int) -> dict[str, Any]:
         changed = git(upstream, "diff", "--name-only", "--no-renames", prev, commit, "--", f"{POSTS}/*.md").split()
         whole = 0
         for path in changed:
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):  # deleted: nothing to translate
                 whole += len(git(upstream, "show", f"{commit}:{path}"))
-            except subprocess.CalledProcessError:
-                pass  # deleted: nothing to translate
         steps.append(
             {
                 "commit": commit[:12],

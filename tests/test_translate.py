@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -319,11 +320,32 @@ def test_a_human_edit_or_a_cleared_flag_is_never_overwritten(tmp_path: Path, run
     status = next(r for r in rows if r["page"] == "news")
     assert status["machine"] == 1 and status["fuzzy"] == 2 and status["translated"] == 1
     assert "2 fuzzy (1 machine)" in run(root, "status").out
+    assert run(root, "report", "--html", str(tmp_path / "report.html")).code == 0
+    assert "<b class='machine'>10</b> machine, unreviewed" in (tmp_path / "report.html").read_text()
     result = data(run(root, "translate", "--format", "json", "--include-fuzzy"))
     assert result["sent"] == 0
     by_id = {m.msgid: m for m in entries(path)}
     assert by_id["News"].msgstr == "Noticias" and by_id["News"].fuzzy
     assert not by_id["The council meets every month in the town hall."].fuzzy
+
+
+def test_check_sees_published_machine_entries_as_served(tmp_path: Path, run: Callable[..., Run]) -> None:
+    """A machine entry that links elsewhere is a check error only when build would publish it."""
+    root = make_site(tmp_path / "site", pages={"news": "# News\n\nRead [the plan](/news).\n"})
+    run(root, "sync", "-q")
+    path = root / "locales/es/news.po"
+    msgid, bad = "Read [the plan](/news).", "Lea [el plan](/elsewhere)."
+    note = mark.comment("llm", "m", "2026-01-01", msgid, bad)
+    catalog = po.read_po(path)
+    machine = tuple(
+        replace(m, msgstr=bad, flags=("fuzzy",), comments=(note,)) if m.msgid == msgid else m for m in catalog.messages
+    )
+    po.write_po(path, replace(catalog, messages=machine))
+    assert mark.unreviewed(next(m for m in entries(path) if m.msgid == msgid))
+    assert "link-target" not in run(root, "check").out
+    (root / "pipeline.toml").write_text('locales = ["es"]\n[translate]\npublish = true\n')
+    found = run(root, "check").out
+    assert "locales/es/news.po" in found and "link-target" in found
 
 
 def test_english_change_makes_the_machine_text_a_suggestion_and_only_the_change_is_sent(
