@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline.errors import ConfigError, InputError
 from pipeline.formats import po
 from pipeline.model import Catalog, Message
-from pipeline.segment.walker import Document, segment_page
+from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
 from pipeline.translate import guard, mark
 from pipeline.translate import settings as tsettings
@@ -191,9 +191,7 @@ def _plan(locale: str, pages: list[_Page], memory: Memory, engine: Engine) -> Lo
             if _sendable(item) and memory.get(item.key) is None:
                 send.setdefault(item.key, len(item.protected.text))
     characters = sum(send.values())
-    n_tokens = tokens(characters, len(send), engine.batch_size) if engine.price else 0
-    if not n_tokens and send:
-        n_tokens = tokens(characters, len(send), engine.batch_size)
+    n_tokens = tokens(characters, len(send), engine.batch_size)
     return LocalePlan(
         locale,
         len(pages),
@@ -257,13 +255,10 @@ def _finish(
     memory: Memory,
     fresh: dict[str, Answer],
     engine: Engine,
-    opts: object,
+    opts: Options,
     outcome: Outcome,
 ) -> None:
     """Check every reply of one page, splice-test them together, write the PO file."""
-    from pipeline.segment.walker import Options
-
-    assert isinstance(opts, Options)
     model = engine.model_for(page.locale)
     candidates: dict[tuple[str | None, str], tuple[str, str]] = {}  # key -> (msgstr, date)
     refused: dict[tuple[str | None, str], str] = {}
@@ -324,10 +319,7 @@ def _finish(
                 )
 
 
-def _document(cfg: Config, page: _Page, opts: object) -> Document:
-    from pipeline.segment.walker import Options
-
-    assert isinstance(opts, Options)
+def _document(cfg: Config, page: _Page, opts: Options) -> Document:
     return segment_page(read_page(cfg.root, page.file, page.name), opts)
 
 
