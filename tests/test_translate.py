@@ -596,3 +596,65 @@ def test_apertium_missing_pair_is_an_engine_error(tmp_path: Path, run: Callable[
     run(root, "sync", "-q")
     result = run(root, "translate")
     assert result.code == 2 and "no pair 'eng-fin'" in result.err and "apertium-eng-fin" in result.err
+
+
+def test_translate_reports_its_pages_to_the_progress_bar(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from pipeline.translate import run as translate
+    from pipeline.workspace.settings import load
+
+    script = tmp_path / "upper.py"
+    script.write_text(UPPER_SCRIPT)
+    root = make_site(tmp_path / "site", command_config(script))
+    run(root, "sync", "-q")
+    seen: list[tuple[str, int]] = []
+    done: list[str] = []
+
+    class Recorder:
+        def start(self, stage: str, total: int) -> None:
+            seen.append((stage, total))
+
+        def advance(self) -> None:
+            done.append(seen[-1][0])
+
+    translate.run(load(root), translate.Request(), Recorder())
+    assert seen == [("translate es", 2)] and done == ["translate es"] * 2
+
+
+def test_dry_run_json_has_the_plan_per_locale(tmp_path: Path, run: Callable[..., Run], server: ChatServer) -> None:
+    root = make_site(tmp_path / "site", openai_config(server.url, price=2.0, batch_size=5))
+    run(root, "sync", "-q")
+    got = data(run(root, "translate", "--dry-run", "--format", "json"))
+    assert got["dry_run"] is True and got["sent"] == 0 and server.requests == []
+    plan = got["plan"]
+    assert isinstance(plan, list) and len(plan) == 1
+    step = plan[0]
+    assert (step["locale"], step["pages"], step["segments"], step["send"], step["cached"]) == ("es", 2, 12, 11, 1)
+    assert step["tokens"] == 2 * -(-step["characters"] // 4) + 150 * 3  # text in and out, a prompt per request
+    assert step["cost"] == round(step["tokens"] * 2.0 / 1_000_000, 4)
+
+
+def test_glossary_file_terms_reach_no_engine_and_a_new_glossary_is_a_new_memory_key(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    script = tmp_path / "upper.py"
+    script.write_text(UPPER_SCRIPT)
+    root = make_site(tmp_path / "site", command_config(script, 'glossary = "glossary.toml"'))
+    (root / "glossary.toml").write_text('keep = ["council"]\n\n[es]\ntrees = "árboles"\n')
+    run(root, "sync", "-q")
+    assert run(root, "translate", "-q", "--pages", "news").code == 0
+    by_id = {m.msgid: m.msgstr for m in entries(root / "locales/es/news.po")}
+    assert by_id["The council meets every month in the town hall."] == "THE council MEETS EVERY MONTH IN THE TOWN HALL."
+    assert by_id["We will plant trees in the main square."] == "WE WILL PLANT árboles IN THE MAIN SQUARE."
+    (root / "glossary.toml").write_text("keep = []\n")
+    again = data(run(root, "translate", "--format", "json", "--pages", "news", "--include-fuzzy"))
+    assert again["sent"] == 3
+
+
+def test_bad_translate_settings_point_at_their_line(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = make_site(tmp_path / "site", '[translate]\nengine = "nope"\n')
+    run(root, "sync", "-q")
+    result = run(root, "translate")
+    assert result.code == 2 and "pipeline.toml:3: error: translate.engine = 'nope'" in result.err
+    (root / "pipeline.toml").write_text('locales = ["es"]\n[translate.engines.x]\nkind = "deepl"\n')
+    result = run(root, "translate")
+    assert result.code == 2 and "pipeline.toml:3: error: [translate.engines.x] kind = 'deepl'" in result.err
