@@ -39,6 +39,8 @@ class ChatServer:
     headers: list[dict[str, str]] = field(default_factory=list)
     translate: Callable[[str], str] = upper_outside_tags
     url: str = ""
+    in_flight: int = 0
+    most_in_flight: int = 0
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,7 +58,14 @@ class ChatServer:
                     owner.requests.append(body)
                     owner.headers.append(dict(self.headers))
                     action = owner.script.pop(0) if owner.script else "ok"
-                owner.respond(self, action, body)
+                with owner._lock:
+                    owner.in_flight += 1
+                    owner.most_in_flight = max(owner.most_in_flight, owner.in_flight)
+                try:
+                    owner.respond(self, action, body)
+                finally:
+                    with owner._lock:
+                        owner.in_flight -= 1
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
@@ -83,6 +92,8 @@ class ChatServer:
             return
         if action == "sleep":
             time.sleep(1.5)
+        if action == "slow":
+            time.sleep(0.3)
         segments = json.loads(body["messages"][-1]["content"])
         translated = {k: self.translate(v) for k, v in segments.items()}
         content = json.dumps(translated, ensure_ascii=False)

@@ -454,6 +454,17 @@ def test_openai_batches_segments_and_sends_the_key_only_in_the_header(
     assert "sk-test-123" not in "".join(p.read_text() for p in root.rglob("*") if p.is_file())
 
 
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_openai_sends_at_most_concurrency_requests_at_a_time(
+    tmp_path: Path, run: Callable[..., Run], server: ChatServer, concurrency: int
+) -> None:
+    server.script = ["slow"] * 3
+    root = make_site(tmp_path / "site", openai_config(server.url, batch_size=1, concurrency=concurrency))
+    run(root, "sync", "-q")
+    assert data(run(root, "translate", "--format", "json", "--pages", "news"))["filled"] == 3
+    assert len(server.requests) == 3 and server.most_in_flight == concurrency
+
+
 def test_openai_retries_429_and_500_then_succeeds(tmp_path: Path, run: Callable[..., Run], server: ChatServer) -> None:
     server.script = ["429", "500", "garbage"]
     root = make_site(tmp_path / "site", openai_config(server.url, batch_size=50, concurrency=1))
