@@ -377,6 +377,7 @@ def test_command_engine_failure_is_an_engine_error_with_exit_2(tmp_path: Path, r
     result = run(root, "translate")
     assert result.code == 2
     assert "engine 'up'" in result.err and "exited with 3: model not loaded" in result.err
+    assert "locale es; 0 PO files written before it stopped" in result.err
 
 
 def test_kill_mid_run_loses_no_finished_page_and_the_rerun_sends_only_the_rest(tmp_path: Path) -> None:

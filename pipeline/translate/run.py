@@ -27,7 +27,7 @@ from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
 from pipeline.translate import guard, mark
 from pipeline.translate import settings as tsettings
-from pipeline.translate.engines.base import Answer, Engine, Job
+from pipeline.translate.engines.base import Answer, Engine, EngineError, Job
 from pipeline.translate.memory import Memory, Remembered, key
 from pipeline.translate.plan import LocalePlan, cost, gate, tokens
 from pipeline.translate.protect import Protected, protect, restore
@@ -239,7 +239,16 @@ def _send(
     if not texts:
         return {}
     keys = list(texts)
-    answers = engine.translate([Job([texts[k] for k in keys], source, locale, instructions)])[0]
+    try:
+        answers = engine.translate([Job([texts[k] for k in keys], source, locale, instructions)])[0]
+    except EngineError as exc:
+        where = "" if f"locale {locale}" in exc.message else f", locale {locale}"
+        raise EngineError(
+            f"{exc.message}{where}; {len(outcome.written)} PO files written before it stopped",
+            exc.path,
+            exc.line,
+            exc.hint + "; a new run sends only what is missing",
+        ) from None
     outcome.sent += len(keys)
     outcome.characters += sum(len(t) for t in texts.values())
     today = mark.today()
