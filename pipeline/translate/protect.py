@@ -337,6 +337,7 @@ def _tidy(reply: str, protected: Protected) -> str:
     """Spaces as the English had them next to markup: none just inside a pair, none where the
     English glued a placeholder to punctuation (engines like to write ``<x1/> .``)."""
     text = re.sub(r"[ \t\r\n]+", " ", reply)  # a no-break space stays
+    text = re.sub(r"(<g(\d+)>) (</g\2>)", "\\1\0\\3", text)  # a pair around a space keeps it
     text = re.sub(r"(<g\d+>) +", r" \1", text)
     text = re.sub(r" +(</g\d+>)", r"\1 ", text)
     parts = _PLACEHOLDER.split(text)
@@ -354,4 +355,4 @@ def _tidy(reply: str, protected: Protected) -> str:
         before = seq[k - 1]
         if glue_before and before.endswith(" ") and _OPEN_PUNCT.match(before[-2:-1]):
             seq[k - 1] = before[:-1]
-    return re.sub(r" {2,}", " ", "".join(seq)).strip()
+    return re.sub(r" {2,}", " ", "".join(seq)).strip().replace("\0", " ")
