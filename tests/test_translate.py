@@ -719,3 +719,20 @@ def test_every_real_msgid_survives_protection() -> None:
             assert got.text is not None and _visible(got.text) == _visible(seg.msgid), (file.name, seg.msgid)
             checked += 1
     assert checked > 4000
+
+
+def test_ui_strings_of_message_files_are_translated_and_published_too(tmp_path: Path, run: Callable[..., Run]) -> None:
+    script = tmp_path / "upper.py"
+    script.write_text(UPPER_SCRIPT)
+    messages = '[[messages]]\nsource = "messages/en.json"\noutput = "messages/{locale}.json"\n\n'
+    root = make_site(tmp_path / "site", messages + command_config(script, "publish = true"))
+    (root / "messages").mkdir()
+    (root / "messages/en.json").write_text(
+        json.dumps({"greeting": "Hello {name}, welcome!", "nav_home": "Home", "nav_home__instructions": "A menu item"})
+    )
+    run(root, "sync", "-q")
+    got = data(run(root, "translate", "--format", "json", "--pages", "messages"))
+    assert got["filled"] == 2 and got["written"] == ["locales/es/messages.po"]
+    assert run(root, "sync", "-q").code == 0
+    built = json.loads((root / "messages/es.json").read_text())
+    assert built == {"greeting": "HELLO {name}, WELCOME!", "nav_home": "HOME"}

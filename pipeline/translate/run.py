@@ -31,7 +31,7 @@ from pipeline.translate.engines.base import Answer, Engine, EngineError, Job
 from pipeline.translate.memory import Memory, Remembered, key
 from pipeline.translate.plan import LocalePlan, cost, gate, tokens
 from pipeline.translate.protect import Protected, protect, restore
-from pipeline.workspace import project
+from pipeline.workspace import messages, project
 from pipeline.workspace.files import display_path, read_page, remove_stale_temps, write_atomic
 from pipeline.workspace.paths import inside
 from pipeline.workspace.progress import SILENT, Progress
@@ -92,6 +92,8 @@ class _Page:
     file: Path
     catalog: Catalog
     items: list[_Item]
+    messages: bool = False
+    """A ``[[messages]]`` catalog (UI strings), checked as its build checks them."""
 
 
 def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
@@ -100,6 +102,8 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
     engine = tsettings.engine(cfg, settings, request.engine)
     locales = _locales(cfg, request.locales)
     names = _pages(cfg, request.pages)
+    message_names = {spec.name: cfg.root / spec.source for spec in messages.sources(cfg)}
+    names += [(name, file) for name, file in message_names.items() if _chosen(name, request.pages)]
     source = str(section(cfg, "site").get("source_locale", "en"))
     memory = Memory.load(cfg.root)
     planned = project.planned_catalogs(cfg)
@@ -121,7 +125,7 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
                 for p in (protect(m.msgid, glossary),)
             ]
             if items:
-                pages.append(_Page(locale, name, file, catalog, items))
+                pages.append(_Page(locale, name, file, catalog, items, name in message_names))
         work[locale] = pages
         plans.append(_plan(locale, pages, memory, engine))
     outcome = Outcome(engine.name, engine.kind, plans, request.dry_run)
@@ -168,18 +172,23 @@ def _locales(cfg: Config, wanted: Sequence[str]) -> tuple[str, ...]:
 
 
 def _pages(cfg: Config, globs: Sequence[str]) -> list[tuple[str, Path]]:
+    """Pages whose names match any glob (all without globs); a glob that matches nothing is an error."""
     pages = project.page_names(cfg)
     if not globs:
         return pages
-    chosen: set[str] = set()
+    known = [name for name, _ in pages] + [spec.name for spec in messages.sources(cfg)]
     prefix = cfg.source.rstrip("/") + "/"
     for pattern in globs:
         pattern = pattern.replace("\\", "/").removeprefix("./").removeprefix(prefix).removesuffix(".md")
-        hits = {name for name, _ in pages if fnmatch.fnmatchcase(name, pattern)}
-        if not hits:
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in known):
             raise InputError(f"no page matches {pattern!r}", hint="give a page name or glob such as 'faq' or 'news/*'")
-        chosen |= hits
-    return [(name, file) for name, file in pages if name in chosen]
+    return [(name, file) for name, file in pages if _chosen(name, globs)]
+
+
+def _chosen(name: str, globs: Sequence[str]) -> bool:
+    return not globs or any(
+        fnmatch.fnmatchcase(name, g.replace("\\", "/").removeprefix("./").removesuffix(".md")) for g in globs
+    )
 
 
 def _plan(locale: str, pages: list[_Page], memory: Memory, engine: Engine) -> LocalePlan:
@@ -295,8 +304,14 @@ def _finish(
             refused[m.key] = why
             continue
         candidates[m.key] = (restored.text, remembered.date)
-    doc = _document(cfg, page, opts)
-    if candidates:
+    if page.messages:  # UI strings: the message build's own check, entry by entry
+        for k, (text, _date) in list(candidates.items()):
+            found = messages.problems(k[1], text)
+            if found:
+                del candidates[k]
+                refused[k] = f"the build would refuse it ([{found[0].code}] {found[0].message})"
+    elif candidates:
+        doc = _document(cfg, page, opts)
         table = translations(page.catalog)
         table.update({k: v[0] for k, v in candidates.items()})
         for seg, reason in build_page(doc, table, opts).fallbacks:
@@ -304,15 +319,15 @@ def _finish(
             if k in candidates:
                 del candidates[k]
                 refused[k] = f"the build would refuse it ({reason})"
-    messages: list[Message] = []
+    entries: list[Message] = []
     for m in page.catalog.messages:
         chosen = candidates.get(m.key) if not m.obsolete else None
-        messages.append(m if chosen is None else _machine(m, chosen[0], chosen[1], engine.name, model))
-    catalog = replace(page.catalog, messages=tuple(messages))
+        entries.append(m if chosen is None else _machine(m, chosen[0], chosen[1], engine.name, model))
+    catalog = replace(page.catalog, messages=tuple(entries))
     text = po.format_po(catalog)
     path = project.po_path(cfg, page.locale, page.name)
     rel = display_path(cfg.root, path)
-    changed = [m for m, old in zip(messages, page.catalog.messages, strict=True) if m is not old]
+    changed = [m for m, old in zip(entries, page.catalog.messages, strict=True) if m is not old]
     outcome.filled += len(changed)
     if changed:
         inside(cfg, path)

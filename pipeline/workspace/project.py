@@ -404,7 +404,7 @@ def plan_build_messages(
                     hint="leave the source language out of locales",
                 )
             catalog = catalogs.get((locale, spec.name))
-            built = messages.build_messages(spec, english, catalog)
+            built = messages.build_messages(spec, english, catalog, publishing(cfg.raw))
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
