@@ -170,6 +170,7 @@ def test_a_fragment_of_a_svelte_expression_is_not_prose() -> None:
 
 def test_restore_puts_spaces_as_the_english_had_them() -> None:
     p = protect("Run `make`. Read **this** now.")
+    assert restore("Ejecute <x1 />. Lea <g2>esto</ g2> ahora.", p).text == "Ejecute `make`. Lea **esto** ahora."
     assert restore("Ejecute <x1/> . Lea <g2> esto </g2> ahora.", p).text == "Ejecute `make`. Lea **esto** ahora."
 
 

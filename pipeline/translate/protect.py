@@ -85,6 +85,7 @@ class Glossary:
 EMPTY_GLOSSARY = Glossary()
 
 _PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
+_LOOSE_PLACEHOLDER = re.compile(r"<[ \t]*(/?)[ \t]*([gx])[ \t]*(\d+)[ \t]*(/?)[ \t]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
@@ -274,7 +275,7 @@ _OPEN_PUNCT = re.compile(r"[(\[«“‘¿¡]")
 
 def restore(reply: str, protected: Protected) -> Restored:
     """Put the markup back into an engine's reply; refuse anything that does not add up."""
-    reply = reply.strip()
+    reply = _LOOSE_PLACEHOLDER.sub(r"<\1\2\3\4>", reply.strip())  # "<x1 />", as LLMs sometimes write it
     if "\n" in reply:
         return Restored(None, "the reply has more lines than the English (commentary?)")
     tags = [m.group(0) for m in _PLACEHOLDER.finditer(reply)]
