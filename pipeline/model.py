@@ -191,6 +191,9 @@ class Counts:
     fuzzy_words: int = 0
     untranslated_words: int = 0
     obsolete: int = 0
+    machine: int = 0
+    """Of the fuzzy entries: machine translations nobody has reviewed yet (``pipeline translate``)."""
+    machine_words: int = 0
 
     @property
     def total(self) -> int:
@@ -218,6 +221,8 @@ _COUNT_FIELDS = (
     "fuzzy_words",
     "untranslated_words",
     "obsolete",
+    "machine",
+    "machine_words",
 )
 
 

@@ -68,7 +68,7 @@ def test_a_mistyped_command_gets_a_suggestion(typed: str, meant: str, capsys: py
 
 def test_a_word_far_from_every_command_gets_no_guess(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        main(["translate-everything"])
+        main(["frobnicate-everything"])
     assert "did you mean" not in capsys.readouterr().err
 
 

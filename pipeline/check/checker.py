@@ -20,7 +20,7 @@ whole-site PO check) and ``fix``. Their public names are re-exported here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +44,7 @@ from pipeline.formats import po
 from pipeline.git import history as project_git
 from pipeline.model import Finding, Page
 from pipeline.segment.walker import Options, segment_page
+from pipeline.translate.mark import as_published, publishing
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.settings import Config
@@ -169,6 +170,8 @@ def findings(
     out = Collector(levels)
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
+        if publishing(cfg.raw):  # the site as served: unreviewed machine entries are on it
+            catalogs = [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
         check_refusals(site.docs, catalogs, project.options(cfg), out)
         if cfg.upstream is not None:

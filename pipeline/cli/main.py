@@ -140,6 +140,8 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress)
     code = _report(outcome, "sync", args, io)
+    if "translate" in cfg.raw:
+        code = max(code, _translate_on_sync(cfg, args, io))
     _report_news(cfg, args, io)
     return code
 
@@ -156,6 +158,24 @@ def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
     for news in found:
         if news.findings or not args.quiet:
             io.err.write(news.line() + "\n")
+
+
+def _translate_on_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    """``[translate] on_sync = true``: sync fills new entries with the default engine, then builds them."""
+    from pipeline.translate import run as translate
+    from pipeline.translate import settings as tsettings
+
+    if not tsettings.load(cfg).on_sync:
+        return EXIT_OK
+    with progress_for(args, io) as progress:
+        outcome = translate.run(cfg, translate.Request(include_fuzzy=True), progress)
+        for r in outcome.rejected:
+            io.err.write(f"{r.po_path}:{r.line}: warning: [machine-rejected] {r.reason}; left untranslated\n")
+        if not args.quiet:
+            io.out.write(translate.summary(outcome) + "\n")
+        if outcome.written:
+            project.sync(cfg, progress)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- pull
@@ -567,6 +587,50 @@ def _run_init(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return run_init(cfg.root, args, io.out, io.err)
 
 
+# --------------------------------------------------------------------------- translate
+
+
+def _add_translate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+    parser.add_argument(
+        "--engine", metavar="NAME", help="a [translate.engines.NAME] table (default: [translate] engine)"
+    )
+    parser.add_argument("--pages", action="append", default=[], metavar="GLOB", help="only pages matching (repeatable)")
+    parser.add_argument(
+        "--include-fuzzy", action="store_true", help="also redo fuzzy entries a machine made (never a human's)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="send nothing; print the plan and its estimated cost")
+    parser.add_argument("--spend", type=float, metavar="N", help="allow an estimated cost up to N this run")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _run_translate(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.translate import run as translate
+
+    request = translate.Request(
+        tuple(args.locale), args.engine, tuple(args.pages), args.include_fuzzy, args.dry_run, args.spend
+    )
+    with progress_for(args, io) as progress:
+        outcome = translate.run(cfg, request, progress)
+    return _report_translate(outcome, args, io)
+
+
+def _report_translate(outcome: object, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.translate import run as translate
+
+    assert isinstance(outcome, translate.Outcome)
+    if args.format == "json":
+        io.out.write(json.dumps(translate.outcome_data(outcome), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for r in outcome.rejected:
+            io.err.write(f"{r.po_path}:{r.line}: warning: [machine-rejected] {r.reason}; left untranslated\n")
+        if outcome.dry_run or args.verbose:
+            io.out.write(translate.plan_table(outcome))
+        if not args.quiet:
+            io.out.write(translate.summary(outcome) + "\n")
+    return EXIT_FINDINGS if outcome.rejected else EXIT_OK
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -590,13 +654,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("check", "CI gate and site checks: stale catalogs, policy, links, anchors, unsafe", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
     Command("diff", "fuzzy entries: word diff of the English beside the translation", _add_diff, _run_diff),
+    Command(
+        "translate", "machine pre-translation of untranslated entries (fuzzy, marked)", _add_translate, _run_translate
+    ),
 )
 
 
 NO_PROJECT = frozenset({"init"})
 """Commands that make a project rather than work in one: no search upwards for ``pipeline.toml``."""
 
-WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import"})
+WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import", "translate"})
 """Commands that write into the project: they run one at a time under ``runlock``.
 
 A new command that writes gets the lock by being listed here, not by code of its own.

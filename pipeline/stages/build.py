@@ -24,6 +24,7 @@ from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from pipeline.stages.safety import placeholders, unsafe_reason
+from pipeline.translate.mark import unreviewed
 
 Key = tuple[str | None, str]
 
@@ -42,11 +43,19 @@ _PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\
 _LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
-def translations(catalog: Catalog | None) -> dict[Key, str]:
-    """Usable translations of a catalog: translated, not fuzzy, not obsolete."""
+def translations(catalog: Catalog | None, machine: bool = False) -> dict[Key, str]:
+    """Usable translations of a catalog: translated, not fuzzy, not obsolete.
+
+    ``machine`` (``[translate] publish = true``): machine translations of the current English
+    that nobody has reviewed yet are used too.
+    """
     if catalog is None:
         return {}
-    return {m.key: m.msgstr for m in catalog.messages if m.translated and m.msgid_plural is None}
+    return {
+        m.key: m.msgstr
+        for m in catalog.messages
+        if (m.translated or (machine and unreviewed(m))) and m.msgid_plural is None
+    }
 
 
 @dataclass(frozen=True, slots=True)

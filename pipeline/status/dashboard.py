@@ -96,7 +96,9 @@ def _progress(data: Dashboard) -> str:
             f"<h3>{_e(t.locale)}</h3><p class='share'>{_e(percent(c))}</p>{bar}"
             f"<p class='words'><b class='words-translated'>{_num(c.translated_words)}</b> of "
             f"<b class='words-total'>{_num(total)}</b> words translated</p>"
-            f"<p class='counts'><b class='fuzzy'>{_num(c.fuzzy)}</b> fuzzy · "
+            f"<p class='counts'><b class='fuzzy'>{_num(c.fuzzy)}</b> fuzzy"
+            + (f" (<b class='machine'>{_num(c.machine)}</b> machine, unreviewed)" if c.machine else "")
+            + " · "
             f"<b class='untranslated'>{_num(c.untranslated)}</b> untranslated entries · "
             f"<b class='pages-done'>{t.done}/{t.pages}</b> pages done</p>"
             "</article>"

@@ -24,6 +24,7 @@ from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import UpdateOptions, plural_mismatch
+from pipeline.translate.mark import publishing
 from pipeline.wording import counted as _count
 from pipeline.workspace import messages
 from pipeline.workspace.files import (
@@ -410,7 +411,7 @@ def _build_one(
     cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
 ) -> int:
     """One translated page, planned for writing; returns the segments written from translations."""
-    built = build_page(doc, translations(catalog), opts)
+    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts)
     text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)
@@ -487,7 +488,7 @@ def plan_build_messages(
                     hint="leave the source language out of locales",
                 )
             catalog = catalogs.get((locale, spec.name))
-            built = messages.build_messages(spec, english, catalog)
+            built = messages.build_messages(spec, english, catalog, publishing(cfg.raw))
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
             plan.page_of[out] = spec.name

@@ -55,6 +55,7 @@ _TOP_KEYS = frozenset(
         "check",
         "update",
         "messages",
+        "translate",
     }
 )
 """Top-level keys and sections; each section is parsed by the ``from_table`` of the stage that owns it."""
