@@ -37,6 +37,7 @@ from pipeline.segment.walker import MD, Document, Heading, Options, html_tags, s
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.safety import unsafe_reason
 from pipeline.workspace import project
+from pipeline.workspace.dialect import SITE_KEYS as DIALECT_KEYS
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.settings import Config, config_error, section
 
@@ -108,7 +109,7 @@ class SiteOptions:
     """More locale prefixes the site serves beyond the configured locales."""
 
 
-_SITE_KEYS = {f for f in SiteOptions.__dataclass_fields__}
+_SITE_KEYS = {f for f in SiteOptions.__dataclass_fields__} | DIALECT_KEYS  # dialect: pipeline.workspace.dialect
 
 
 def site_options(cfg: Config) -> SiteOptions:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from markdown_it.token import Token
 
 from pipeline.model import Kind, Page, Render, Segment, Span
+from pipeline.segment import mdx_segments
 from pipeline.segment.core import Context, Heading, Lines, Options, has_text, inline_children, plain_text
 from pipeline.segment.html import html_segments
 from pipeline.segment.slug import Slugger
@@ -29,6 +31,8 @@ class Walker:
         self.segments: list[Segment] = []
         self.headings: list[Heading] = []
         self.slugger = Slugger()
+        self.body_starts: list[int] = []
+        """MDX: line starts of the text markdown-it parsed, to map token offsets to the page."""
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -90,7 +94,19 @@ class Walker:
                 i += 2
             elif t == "html_block":
                 self._html_block(tok)
+            elif t == "mdx_jsx":
+                self._add_all(mdx_segments.jsx_props(self, tok))
+            elif t in ("mdx_directive_open", "mdx_directive_leaf"):
+                self._add(mdx_segments.directive_label(self, tok))
             i += 1
+
+    def _add_all(self, segments: list[Segment]) -> None:
+        self.segments.extend(segments)
+
+    def page_offset(self, offset: int) -> int:
+        """A token's offset in the parsed body (MDX) -> the same character's offset in the page."""
+        line = bisect.bisect_right(self.body_starts, offset) - 1
+        return self.lines.starts[line] + offset - self.body_starts[line]
 
     # -- headings ------------------------------------------------------------------------
 
@@ -123,8 +139,10 @@ class Walker:
         explicit: str | None = None
         inline_anchor: str | None = None
         texts = [c.strip(" \t") for c in content_lines]
-        m = _HEADING_ID.search(texts[-1])
-        if m:
+        m = None if self.options.mdx else _HEADING_ID.search(texts[-1])
+        if self.options.mdx:
+            pass  # MDX has no {#id}: a heading is served under the slug of its own text
+        elif m:
             explicit = m.group(1)
             texts[-1] = texts[-1][: m.start()].rstrip(" \t")
         else:
@@ -225,6 +243,10 @@ class Walker:
             spans.append(Span(base + start, base + end))
             texts.append(c)
         spans, texts = _peel_wrapper(spans, texts)
+        if self.options.mdx:
+            spans, texts = mdx_segments.peel_unbalanced(spans, texts)
+            if not spans:
+                return None
         msgid = texts[0]
         for brk, text in zip(breaks, texts[1:], strict=True):
             msgid += ("\n" if brk else " ") + text

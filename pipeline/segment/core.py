@@ -58,6 +58,11 @@ class Document:
     """markdown-it's block tokens of the body (line numbers are the page's), for checks."""
     references: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Link reference definitions as markdown-it keeps them (``LABEL -> {href, title}``)."""
+    dialect: str = "mdsvex"
+    """The dialect the page was read in (``Options.dialect``)."""
+    structure: tuple[str, ...] = ()
+    """MDX only: the page's structure lines (ESM, expressions, JSX tags, directive markers)
+    with their translatable text left out; a translated page must have the same."""
     blocks: tuple[Span, ...] = ()
     """Top-level blocks in page order (front matter with its ``---`` lines first): the parts
     of a page that markdown reads independently, so build can check a translation against
@@ -132,6 +137,14 @@ class Options:
     smartypants: bool = False
     """The site's renderer turns ``--`` into a dash even inside ``{#id}`` (mdsvex's default);
     build then anchors headings whose English id has ``--`` with ``<a id>`` instead."""
+    dialect: str = "mdsvex"
+    """How pages are read: ``mdsvex`` (CommonMark + Svelte, English heading ids kept with
+    ``{#id}``), ``markdown`` (the same reading) or ``mdx`` (MDX: ESM, JSX and directives are
+    structure; each locale's headings get ids slugged from their own text)."""
+
+    @property
+    def mdx(self) -> bool:
+        return self.dialect == "mdx"
 
 
 def has_text(msgid: str) -> bool:

@@ -35,6 +35,7 @@ from pipeline.segment.core import (
 from pipeline.segment.directives import DIRECTIVES, apply_directives, directive_rules
 from pipeline.segment.frontmatter import front_matter
 from pipeline.segment.html import HtmlTag, brace_end, html_tags
+from pipeline.segment.mdx import MDX, MDX_BLOCKS, structure
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -67,10 +68,15 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
     # markdown-it sees the body with front-matter lines blanked, so its line numbers are ours.
     body = "\n" * body_line + "\n".join(lines.line(i) for i in range(body_line, len(lines)))
     env: dict[str, Any] = {}
-    tokens = (MD if inline else BLOCKS).parse(body, env)
+    if options.mdx:
+        tokens = (MDX if inline else MDX_BLOCKS).parse(body, env)
+    else:
+        tokens = (MD if inline else BLOCKS).parse(body, env)
     ENV.env = env
     rules = directive_rules(page, tokens)
     walker = Walker(page, lines, options, Context(title))
+    if options.mdx:
+        walker.body_starts = Lines.of(body).starts
     walker.walk(tokens)
     segments.extend(apply_directives(walker.segments, rules) if rules else walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)
@@ -87,6 +93,8 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
         title=title,
         tokens=tuple(tokens),
         references=dict(env.get("references", {})),
+        dialect=options.dialect,
+        structure=structure(tokens) if options.mdx else (),
         blocks=tuple(blocks),
     )
 

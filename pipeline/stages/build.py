@@ -23,6 +23,7 @@ import yaml
 from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
+from pipeline.stages.mdx_rules import structure_reason
 from pipeline.stages.safety import placeholders, unsafe_reason
 
 Key = tuple[str | None, str]
@@ -35,6 +36,8 @@ _BLOCK_START = re.compile(
     r"(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$"
     r"|[-:|][-:|\s]*$|\||```|~~~|<|\{[#:/@]|[*_](?:[ \t]*[*_]){2,}[ \t]*$)"
 )
+_MDX_LINE_START = re.compile(r"(?:\{|:{2,}|(?:import|export)[ \t{*])")
+"""In MDX a line starting like this would open an expression, a directive or ESM."""
 _FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
 _ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
@@ -78,6 +81,11 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
+        if options.mdx and seg.render not in (Render.YAML, Render.ATTR):
+            reason = structure_reason(seg.msgid, t)
+            if reason is not None:
+                fallbacks.append((seg, reason))
+                continue
         edit = _render(doc, seg, t)
         if edit is None:
             fallbacks.append((seg, "cannot be written in this construct"))
@@ -108,7 +116,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
 """Characters that can make or unmake markdown structure inside a segment's text."""
 _NO_READ_BACK = frozenset(
-    {Render.INLINE, Render.ATX, Render.SETEXT, Render.CELL, Render.HTML_TEXT, Render.IMAGE_ALT, Render.ATTR}
+    {
+        Render.INLINE,
+        Render.ATX,
+        Render.SETEXT,
+        Render.CELL,
+        Render.HTML_TEXT,
+        Render.IMAGE_ALT,
+        Render.ATTR,
+        Render.LABEL,
+    }
 )
 
 
@@ -238,6 +255,8 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     typography (smartypants) would turn the ``--`` of an id into a dash, even inside
     ``{#…}``, the heading gets an anchor ``<a id="…"></a>`` instead, which it leaves alone.
     """
+    if options.mdx:
+        return []  # MDX serves each locale's headings under ids of their own text: no {#id}
     by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
     slugger = Slugger()
     inserts: list[tuple[int, int, str]] = []
@@ -292,6 +311,8 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
         expected = edit.expected if edit else _normal(old.msgid)
         if _normal(new.msgid) != expected:
             return False
+    if options.mdx:
+        return again.structure == doc.structure and len(again.headings) == len(doc.headings)
     return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
 
 
@@ -338,7 +359,7 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     soft_i = 0
     for gi, part in enumerate(parts):
         eg = groups[min(gi, len(groups) - 1)]
-        lines = _distribute(part, [english[i] for i in eg])
+        lines = _distribute(part, [english[i] for i in eg], doc.dialect == "mdx")
         if seg.render in (Render.INLINE, Render.SETEXT):
             lines[0] = _escape_block_start(lines[0])
         if gi > 0:
@@ -452,7 +473,15 @@ def _plain_ok(value: str) -> bool:
         return False
 
 
+def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    if seg.style == "[":
+        return _render_alt(doc, seg, t)
+    return _edit(seg, t, t)
+
+
 _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
+    Render.LABEL: _render_label,
     Render.INLINE: _render_inline,
     Render.ATX: _render_atx,
     Render.SETEXT: _render_setext,
@@ -488,7 +517,7 @@ def _escape_block_start(line: str) -> str:
     return line
 
 
-def _break_points(text: str) -> list[int]:
+def _break_points(text: str, mdx: bool = False) -> list[int]:
     """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     points: list[int] = []
@@ -501,13 +530,13 @@ def _break_points(text: str) -> list[int]:
         if j < len(protected) and protected[j][0] <= i < protected[j][1]:
             continue
         rest = text[i + 1 :].lstrip(" ")
-        if not rest or _BLOCK_START.match(rest):
+        if not rest or _BLOCK_START.match(rest) or (mdx and _MDX_LINE_START.match(rest)):
             continue
         points.append(i)
     return points
 
 
-def _distribute(text: str, english: list[str]) -> list[str]:
+def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
     """Lay out a translation over lines the way its English was laid out.
 
     A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
@@ -518,7 +547,7 @@ def _distribute(text: str, english: list[str]) -> list[str]:
     """
     if len(english) <= 1:
         return [text]
-    points = _break_points(text)
+    points = _break_points(text, mdx)
     if not points:
         return [text]
     ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]

@@ -7,6 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
 from pipeline.workspace import messages
+from pipeline.workspace.dialect import MDX_PROPS, dialect, page_file
 from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
@@ -87,10 +89,15 @@ def options(cfg: Config) -> Options:
     """The segmenter's and builder's settings: translated keys and attributes, the renderer's quirks."""
     site = section(cfg, "site")
     smartypants = site.get("smartypants", True)  # as check's [site] model: mdsvex's default
+    d = dialect(cfg)
+    attributes = cfg.html_attributes
+    if d.mdx and "html_attributes" not in section(cfg, "segment"):
+        attributes = MDX_PROPS
     return Options(
         front_matter=cfg.front_matter,
-        html_attributes=cfg.html_attributes,
-        smartypants=smartypants if isinstance(smartypants, bool) else True,
+        html_attributes=attributes,
+        smartypants=smartypants if isinstance(smartypants, bool) and not d.mdx else d.name == "mdsvex",
+        dialect=d.name,
     )
 
 
@@ -105,13 +112,15 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
         )
     root = cfg.root.resolve()
     found: list[tuple[str, Path]] = []
+    d = dialect(cfg)
     base = str(src)
     for top, dirs, names in os.walk(src):  # linked folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         folder = Path(top)
         prefix = top[len(base) + 1 :].replace(os.sep, "/")
         for n in names:
-            if not n.endswith(".md") or n.startswith("."):
+            ext = d.suffix(n)
+            if ext is None or n.startswith("."):
                 continue
             file = folder / n
             # only a linked file can lead outside (linked folders are not walked): resolve just those
@@ -123,10 +132,18 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
                 )
             if not file.is_file():
                 continue
-            name = f"{prefix}/{n[:-3]}" if prefix else n[:-3]
+            stem = n[: -len(ext)]
+            name = f"{prefix}/{stem}" if prefix else stem
             _check_page_name(name, cfg.source)
             found.append((name, file))
     found.sort()
+    for (a, _), (b, fb) in itertools.pairwise(found):
+        if a == b:
+            raise InputError(
+                f"two pages named '{a}' (one file per extension)",
+                display_path(cfg.root, fb),
+                hint="rename one of them: a page's translations are kept by its name",
+            )
     return found
 
 
@@ -171,7 +188,8 @@ def po_path(cfg: Config, locale: str, name: str) -> Path:
 
 
 def output_path(cfg: Config, locale: str, name: str) -> Path:
-    return cfg.output_dir(locale) / f"{name}.md"
+    """The translated page: same name and extension as the English page."""
+    return page_file(cfg, cfg.output_dir(locale), name)
 
 
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
@@ -347,7 +365,7 @@ def _build_rest(
     """Outputs of vanished pages removed; message files built. ``names``: all page names."""
     templates = _names_under(cfg.templates_dir, ".pot")
     for locale in locales:
-        stale = _names_under(cfg.output_dir(locale), ".md") - names
+        stale = set().union(*(_names_under(cfg.output_dir(locale), ext) for ext in dialect(cfg).extensions)) - names
         known = templates | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
@@ -720,8 +738,8 @@ def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> l
     """Project-relative paths of everything one page's sync reads or writes."""
     paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
     for locale in locales:
-        output = cfg.output.replace("{locale}", locale)
-        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", f"{output}/{name}.md"]
+        output = output_path(cfg, locale, name).relative_to(cfg.root).as_posix()
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", output]
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
@@ -851,7 +869,9 @@ class Review:
 
 def page_name(cfg: Config, value: str) -> str:
     """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
-    name = value.replace("\\", "/").removesuffix(".md").removesuffix(".po").removesuffix(".pot")
+    name = value.replace("\\", "/")
+    for ext in (*dialect(cfg).extensions, ".po", ".pot"):
+        name = name.removesuffix(ext)
     for prefix in (
         cfg.source,
         cfg.locales_dir + "/templates",

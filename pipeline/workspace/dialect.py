@@ -1,0 +1,78 @@
+"""``[site] dialect`` and ``[site] extensions``: how pages are read, and which files are pages.
+
+``mdsvex`` (the default) reads ``.md`` pages as CommonMark with raw HTML and Svelte, and keeps
+the English heading ids in translations (``{#id}``); ``markdown`` reads them the same way;
+``mdx`` (Astro/Starlight, Docusaurus) reads ``.md`` and ``.mdx`` pages as MDX: ESM, JSX and
+``:::`` directives are structure, and each locale's headings get ids of their own text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.workspace.settings import Config, config_error, section
+
+DIALECTS = ("mdsvex", "markdown", "mdx")
+SITE_KEYS = frozenset({"dialect", "extensions"})
+"""The ``[site]`` keys this module reads (``check`` reads the others)."""
+
+_EXTENSIONS = {"mdsvex": (".md",), "markdown": (".md",), "mdx": (".md", ".mdx")}
+MDX_PROPS = ("alt", "title", "label", "description", "caption")
+"""JSX string props translated by default in MDX (``[segment] html_attributes`` overrides)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The site's page dialect and the file extensions of its pages."""
+
+    name: str = "mdsvex"
+    extensions: tuple[str, ...] = (".md",)
+
+    @property
+    def mdx(self) -> bool:
+        return self.name == "mdx"
+
+    def suffix(self, file: str) -> str | None:
+        """The page extension ``file`` ends with (longest first), or None when it is no page."""
+        for ext in sorted(self.extensions, key=len, reverse=True):
+            if file.endswith(ext) and len(file) > len(ext):
+                return ext
+        return None
+
+
+def dialect(cfg: Config) -> Dialect:
+    """Read and validate ``[site] dialect`` and ``[site] extensions``."""
+    site = section(cfg, "site")
+    name = site.get("dialect", "mdsvex")
+    if name not in DIALECTS:
+        raise config_error(cfg, "dialect", f"[site] dialect = {name!r}", 'use "mdsvex", "mdx" or "markdown"')
+    extensions = _EXTENSIONS[name]
+    if "extensions" in site:
+        value = site["extensions"]
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.startswith(".") and len(v) > 1 and "/" not in v for v in value)
+        ):
+            raise config_error(
+                cfg, "extensions", "[site] extensions must be a list of file extensions", 'e.g. [".md", ".mdx"]'
+            )
+        extensions = tuple(dict.fromkeys(value))
+    return Dialect(name, extensions)
+
+
+def page_file(cfg: Config, folder: Path, name: str) -> Path:
+    """The file of page ``name`` under ``folder`` (a source or output folder): the one of the
+    dialect's extensions that exists there, else the one the English page has, else the first."""
+    d = dialect(cfg)
+    if len(d.extensions) == 1:
+        return folder / f"{name}{d.extensions[0]}"
+    for ext in d.extensions:
+        if (folder / f"{name}{ext}").is_file():
+            return folder / f"{name}{ext}"
+    if folder != cfg.source_dir:
+        for ext in d.extensions:
+            if (cfg.source_dir / f"{name}{ext}").is_file():
+                return folder / f"{name}{ext}"
+    return folder / f"{name}{d.extensions[0]}"
