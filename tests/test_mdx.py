@@ -37,9 +37,9 @@ Intro paragraph with a {frontmatter.title} expression and `<Card>` code.
 		over two lines.
 	</Card>
 	<Card
-	  title="Moons"
-	  icon={'moon'}
-	  data={[1, 2]}
+		title="Moons"
+		icon={'moon'}
+		data={[1, 2]}
 	>
 		Second card.
 	</Card>
