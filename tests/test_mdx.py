@@ -323,3 +323,23 @@ def test_starlight_identity_pseudo_and_imports_compile(tmp_path: Path, run: Call
     assert len(built) == 37
     results = compile_pages([(p.name, p.read_text(encoding="utf-8")) for p in built])
     assert [(p.name, r.error) for p, r in zip(built, results, strict=True) if r.error] == []
+
+
+def test_front_matter_lists_of_mappings_are_reachable() -> None:
+    text = (
+        "---\ntitle: Home\nhero:\n  tagline: Shine.\n  actions:\n    - text: Get started\n      link: /start/\n"
+        "    - text: View on GitHub\n      icon: external\nhead:\n  - tag: title\n    content: Custom title\n---\n\nBody.\n"
+    )
+    options = Options(front_matter=("title", "hero.tagline", "hero.actions[].text", "head[].content"))
+    doc = segment_page(Page("p", "p.md", text), options)
+    assert [(s.key, s.msgid) for s in doc.segments] == [
+        ("title", "Home"),
+        ("hero.tagline", "Shine."),
+        ("hero.actions[].text", "Get started"),
+        ("hero.actions[].text", "View on GitHub"),
+        ("head[].content", "Custom title"),
+        (None, "Body."),
+    ]
+    built = build_page(doc, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}, options)
+    assert "    - text: GET STARTED\n      link: /start/\n" in built.text
+    assert build_page(doc, {}, options).text == text

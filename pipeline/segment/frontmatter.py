@@ -80,7 +80,8 @@ def front_matter(page: Page, lines: Lines, options: Options) -> tuple[Span | Non
 
 
 def _fm_values(root: yaml.MappingNode, keys: Sequence[str]) -> Iterator[tuple[str, yaml.Node]]:
-    """Configured keys in document order; dotted keys reach into nested mappings."""
+    """Configured keys in document order; dotted keys reach into nested mappings, and ``[]``
+    into each mapping of a list (``hero.actions[].text``)."""
     wanted = set(keys)
 
     def walk(node: yaml.MappingNode, prefix: str) -> Iterator[tuple[str, yaml.Node]]:
@@ -92,6 +93,10 @@ def _fm_values(root: yaml.MappingNode, keys: Sequence[str]) -> Iterator[tuple[st
                 yield name, v
             elif isinstance(v, yaml.MappingNode) and any(w.startswith(name + ".") for w in wanted):
                 yield from walk(v, name + ".")
+            elif isinstance(v, yaml.SequenceNode) and any(w.startswith(name + "[].") for w in wanted):
+                for item in v.value:
+                    if isinstance(item, yaml.MappingNode):
+                        yield from walk(item, name + "[].")
 
     yield from walk(root, "")
 
