@@ -328,7 +328,8 @@ def test_starlight_identity_pseudo_and_imports_compile(tmp_path: Path, run: Call
 def test_front_matter_lists_of_mappings_are_reachable() -> None:
     text = (
         "---\ntitle: Home\nhero:\n  tagline: Shine.\n  actions:\n    - text: Get started\n      link: /start/\n"
-        "    - text: View on GitHub\n      icon: external\nhead:\n  - tag: title\n    content: Custom title\n---\n\nBody.\n"
+        "    - text: View on GitHub\n      icon: external\n"
+        "head:\n  - tag: title\n    content: Custom title\n---\n\nBody.\n"
     )
     options = Options(front_matter=("title", "hero.tagline", "hero.actions[].text", "head[].content"))
     doc = segment_page(Page("p", "p.md", text), options)

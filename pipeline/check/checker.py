@@ -29,6 +29,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from rapidfuzz import fuzz
 
+from pipeline.check import dialect_ids
 from pipeline.errors import InputError
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Kind, Message, Page, Severity
@@ -126,6 +127,8 @@ def site_options(cfg: Config) -> SiteOptions:
             if not isinstance(table[key], str):
                 raise config_error(cfg, key, f"[site] {key} must be a string")
             values[key] = table[key]
+    if table.get("dialect") == "mdx":
+        values["smartypants"] = False  # MDX (Astro/Starlight, Docusaurus): ids are slugs of the text as written
     if "smartypants" in table:
         if not isinstance(table["smartypants"], bool):
             raise config_error(cfg, "smartypants", "[site] smartypants must be true or false")
@@ -534,7 +537,7 @@ class Urls:
         if parts.query:
             out += "?" + parts.query
         if parts.fragment or href.endswith("#"):
-            out += "#" + parts.fragment
+            out += "#" + unquote(parts.fragment)  # `#caf%C3%A9` and `#café` name one id
         return out
 
 
@@ -688,6 +691,8 @@ class Site:
     """Features of each (page, msgid), shared by all locales."""
     skeletons: dict[str, str] = field(default_factory=dict)
     """Markup skeleton of each msgid."""
+    heading_ids: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """MDX: per (locale, page), English heading id -> the locale's own id (``dialect_ids``)."""
 
     def anchors(self, page: str, locale: str | None) -> frozenset[str]:
         if locale is not None:
@@ -712,7 +717,11 @@ class Site:
         anchors = self.anchors(target.page, target.locale)
         if frag in anchors:
             return None
-        hint = self._anchor_hint(target.page, frag, anchors)
+        local = self.heading_ids.get((target.locale or "", target.page), {}).get(frag)
+        if local is not None:
+            hint = f"this heading is #{local} in {target.locale}; 'pipeline check --fix' rewrites links in PO files"
+        else:
+            hint = self._anchor_hint(target.page, frag, anchors)
         return ("anchor-missing", f"link to {target.path}#{frag}: no such anchor on that page{where}", hint)
 
     def _anchor_hint(self, page: str, frag: str, anchors: frozenset[str]) -> str:
@@ -812,6 +821,9 @@ def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Opt
     so pages with such a heading are built in memory and read back; a heading served under
     another id than the English one is an ``anchor-differs`` at its msgstr.
     """
+    if options.mdx:
+        dialect_ids.localize_mdx(site, catalogs, options)
+        return
     if not site.opts.smartypants:
         return
     for lc in catalogs:
@@ -944,7 +956,7 @@ def check_catalog(
             src = site.msgids[(lc.page, msg.msgid)] = features(msg.msgid, refs)
         dst = src if same_markup else features(msg.msgstr, refs)
         if dst is not src:
-            _compare(site, src, dst, where, ignore, out)
+            _compare(site, dialect_ids.localize_links(site, lc.locale, lc.page, src), dst, where, ignore, out)
         for href in dst.links:
             target = site.urls.resolve(href, lc.page, lc.locale)
             if target is None:
@@ -1380,11 +1392,16 @@ def rewrite_links(
             continue
         if learn is not None and t.fragment not in site.anchors(t.page, t.locale):
             learn(t.page)
-        rename = site.renames.get((t.page, t.fragment))
-        if rename is None or rename.new is None or t.fragment in site.anchors(t.page, t.locale):
+        if t.fragment in site.anchors(t.page, t.locale):
             continue
+        new_id = site.heading_ids.get((locale, t.page), {}).get(t.fragment)  # MDX: the locale's own id
+        if new_id is None:
+            rename = site.renames.get((t.page, t.fragment))
+            if rename is None or rename.new is None:
+                continue
+            new_id = rename.new
         hash_at = href.rfind("#")
-        new_href = href[: hash_at + 1] + rename.new
+        new_href = href[: hash_at + 1] + new_id
         replaced = re.sub(r"(?<=\]\()" + re.escape(href) + r"(?=[)\s])", new_href, out)
         replaced = re.sub(r"(?<=href=[\"'])" + re.escape(href) + r"(?=[\"'])", new_href, replaced)
         if replaced != out:
