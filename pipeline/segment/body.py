@@ -31,8 +31,10 @@ class Walker:
         self.segments: list[Segment] = []
         self.headings: list[Heading] = []
         self.slugger = Slugger()
+        self.body = ""
+        """The text markdown-it parsed (front matter blanked)."""
         self.body_starts: list[int] = []
-        """MDX: line starts of the text markdown-it parsed, to map token offsets to the page."""
+        """Line starts of ``body`` (computed when first needed), to map token offsets to the page."""
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class Walker:
                 i += 2
             elif t == "html_block":
                 self._html_block(tok)
-            elif t == "mdx_jsx":
+            elif t in ("mdx_jsx", "svelte_tag"):
                 self._add_all(mdx_segments.jsx_props(self, tok))
             elif t in ("mdx_directive_open", "mdx_directive_leaf"):
                 self._add(mdx_segments.directive_label(self, tok))
@@ -104,7 +106,9 @@ class Walker:
         self.segments.extend(segments)
 
     def page_offset(self, offset: int) -> int:
-        """A token's offset in the parsed body (MDX) -> the same character's offset in the page."""
+        """A token's offset in the parsed body -> the same character's offset in the page."""
+        if not self.body_starts:
+            self.body_starts = Lines.of(self.body).starts
         line = bisect.bisect_right(self.body_starts, offset) - 1
         return self.lines.starts[line] + offset - self.body_starts[line]
 

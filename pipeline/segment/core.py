@@ -13,9 +13,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.model import Kind, Page, Segment, Span
+from pipeline.segment.svelte import svelte_tag
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 BLOCKS = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("inline")
+for _md in (MD, BLOCKS):
+    _md.block.ruler.before("html_block", "svelte_tag", svelte_tag)
 """The same parser without its inline pass: segmenting needs inline tokens only for headings,
 image-only paragraphs and directives, parsed on demand (``inline_children``); build's read-back of
 every translated page is then about twice as fast."""

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_ESCAPE = re.compile(r"\\([\\'\"`$])")
+_BAD_ESCAPE = re.compile(r"\\(?![\\'\"`$])|(?<!\\)(?:\\\\)*\\$")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _NAME = re.compile(r"[A-Za-z_$][\w$.:-]*")
 _ATTR_NAME = re.compile(r"[A-Za-z_$][\w$:.-]*")
 
@@ -28,7 +31,10 @@ class JsString:
     key: str | None
     """The object key or prop the literal is the value of (``title: '…'``), if any."""
     simple: bool
-    """True when the content holds no escapes and (for a template literal) no ``${…}``."""
+    """True when the content is plain text: no ``${…}``, and no escapes but ``\\``, ``\\'``,
+    ``\\"``, ``\\` `` and ``\\$``."""
+    value: str = ""
+    """The content with those escapes decoded (what a reader sees)."""
 
 
 def _skip_string(text: str, i: int, quote: str) -> int:
@@ -119,8 +125,9 @@ def strings(text: str, start: int, end: int) -> list[JsString]:
             if after.startswith(":") and ch != "`":  # a quoted object key
                 key = content
             else:
-                simple = "\\" not in content and not (ch == "`" and "${" in content)
-                found.append(JsString(i + 1, e - 1, ch, key, simple))
+                value = _ESCAPE.sub(r"\1", content)
+                simple = not (ch == "`" and "${" in content) and not _BAD_ESCAPE.search(content)
+                found.append(JsString(i + 1, e - 1, ch, key, simple, value))
                 key = None
             i = e
             continue
@@ -131,7 +138,7 @@ def strings(text: str, start: int, end: int) -> list[JsString]:
             if e > i:
                 i = e
                 continue
-        m = _NAME.match(text, i) if (ch.isalpha() or ch in "_$") else None
+        m = _IDENT.match(text, i) if (ch.isalpha() or ch in "_$") else None
         if m is not None:
             after = text[m.end() : end].lstrip()
             key = m.group(0) if after.startswith(":") and not after.startswith("::") else None

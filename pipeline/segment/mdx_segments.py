@@ -15,6 +15,7 @@ from pipeline.model import Kind, Render, Segment, Span
 from pipeline.segment.core import has_text
 from pipeline.segment.jsx import JsxTag, jsx_tag
 from pipeline.segment.mdx import DirectiveLine
+from pipeline.segment.props import expression_prop_segments
 
 if TYPE_CHECKING:
     from pipeline.segment.body import Walker
@@ -28,6 +29,9 @@ def jsx_props(walker: Walker, tok: Token) -> list[Segment]:
     found: list[Segment] = []
     text = walker.page.text
     for tag in tags:
+        in_page = jsx_tag(text, walker.page_offset(tag.start))
+        if in_page is not None:
+            found.extend(expression_prop_segments(walker, in_page, 0))
         for attr in tag.attrs:
             if attr.quote not in ("'", '"') or attr.name not in wanted:
                 continue
@@ -47,6 +51,7 @@ def jsx_props(walker: Walker, tok: Token) -> list[Segment]:
                     style=attr.quote,
                 )
             )
+    found.sort(key=lambda s: s.pieces[0].start)
     return found
 
 

@@ -75,8 +75,7 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
     ENV.env = env
     rules = directive_rules(page, tokens)
     walker = Walker(page, lines, options, Context(title))
-    if options.mdx:
-        walker.body_starts = Lines.of(body).starts
+    walker.body = body
     walker.walk(tokens)
     segments.extend(apply_directives(walker.segments, rules) if rules else walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)

@@ -81,7 +81,10 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
-        if options.mdx and seg.render not in (Render.YAML, Render.ATTR):
+        if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
+            fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
+            continue
+        if options.mdx and seg.render not in (Render.YAML, Render.ATTR, Render.JS_STRING):
             reason = structure_reason(seg.msgid, t)
             if reason is not None:
                 fallbacks.append((seg, reason))
@@ -125,6 +128,7 @@ _NO_READ_BACK = frozenset(
         Render.IMAGE_ALT,
         Render.ATTR,
         Render.LABEL,
+        Render.JS_STRING,
     }
 )
 
@@ -473,6 +477,20 @@ def _plain_ok(value: str) -> bool:
         return False
 
 
+_JS_UNSAFE = {"`": re.compile(r"[`\\]|\$\{"), "'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
+"""What text inside a JavaScript string literal may not hold, by quote (build refuses it there)."""
+
+
+def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template)."""
+    quote = seg.style or "'"
+    one = t.replace("\n", " ") if quote != "`" else t
+    escaped = one.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    if quote == "`":
+        escaped = escaped.replace("${", "\\${")
+    return _edit(seg, escaped, one)
+
+
 def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
     t = t.replace("\n", " ")
     if seg.style == "[":
@@ -482,6 +500,7 @@ def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
 
 _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
     Render.LABEL: _render_label,
+    Render.JS_STRING: _render_js_string,
     Render.INLINE: _render_inline,
     Render.ATX: _render_atx,
     Render.SETEXT: _render_setext,
