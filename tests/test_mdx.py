@@ -344,3 +344,55 @@ def test_front_matter_lists_of_mappings_are_reachable() -> None:
     built = build_page(doc, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}, options)
     assert "    - text: GET STARTED\n      link: /start/\n" in built.text
     assert build_page(doc, {}, options).text == text
+
+
+TOML_PAGE = """+++
+title = "Getting started"
+description = 'Install it, then "run" it.'
+draft = false
+weight = 3
+
+[params]
+subtitle = "A short tour"   # shown under the title
++++
+
+Body text.
+"""
+
+
+def test_toml_front_matter_is_read_and_rebuilt_byte_exact() -> None:
+    options = Options(dialect="markdown", front_matter=("title", "description", "params.subtitle"))
+    doc = segment_page(Page("p", "p.md", TOML_PAGE), options)
+    assert doc.title == "Getting started"
+    assert [(s.key, s.msgid) for s in doc.segments] == [
+        ("title", "Getting started"),
+        ("description", 'Install it, then "run" it.'),
+        ("params.subtitle", "A short tour"),
+        (None, "Body text."),
+    ]
+    assert build_page(doc, {}, options).text == TOML_PAGE
+    table = {
+        (None, "Getting started"): 'Erste "Schritte"',
+        (None, 'Install it, then "run" it.'): "Installier's, dann starte es.",
+        (None, "A short tour"): "Eine kurze Tour",
+    }
+    built = build_page(doc, table, options)
+    assert built.fallbacks == ()
+    assert 'title = "Erste \\"Schritte\\""\n' in built.text
+    assert "description = \"Installier's, dann starte es.\"\n" in built.text
+    assert 'subtitle = "Eine kurze Tour"   # shown under the title\n' in built.text
+    import tomllib
+
+    data = tomllib.loads(built.text.split("+++")[1])
+    assert data["title"] == 'Erste "Schritte"' and data["weight"] == 3
+
+
+def test_toml_front_matter_errors_and_mdsvex() -> None:
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError, match="not valid TOML"):
+        segment_page(Page("p", "p.md", "+++\ntitle = \n+++\n"), Options(dialect="markdown"))
+    with pytest.raises(InputError, match="never closed"):
+        segment_page(Page("p", "p.md", "+++\ntitle = 'x'\n"), Options(dialect="markdown"))
+    # mdsvex has no TOML front matter: the page reads as before
+    assert segment_page(Page("p", "p.md", TOML_PAGE)).front_matter is None

@@ -11,6 +11,8 @@ from frontmatter.default_handlers import YAMLHandler
 from pipeline.errors import InputError
 from pipeline.model import Kind, Page, Render, Segment, Span
 from pipeline.segment.core import Lines, Options, context_notes, has_text
+from pipeline.segment.toml_front import BOUNDARY as TOML_BOUNDARY
+from pipeline.segment.toml_front import toml_front_matter
 
 _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 
@@ -19,6 +21,8 @@ def front_matter(page: Page, lines: Lines, options: Options) -> tuple[Span | Non
     """Locate and parse YAML front matter; return its span, the first body line, title, segments."""
     # mdsvex (like most site generators) accepts blank lines before the opening `---`
     first = next((i for i in range(len(lines)) if lines.line(i).strip()), 0)
+    if options.dialect != "mdsvex" and len(lines) > first + 1 and TOML_BOUNDARY.fullmatch(lines.line(first)):
+        return toml_front_matter(page, lines, options, first)
     if len(lines) < first + 2 or not _FM_BOUNDARY.fullmatch(lines.line(first)):
         return None, 0, None, []
     close = next((i for i in range(first + 1, len(lines)) if _FM_BOUNDARY.fullmatch(lines.line(i))), None)

@@ -491,6 +491,14 @@ def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
     return _edit(seg, escaped, one)
 
 
+def _render_toml(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A TOML string with its quotes: literal ('…') when the English was one and it fits, else basic."""
+    one = t.replace("\n", " ")
+    if seg.style == "'" and "'" not in one and not _CONTROL.search(one):
+        return _edit(seg, f"'{one}'", one)
+    return _edit(seg, json.dumps(one, ensure_ascii=False), one)
+
+
 def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
     t = t.replace("\n", " ")
     if seg.style == "[":
@@ -501,6 +509,7 @@ def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
 _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
     Render.LABEL: _render_label,
     Render.JS_STRING: _render_js_string,
+    Render.TOML: _render_toml,
     Render.INLINE: _render_inline,
     Render.ATX: _render_atx,
     Render.SETEXT: _render_setext,
