@@ -396,3 +396,13 @@ def test_toml_front_matter_errors_and_mdsvex() -> None:
         segment_page(Page("p", "p.md", "+++\ntitle = 'x'\n"), Options(dialect="markdown"))
     # mdsvex has no TOML front matter: the page reads as before
     assert segment_page(Page("p", "p.md", TOML_PAGE)).front_matter is None
+
+
+def test_i18n_directives_are_jsx_comments_in_mdx() -> None:
+    text = (
+        "{/* i18n:skip */}\nSkipped paragraph.\n\n{/* i18n:comment: Keep the brand. */}\nStarlight shines.\n\n"
+        "{/* i18n:skip-start */}\n<Card title=\"Hidden\">\nHidden text.\n</Card>\n{/* i18n:skip-end */}\n\nShown.\n"
+    )
+    doc = segment_page(Page("p", "p.mdx", text), MDX)
+    assert [s.msgid for s in doc.segments] == ["Starlight shines.", "Shown."]
+    assert "Keep the brand." in doc.segments[0].comments

@@ -294,3 +294,21 @@ def _tag_key(tag: JsxTag) -> str:
     slash = "/" if tag.closing else ""
     end = "/" if tag.self_closing else ""
     return f"<{slash}{tag.name}{end}>"
+
+
+_COMMENT_DIRECTIVE = re.compile(r"\{\s*/\*\s*(i18n:.*?)\s*\*/\s*\}", re.DOTALL)
+
+
+def mdx_directive_comments(tokens: list[Token]) -> list[Token]:
+    """``{/* i18n:skip */}`` lines as the ``<!-- i18n:skip -->`` blocks the directive reader knows
+    (MDX has no HTML comments); the walker keeps the original tokens."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.type == "mdx_expression" and "i18n:" in tok.content:
+            text = _COMMENT_DIRECTIVE.sub(lambda m: f"<!-- {m.group(1)} -->", tok.content)
+            if text != tok.content:
+                tok = tok.copy()
+                tok.type = "html_block"
+                tok.content = text + "\n"
+        out.append(tok)
+    return out

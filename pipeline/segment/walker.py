@@ -35,7 +35,7 @@ from pipeline.segment.core import (
 from pipeline.segment.directives import DIRECTIVES, apply_directives, directive_rules
 from pipeline.segment.frontmatter import front_matter
 from pipeline.segment.html import HtmlTag, brace_end, html_tags
-from pipeline.segment.mdx import MDX, MDX_BLOCKS, structure
+from pipeline.segment.mdx import MDX, MDX_BLOCKS, mdx_directive_comments, structure
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -73,7 +73,7 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
     else:
         tokens = (MD if inline else BLOCKS).parse(body, env)
     ENV.env = env
-    rules = directive_rules(page, tokens)
+    rules = directive_rules(page, mdx_directive_comments(tokens) if options.mdx else tokens)
     walker = Walker(page, lines, options, Context(title))
     walker.body = body
     walker.walk(tokens)
