@@ -24,6 +24,7 @@ from pipeline.stages.extract import COMMIT_FIELD, content_hash, template_message
 from pipeline.stages.merge import TRANSLATED_FIELD, squash
 from pipeline.status.stats import count
 from pipeline.workspace import messages
+from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import decode
 from pipeline.workspace.project import PageStatus, catalog_changes, options, planned_catalogs, po_path
 from pipeline.workspace.settings import Config
@@ -51,6 +52,8 @@ class History:
     settings: upstream.Settings
     options: Options
     _hashes: dict[str, str] = field(default_factory=dict)
+    cfg: Config | None = None
+    """The project, to find a page's file extension (``[site] dialect``)."""
 
     @classmethod
     @contextlib.contextmanager
@@ -64,7 +67,7 @@ class History:
             yield None
             return
         try:
-            yield cls(repo, upstream.settings(cfg), options)
+            yield cls(repo, upstream.settings(cfg), options, cfg=cfg)
         finally:
             repo.close()
 
@@ -86,7 +89,8 @@ class History:
             return ()
         if not (upstream.has_commit(self.repo, since) and upstream.has_commit(self.repo, until)):
             return ()
-        repo_path = self.settings.repo_path(page + ".md")
+        suffix = page_file(self.cfg, self.cfg.source_dir, page).suffix if self.cfg is not None else ".md"
+        repo_path = self.settings.repo_path(page + suffix)
         try:
             found = upstream.page_changes(self.repo, repo_path, since, until)
         except git.GitCommandError:
