@@ -406,3 +406,22 @@ def test_i18n_directives_are_jsx_comments_in_mdx() -> None:
     doc = segment_page(Page("p", "p.mdx", text), MDX)
     assert [s.msgid for s in doc.segments] == ["Starlight shines.", "Shown."]
     assert "Keep the brand." in doc.segments[0].comments
+
+
+def test_pull_brings_mdx_pages_and_renames_keep_their_translations(tmp_path: Path, run: Callable[..., object]) -> None:
+    from gitsite import POSTS, Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")
+    upstream.write("guide.mdx", "import X from 'x';\n\n# Guide\n\nRead this.\n")
+    site = project(tmp_path / "site", str(upstream.root), extra='\n[site]\ndialect = "mdx"\n')
+    result = run(site, "pull")
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    assert (site / "source" / "guide.mdx").is_file() and (site / "source" / "walk.md").is_file()
+    assert run(site, "sync", "-q").code == 0  # type: ignore[attr-defined]
+    assert (site / "locales" / "nl" / "guide.po").is_file()
+    git_mv = upstream.root / POSTS
+    (git_mv / "guide.mdx").rename(git_mv / "tour.mdx")
+    upstream.commit("rename")
+    result = run(site, "pull")
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    assert (site / "locales" / "nl" / "tour.po").is_file() and not (site / "locales" / "nl" / "guide.po").exists()
