@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -425,3 +426,11 @@ def test_pull_brings_mdx_pages_and_renames_keep_their_translations(tmp_path: Pat
     result = run(site, "pull")
     assert result.code == 0, result.err  # type: ignore[attr-defined]
     assert (site / "locales" / "nl" / "tour.po").is_file() and not (site / "locales" / "nl" / "guide.po").exists()
+
+
+def test_astro_heading_ids_drop_repeated_and_edge_hyphens() -> None:
+    text = "## A -- B\n\n## Arrows ->\n\n## A -- B\n\n## Tab\u00a0stop\n"
+    github = segment_page(Page("p", "p.mdx", text), MDX)
+    astro = segment_page(Page("p", "p.mdx", text), replace(MDX, heading_ids="astro"))
+    assert [h.anchor for h in github.headings] == ["a----b", "arrows--", "a----b-1", "tabstop"]
+    assert [h.anchor for h in astro.headings] == ["a-b", "arrows", "a-b-1", "tab-stop"]

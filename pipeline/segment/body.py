@@ -11,7 +11,7 @@ from pipeline.model import Kind, Page, Render, Segment, Span
 from pipeline.segment import mdx_segments
 from pipeline.segment.core import Context, Heading, Lines, Options, has_text, inline_children, plain_text
 from pipeline.segment.html import html_segments
-from pipeline.segment.slug import Slugger
+from pipeline.segment.slug import Slugger, astro_id
 
 _HEADING_ID = re.compile(r"[ \t]*\{#([^\s{}]+)\}[ \t]*$")
 _HEADING_ANCHOR = re.compile(r"""[ \t]*<(a|span)[ \t]+id=(["'])([^"'<>\s]+)\2[ \t]*>[ \t]*</\1>[ \t]*$""")
@@ -157,7 +157,12 @@ class Walker:
         plain = plain_text(inline_children(inline))
         if explicit:
             plain = _HEADING_ID.sub("", plain)
-        own = None if explicit else self.slugger.slug(plain)  # rehype-slug skips headings with an id
+        if explicit:
+            own = None  # rehype-slug skips headings with an id
+        elif self.options.heading_ids == "astro":
+            own = astro_id(self.slugger, plain)
+        else:
+            own = self.slugger.slug(plain)
         anchor = explicit or inline_anchor or own or ""
         title_text = " ".join(t for t in texts if t)
         self.headings.append(

@@ -145,6 +145,10 @@ class Options:
     ``{#id}``), ``markdown`` (the same reading) or ``mdx`` (MDX: ESM, JSX and directives are
     structure; each locale's headings get ids slugged from their own text)."""
 
+    heading_ids: str = "github"
+    """MDX: how the site slugs heading text: ``github`` (github-slugger, as rehype-slug) or
+    ``astro`` (Astro's rehypeHeadingIds: the same, then repeated and edge hyphens removed)."""
+
     @property
     def mdx(self) -> bool:
         return self.dialect == "mdx"

@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.workspace.settings import Config, config_error, section
 
 DIALECTS = ("mdsvex", "markdown", "mdx")
-SITE_KEYS = frozenset({"dialect", "extensions"})
+SITE_KEYS = frozenset({"dialect", "extensions", "heading_ids"})
 """The ``[site]`` keys this module reads (``check`` reads the others)."""
 
 _EXTENSIONS = {"mdsvex": (".md",), "markdown": (".md",), "mdx": (".md", ".mdx")}
@@ -28,6 +28,8 @@ class Dialect:
 
     name: str = "mdsvex"
     extensions: tuple[str, ...] = (".md",)
+    heading_ids: str = "github"
+    """MDX: ``github`` (github-slugger) or ``astro`` (Astro's rehypeHeadingIds)."""
 
     @property
     def mdx(self) -> bool:
@@ -59,7 +61,10 @@ def dialect(cfg: Config) -> Dialect:
                 cfg, "extensions", "[site] extensions must be a list of file extensions", 'e.g. [".md", ".mdx"]'
             )
         extensions = tuple(dict.fromkeys(value))
-    return Dialect(name, extensions)
+    heading_ids = site.get("heading_ids", "github")
+    if heading_ids not in ("github", "astro"):
+        raise config_error(cfg, "heading_ids", f"[site] heading_ids = {heading_ids!r}", 'use "github" or "astro"')
+    return Dialect(name, extensions, heading_ids)
 
 
 def page_file(cfg: Config, folder: Path, name: str) -> Path:

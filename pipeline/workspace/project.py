@@ -98,6 +98,7 @@ def options(cfg: Config) -> Options:
         html_attributes=attributes,
         smartypants=smartypants if isinstance(smartypants, bool) and not d.mdx else d.name == "mdsvex",
         dialect=d.name,
+        heading_ids=d.heading_ids if d.mdx else "github",
     )
 
 
