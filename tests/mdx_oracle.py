@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.segment.jsx import strings
+
 REPO = Path(__file__).resolve().parent.parent
 MODULES = Path(os.environ.get("PIPELINE_MDX", REPO / ".mdx"))
 SCRIPT = REPO / "scripts" / "mdx_compile.mjs"
@@ -52,6 +54,16 @@ def compile_pages(pages: list[tuple[str, str]]) -> list[Compiled]:
     return [Compiled(a["error"], a["ids"], a["skeleton"]) for a in json.loads(done.stdout)]
 
 
+def _code(value: Any) -> Any:
+    """An expression prop with its string literals' contents blanked (they may hold translated text)."""
+    if not isinstance(value, dict) or not isinstance(value.get("expression"), str):
+        return value
+    code = value["expression"]
+    for s in reversed(strings(code, 0, len(code))):
+        code = code[: s.start] + "…" + code[s.end :]
+    return {"expression": code}
+
+
 def strip_text(skeleton: Any, props: frozenset[str] = frozenset()) -> Any:
     """A skeleton without what a translation may change: translated props' values and label text."""
     if isinstance(skeleton, list):
@@ -63,7 +75,7 @@ def strip_text(skeleton: Any, props: frozenset[str] = frozenset()) -> Any:
         out.pop("value", None)  # front matter: checked as YAML/TOML data elsewhere
     attrs = skeleton.get("attributes")
     if isinstance(attrs, list):
-        out["attributes"] = [[a[0], None if a[0] in props else a[1]] for a in attrs]
+        out["attributes"] = [[a[0], None if a[0] in props else _code(a[1])] for a in attrs]
     elif attrs is not None:
         out["attributes"] = attrs
     if isinstance(out.get("url"), str) and "#" in out["url"]:
