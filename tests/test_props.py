@@ -110,3 +110,9 @@ def test_mdx_expression_props_too() -> None:
 def test_tags_without_text_in_props_are_read_as_before() -> None:
     text = "<Chart data={[1, 2,\n\n3]} />\n\nText.\n"
     assert [s.msgid for s in segment_page(Page("p", "p.md", text)).segments][-1] == "Text."
+
+
+def test_every_string_of_a_listed_expression_prop_is_text() -> None:
+    text = "<Grid\n  labels={{ copied: 'Copied!', icon: 'copy' }}\n  data={{ name: 'Not text' }}\n/>\n"
+    options = Options(dialect="mdx", html_attributes=("labels",))
+    assert [s.msgid for s in segment_page(Page("p", "p.mdx", text), options).segments] == ["Copied!", "copy"]

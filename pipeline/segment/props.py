@@ -24,7 +24,11 @@ _HTML = re.compile(r"<[A-Za-z][^<>]*>")
 
 
 def expression_prop_segments(walker: Walker, tag: JsxTag, offset: int) -> list[Segment]:
-    """Segments in the ``{…}`` props of ``tag`` (offsets relative to ``offset`` in the page)."""
+    """Segments in the ``{…}`` props of ``tag`` (offsets relative to ``offset`` in the page).
+
+    A string is text when its key (``title: '…'``) or the prop itself (``labels={{…}}``) is
+    listed in ``[segment] html_attributes``, or when it holds HTML.
+    """
     text = walker.page.text
     wanted = set(walker.options.html_attributes)
     found: list[Segment] = []
@@ -36,7 +40,8 @@ def expression_prop_segments(walker: Walker, tag: JsxTag, offset: int) -> list[S
             content = s.value
             if not s.simple or not has_text(content):
                 continue
-            if s.key in wanted and "\n" not in content and "\r" not in content and content == content.strip():
+            listed = s.key in wanted or attr.name in wanted  # `labels={{ copied: 'Copied!' }}`
+            if listed and "\n" not in content and "\r" not in content and content == content.strip():
                 found.append(
                     Segment(
                         msgid=content,
@@ -44,8 +49,10 @@ def expression_prop_segments(walker: Walker, tag: JsxTag, offset: int) -> list[S
                         render=Render.JS_STRING,
                         pieces=(Span(s.start, s.end),),
                         line=walker.lines.line_of(s.start) + 1,
-                        comments=walker.ctx.notes(f"{s.key} in {attr.name} of <{tag.name}>", Kind.HTML_ATTR, s.key),
-                        key=s.key,
+                        comments=walker.ctx.notes(
+                            f"{s.key or 'string'} in {attr.name} of <{tag.name}>", Kind.HTML_ATTR, s.key or attr.name
+                        ),
+                        key=s.key or attr.name,
                         style=s.quote,
                     )
                 )

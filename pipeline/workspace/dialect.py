@@ -18,7 +18,7 @@ SITE_KEYS = frozenset({"dialect", "extensions", "heading_ids"})
 """The ``[site]`` keys this module reads (``check`` reads the others)."""
 
 _EXTENSIONS = {"mdsvex": (".md",), "markdown": (".md",), "mdx": (".md", ".mdx")}
-MDX_PROPS = ("alt", "title", "label", "description", "caption")
+MDX_PROPS = ("alt", "title", "label", "labels", "description", "caption", "text")
 """JSX string props translated by default in MDX (``[segment] html_attributes`` overrides)."""
 
 
