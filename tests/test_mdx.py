@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, pseudo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mdx_oracle import available, compile_pages, strip_text
 
 from pipeline.model import Kind, Page
@@ -434,3 +436,60 @@ def test_astro_heading_ids_drop_repeated_and_edge_hyphens() -> None:
     astro = segment_page(Page("p", "p.mdx", text), replace(MDX, heading_ids="astro"))
     assert [h.anchor for h in github.headings] == ["a----b", "arrows--", "a----b-1", "tabstop"]
     assert [h.anchor for h in astro.headings] == ["a-b", "arrows", "a-b-1", "tab-stop"]
+
+
+MDX_TOKENS = [
+    "import X from 'x';",
+    "export const a = 1;",
+    '<Card title="Stars">',
+    "</Card>",
+    "<Aside>",
+    "</Aside>",
+    "<Icon name='x' />",
+    "<>",
+    "</>",
+    ":::note",
+    ":::tip[Label *x*]",
+    ":::caution Title",
+    ":::",
+    "::leaf[x]",
+    "{/* c */}",
+    "{x}",
+    "{",
+    "}",
+    "`",
+    "```",
+    "## ",
+    "- ",
+    "> ",
+    "text",
+    "more words",
+    "Ünï",
+    "\n",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    "  ",
+    "<",
+    "[a](/b#c)",
+    "---",
+    "+++",
+    "title = 'x'",
+    "title: x",
+    "labels={{ a: 'b c' }}",
+    "\\",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(MDX_TOKENS), max_size=60).map("".join))
+def test_fuzz_mdx_identity_and_pseudo_never_crash(text: str) -> None:
+    from pipeline.errors import InputError
+
+    try:
+        doc = segment_page(Page("p", "p.mdx", text), MDX)
+    except InputError:
+        return
+    assert build_page(doc, {}, MDX).text == text
+    build_page(doc, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}, MDX)
