@@ -156,6 +156,7 @@ def test_no_heading_id_is_written_in_mdx() -> None:
         ("Some <b>bold <i>it</i></b> text.", "Etwas <b>fett <i>es</b></i> Text.", "not nested"),
         ("Value {a} here.", "Wert {b} hier.", "placeholders"),
         ("Plain text.", "Text mit { Klammer.", "unsafe: adds the Svelte code {klammer."),
+        ("See :abbr[HTML]{title=\"x\"} here.", "Siehe :ABBR[HTML]{title=\"x\"} hier.", "text directives differ"),
         ("Plain text.", "Text <mit Spitze.", "unsafe: adds HTML <mit>"),
     ],
 )

@@ -14,6 +14,9 @@ from collections import Counter
 from pipeline.segment.jsx import JsxTag, expression_end, jsx_tag
 
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)", re.DOTALL)
+_TEXT_DIRECTIVE = re.compile(r"(?<![:\\]):{1,3}([A-Za-z][\w-]*)(?=[\[{])")
+"""A text directive with a label or attributes (``:abbr[HTML]{title="…"}``): remark-directive
+structure, whose name a translation must keep."""
 
 
 def _markup(text: str) -> tuple[list[JsxTag], list[str], str | None]:
@@ -81,4 +84,9 @@ def structure_reason(msgid: str, translation: str) -> str | None:
         return "its JSX tags are not nested as in the English"
     if Counter(old_expr) != Counter(new_expr):
         return "its {expressions} differ from the English ones"
+    old_dir = Counter(_TEXT_DIRECTIVE.findall(_CODE_SPAN.sub(" ", msgid)))
+    new_dir = Counter(_TEXT_DIRECTIVE.findall(_CODE_SPAN.sub(" ", translation)))
+    if old_dir != new_dir:
+        names = sorted(f":{n}" for n in (old_dir - new_dir) + (new_dir - old_dir))
+        return f"its text directives differ from the English ones ({', '.join(names)})"
     return None
