@@ -494,3 +494,12 @@ def test_fuzz_mdx_identity_and_pseudo_never_crash(text: str) -> None:
         return
     assert build_page(doc, {}, MDX).text == text
     build_page(doc, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in doc.segments}, MDX)
+
+
+def test_docusaurus_explicit_heading_ids_stay_out_of_the_text() -> None:
+    text = "## Hello {#custom-id}\n\n## Other\n"
+    doc = segment_page(Page("p", "p.mdx", text), MDX)
+    assert [s.msgid for s in doc.segments] == ["Hello", "Other"]
+    assert [h.anchor for h in doc.headings] == ["custom-id", "other"]
+    built = build_page(doc, {(None, "Hello"): "Hallo", (None, "Other"): "Andere"}, MDX)
+    assert built.text == "## Hallo {#custom-id}\n\n## Andere\n"

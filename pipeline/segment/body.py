@@ -143,10 +143,8 @@ class Walker:
         explicit: str | None = None
         inline_anchor: str | None = None
         texts = [c.strip(" \t") for c in content_lines]
-        m = None if self.options.mdx else _HEADING_ID.search(texts[-1])
-        if self.options.mdx:
-            pass  # MDX has no {#id}: a heading is served under the slug of its own text
-        elif m:
+        m = _HEADING_ID.search(texts[-1])  # MDX: Docusaurus's `## Text {#id}` (build never adds one)
+        if m:
             explicit = m.group(1)
             texts[-1] = texts[-1][: m.start()].rstrip(" \t")
         else:
