@@ -110,7 +110,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if _reads_back(doc, active, out, options):
             return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
         culprit = _first_culprit(doc, active, options)
-        fallbacks.append((active[culprit].segment, "would change the page structure"))
+        fallbacks.append((active[culprit].segment, _structure_change(doc, active[culprit], options)))
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
 
@@ -186,7 +186,7 @@ def _check_blocks(
                 else:
                     hi = mid
             culprit = keys[lo - 1]
-            fallbacks.append((group[culprit].segment, "would change the page structure"))
+            fallbacks.append((group[culprit].segment, _structure_change(doc, group[culprit], options)))
             del group[culprit], active[culprit]
 
 
@@ -217,6 +217,25 @@ def _block_reads_back(
         if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
             return False
     return True
+
+
+def _structure_change(doc: Document, edit: _Edit, options: Options) -> str:
+    """Why an edit is refused: in MDX, the first structure line it changes, when it changes one."""
+    if not options.mdx:
+        return "would change the page structure"
+    text = doc.page.text
+    out = text[: edit.start] + edit.text + text[edit.end :]
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options, inline=False)
+    except Exception:  # any reading error: the generic reason
+        return "would change the page structure"
+    for old, new in zip(doc.structure, again.structure, strict=False):
+        if old != new:
+            return f"would change the MDX structure ({old.split(' ', 1)[-1][:40]!r} would read as {new[:40]!r})"
+    if len(again.structure) != len(doc.structure):
+        lines = f"{len(doc.structure)} JSX/ESM/directive lines would be {len(again.structure)}"
+        return f"would change the MDX structure ({lines})"
+    return "would change the page structure"
 
 
 def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) -> int:
