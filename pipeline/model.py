@@ -281,3 +281,20 @@ class FuzzyEntry:
     """The English as it is now (``msgid``)."""
     translation: str
     """The translation, still of the previous English."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An upstream commit that changed one English page (newest first in lists)."""
+
+    commit: str
+    date: str
+    """Committer date, ISO 8601 with offset."""
+    summary: str
+    """First line of the commit message."""
+    path: str
+    """Repository path of the page after the commit."""
+    old_blob: str | None
+    """Blob before the commit (None when the page was added)."""
+    new_blob: str | None
+    """Blob after the commit (None when the page was deleted)."""

@@ -12,9 +12,10 @@ import pytest
 from conftest import Run, git, write
 
 from pipeline.model import Counts, Finding, FuzzyEntry, Severity
+from pipeline.status import staleness
 from pipeline.status.dashboard import Dashboard, diff_html, render
+from pipeline.status.rows import PageStatus
 from pipeline.workspace import project
-from pipeline.workspace.project import PageStatus
 from pipeline.workspace.settings import load
 
 ROWS = (
@@ -77,7 +78,7 @@ def test_fuzzy_entries_come_with_previous_english(tmp_path: Path, run: Callable[
     write(root / "source/a.md", "We walk to school every single day of the month.\n")
     run(root, "sync")
     cfg = load(root)
-    [entry] = project.fuzzy_entries(cfg, project.status(cfg))
+    [entry] = staleness.fuzzy_entries(cfg, staleness.page_status(cfg))
     assert (entry.locale, entry.page, entry.po_path) == ("nl", "a", "locales/nl/a.po")
     assert entry.previous == "We walk to school every single day of the week."
     assert entry.current == "We walk to school every single day of the month."

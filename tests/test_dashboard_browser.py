@@ -121,7 +121,7 @@ def test_locale_progress_equals_status_json(browser: Any, dashboard: tuple[Path,
         assert number(card.locator(".words-total").inner_text()) == words["total"]
         assert number(card.locator(".fuzzy").inner_text()) == total["fuzzy"]
         assert number(card.locator(".untranslated").inner_text()) == total["untranslated"]
-        assert card.locator(".pages-done").inner_text() == f"{total['pages_done']}/{total['pages']}"
+        assert card.locator(".pages-done").inner_text() == f"{total['states']['done']}/{total['pages']}"
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "dashboard.png"), full_page=True)
     page.close()

@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.formats.po import parse_po
 from pipeline.model import Catalog, Message
 from pipeline.stages.changes import CARRYABLE, ChangeClass
-from pipeline.stages.merge import Mode, Outcome, UpdateOptions, merge, similarity, update, update_options
+from pipeline.stages.merge import Mode, Outcome, UpdateOptions, merge, similarity, update
 from pipeline.workspace.settings import load
 
 
@@ -426,7 +426,7 @@ def test_a_carryable_pair_wins_over_a_similar_text_pair() -> None:
 )
 def test_update_settings(tmp_path: Path, toml: str, expected: UpdateOptions) -> None:
     (tmp_path / "pipeline.toml").write_text(toml, encoding="utf-8")
-    assert update_options(load(tmp_path)) == expected
+    assert load(tmp_path).update == expected
 
 
 @pytest.mark.parametrize(
@@ -442,7 +442,7 @@ def test_update_settings(tmp_path: Path, toml: str, expected: UpdateOptions) -> 
 def test_bad_update_settings_name_the_line(tmp_path: Path, toml: str, line: int, message: str) -> None:
     (tmp_path / "pipeline.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        update_options(load(tmp_path))
+        load(tmp_path)
     assert info.value.line == line and message in str(info.value)
 
 

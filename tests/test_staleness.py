@@ -40,7 +40,7 @@ def rows(run: Callable[..., Run], site: Path) -> dict[str, dict[str, Any]]:
 
 def test_translated_pages_are_up_to_date(site: Path, run: Callable[..., Run]) -> None:
     status = rows(run, site)
-    assert {r["state"] for r in status.values()} == {"up to date"}
+    assert {r["state"] for r in status.values()} == {"done"}
     walk = status["walk"]
     assert walk["source_commit"] == walk["translated_commit"] is not None
     assert walk["changes"] == [] and walk["review_words"] == 0
@@ -68,7 +68,7 @@ def test_whitespace_only_english_change_keeps_page_up_to_date(
     assert run(site, "sync").code == 0
     assert (site / "source/walk.md").read_text() == after
     status = rows(run, site)["walk"]
-    assert status["state"] == "up to date"
+    assert status["state"] == "done"
     assert status["stale_catalog"] is False
 
 
@@ -82,7 +82,7 @@ def test_changed_sentence_makes_page_outdated_with_commit_range(
     upstream.write("bike.md", (upstream.root / POSTS / "bike.md").read_text() + "\n- Bells\n", "other page")
     assert run(site, "sync").code == 0
     status = rows(run, site)["walk"]
-    assert status["state"] == "outdated"
+    assert status["state"] == "needs review"
     assert status["fuzzy"] == 1 and status["untranslated"] == 0
     assert status["review_words"] == 5
     # the reformat between does not count; the two sentence edits do, newest first
@@ -100,16 +100,16 @@ def test_status_text_names_the_range_and_totals(site: Path, upstream: Upstream, 
     run(site, "sync")
     out = run(site, "status").out
     line = next(ln for ln in out.splitlines() if " walk " in ln)
-    assert "outdated: 5 words to review" in line
+    assert "needs review: 5 words to review" in line
     assert f"English changed in {first[:7]}..{second[:7]} (2 commits)" in line
-    assert out.splitlines()[-1].startswith("nl: 2 up to date, 1 outdated, 1 missing;")
+    assert out.splitlines()[-1].startswith("nl: 2 done, 1 needs review, 1 not started;")
 
 
 def test_status_sees_english_change_before_sync(site: Path, upstream: Upstream, run: Callable[..., Run]) -> None:
     upstream.write("bike.md", "---\ntitle: Cycling\n---\n\n# Cycling\n\nBikes are parked inside.\n")
     assert run(site, "pull").code == 0  # pulled, catalogs not synced yet
     status = rows(run, site)["bike"]
-    assert status["state"] == "outdated" and status["stale_catalog"] is True
+    assert status["state"] == "needs review" and status["stale_catalog"] is True
     assert status["fuzzy"] == 1 and status["untranslated"] == 0
 
 
@@ -122,7 +122,7 @@ def test_fixing_the_fuzzy_entry_makes_page_up_to_date_again(
     translate_all(site)  # the translator reviews the fuzzy entry
     run(site, "sync")
     status = rows(run, site)["walk"]
-    assert status["state"] == "up to date"
+    assert status["state"] == "done"
     assert status["translated_commit"] == status["source_commit"] == upstream.head()
 
 
@@ -211,6 +211,6 @@ def test_status_without_the_cache_still_gives_state_and_counts(
     run(site, "sync")
     shutil.rmtree(site / ".pipeline")  # a fresh clone of the project, never pulled here
     status = rows(run, site)["walk"]
-    assert status["state"] == "outdated" and status["fuzzy"] == 1
+    assert status["state"] == "needs review" and status["fuzzy"] == 1
     assert status["changes"] == [] and status["translated_commit"] is not None
     assert not (site / ".pipeline").exists()  # status never fetches

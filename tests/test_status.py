@@ -17,8 +17,9 @@ import pytest
 from conftest import REPO, Run
 
 from pipeline.model import Counts
-from pipeline.status.view import State, console_for, percent, render, schema, select, state, status_data
-from pipeline.workspace.project import PageStatus, status
+from pipeline.status.rows import PageStatus, State
+from pipeline.status.staleness import page_status as status
+from pipeline.status.view import console_for, percent, render, schema, select, state, status_data
 from pipeline.workspace.settings import load
 
 ANSI = re.compile(r"\x1b\[")
@@ -57,9 +58,9 @@ def test_locale_totals_add_up_the_pages(site: Path, run: Callable[..., Run]) -> 
         for key in ("translated", "fuzzy", "untranslated", "words_left"):
             assert total[key] == sum(p[key] for p in pages)
         assert total["words"]["total"] == sum(p["words"]["total"] for p in pages)
-        assert total["pages_done"] == sum(1 for p in pages if p["progress"] == "done")
-        for fresh, key in (("up to date", "up_to_date"), ("outdated", "outdated"), ("missing", "missing")):
-            assert total[key] == sum(1 for p in pages if p["state"] == fresh)
+        assert set(total["states"]) == {s.value for s in State}
+        for value, n in total["states"].items():
+            assert n == sum(1 for p in pages if p["state"] == value)
 
 
 def test_locale_option_narrows_to_one_locale(site: Path, run: Callable[..., Run]) -> None:

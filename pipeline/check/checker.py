@@ -17,7 +17,6 @@ import bisect
 import difflib
 import fnmatch
 import re
-import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,128 +29,27 @@ from urllib.parse import unquote, urljoin, urlsplit
 from rapidfuzz import fuzz
 
 from pipeline.check import dialect_ids
+from pipeline.check.options import CODES as CODES
+from pipeline.check.options import SiteOptions
 from pipeline.errors import InputError
 from pipeline.formats import po
+from pipeline.git import history as project_git
 from pipeline.model import Catalog, Finding, Kind, Message, Page, Severity
 from pipeline.segment.slug import Slugger, slug
 from pipeline.segment.walker import MD, Document, Heading, Options, html_tags, segment_page
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.safety import unsafe_reason
 from pipeline.workspace import project
-from pipeline.workspace.dialect import SITE_KEYS as DIALECT_KEYS
 from pipeline.workspace.files import display_path, read_page
-from pipeline.workspace.settings import Config, config_error, section
+from pipeline.workspace.settings import Config
+from pipeline.workspace.workspace import Workspace
 
 # --------------------------------------------------------------------------- codes
-
-CODES: dict[str, Severity] = {
-    "anchor-missing": Severity.ERROR,
-    "page-missing": Severity.ERROR,
-    "anchor-stale": Severity.ERROR,
-    "anchor-differs": Severity.ERROR,
-    "id-shifted": Severity.ERROR,
-    "link-target": Severity.ERROR,
-    "link-count": Severity.WARNING,
-    "code-span": Severity.WARNING,
-    "markup": Severity.WARNING,
-    "placeholder": Severity.ERROR,
-    "id-in-translation": Severity.WARNING,
-    "unsafe": Severity.ERROR,
-    "untranslated-same": Severity.WARNING,
-}
-"""Every finding code ``check`` emits and its default severity (``[check.codes]`` re-grades)."""
 
 SAME_MIN_WORDS = 5
 """``untranslated-same`` fires only for msgids with at least this many words."""
 
-_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "off": None}
 _IGNORE = re.compile(r"pipeline:\s*ignore(?:\[([^\]]*)\])?")
-
-
-def code_levels(cfg: Config, known: Mapping[str, Severity] = CODES) -> dict[str, Severity | None]:
-    """Severity per code from ``[check.codes]`` over the defaults; ``None`` means off."""
-    levels: dict[str, Severity | None] = dict(known)
-    table = section(cfg, "check").get("codes", {})
-    if not isinstance(table, dict):
-        raise config_error(cfg, "codes", '[check.codes] must be a table of code = "error|warning|off"')
-    for code, value in sorted(table.items()):
-        if code not in known:
-            raise config_error(
-                cfg, code, f"unknown check code {code!r} in [check.codes]", f"known codes: {', '.join(sorted(known))}"
-            )
-        if value not in _LEVELS:
-            raise config_error(cfg, code, f"[check.codes] {code} = {value!r}", 'use "error", "warning" or "off"')
-        levels[code] = _LEVELS[value]
-    return levels
-
-
-# --------------------------------------------------------------------------- site settings
-
-
-@dataclass(frozen=True, slots=True)
-class SiteOptions:
-    """How the website serves pages: ``[site]`` in ``pipeline.toml``."""
-
-    base_url: str = ""
-    """Absolute links to this origin are internal (``https://example.org``)."""
-    route: str = "/{path}"
-    """URL of a page; ``{path}`` is its name (``foo/bar``; ``index`` pages are served at the folder)."""
-    locale_prefix: str = "/{locale}"
-    """URL prefix of a locale; links may omit it (the site localizes them) or include it."""
-    smartypants: bool = True
-    """mdsvex's default: ``--`` becomes an em dash in text, even inside ``{#id}``."""
-    routes: tuple[str, ...] = ()
-    """Paths the site serves itself (Svelte routes, feeds); ``*`` wildcards allowed."""
-    anchors: tuple[str, ...] = ()
-    """Fragments every page accepts (layout ids, markers the site's router handles)."""
-    source_locale: str = "en"
-    """Locale of the English pages, also a valid link prefix (``/en/page``)."""
-    locales: tuple[str, ...] = ()
-    """More locale prefixes the site serves beyond the configured locales."""
-
-
-_SITE_KEYS = {f for f in SiteOptions.__dataclass_fields__} | DIALECT_KEYS  # dialect: pipeline.workspace.dialect
-
-
-def site_options(cfg: Config) -> SiteOptions:
-    """Read and validate ``[site]``."""
-    table = section(cfg, "site")
-    for key in sorted(table):
-        if key not in _SITE_KEYS:
-            raise config_error(
-                cfg, key, f"unknown setting {key!r} in [site]", f"known: {', '.join(sorted(_SITE_KEYS))}"
-            )
-    values: dict[str, Any] = {}
-    for key in ("base_url", "route", "locale_prefix", "source_locale"):
-        if key in table:
-            if not isinstance(table[key], str):
-                raise config_error(cfg, key, f"[site] {key} must be a string")
-            values[key] = table[key]
-    if table.get("dialect") == "mdx":
-        values["smartypants"] = False  # MDX (Astro/Starlight, Docusaurus): ids are slugs of the text as written
-    if "smartypants" in table:
-        if not isinstance(table["smartypants"], bool):
-            raise config_error(cfg, "smartypants", "[site] smartypants must be true or false")
-        values["smartypants"] = table["smartypants"]
-    for key in ("routes", "anchors", "locales"):
-        if key in table:
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise config_error(cfg, key, f"[site] {key} must be a list of strings")
-            values[key] = tuple(value)
-    opts = SiteOptions(**values)
-    if "{path}" not in opts.route or not opts.route.startswith("/"):
-        raise config_error(cfg, "route", f"[site] route = {opts.route!r}", 'start with "/" and contain {path}')
-    if opts.locale_prefix and ("{locale}" not in opts.locale_prefix or not opts.locale_prefix.startswith("/")):
-        raise config_error(
-            cfg,
-            "locale_prefix",
-            f"[site] locale_prefix = {opts.locale_prefix!r}",
-            'start with "/" and contain {locale}',
-        )
-    if opts.base_url and urlsplit(opts.base_url).scheme not in ("http", "https"):
-        raise config_error(cfg, "base_url", f"[site] base_url = {opts.base_url!r}", "use an http(s) URL")
-    return opts
 
 
 # --------------------------------------------------------------------------- pure: ids
@@ -1483,7 +1381,7 @@ def _catalogs(cfg: Config, names: Iterable[str], locales: Iterable[str]) -> tupl
             if not path.is_file():
                 continue
             shown = display_path(cfg.root, path)
-            found.append(LocaleCatalog(locale, name, shown, po.read_po(path, shown)))
+            found.append(LocaleCatalog(locale, name, shown, Workspace.of(cfg).catalog(path, shown)))
             files[shown] = path
     return found, files
 
@@ -1492,63 +1390,25 @@ def git_history(cfg: Config, limit: int = 10) -> Callable[[str], Sequence[str]]:
     """Older committed versions of an English page (newest first), or nothing outside a git work tree."""
 
     def versions(name: str) -> Sequence[str]:
-        rel = f"{cfg.source}/{name}.md"
-        try:
-            log = subprocess.run(
-                ["git", "log", f"-n{limit}", "--format=%H", "--", rel],
-                cwd=cfg.root,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()
-        except (OSError, subprocess.CalledProcessError):
-            return ()
-        texts: list[str] = []
-        for commit in log:
-            shown = subprocess.run(["git", "show", f"{commit}:./{rel}"], cwd=cfg.root, capture_output=True, check=False)
-            if shown.returncode == 0:
-                texts.append(shown.stdout.decode("utf-8", "replace").removeprefix("\ufeff"))
-        return texts
+        return project_git.versions(cfg.root, f"{cfg.source}/{name}.md", limit)
 
     return versions
 
 
-def _git(args: Sequence[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def translated_date(file: Path) -> str:
     """When a translated page was last written: its last commit date if it is in git, else its mtime."""
-    logged = _git(["log", "-1", "--format=%aI", "--", file.name], file.parent)
-    if logged and logged.strip():
-        return logged.strip()
-    return datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat()
+    return project_git.last_commit_date(file) or datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat()
 
 
 def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
     """(commit, text) of the English page as committed on or before ``date``, from the project's git history."""
-    rel = f"{cfg.source}/{name}.md"
-    log = _git(["log", "--format=%H %aI", "--", rel], cfg.root)
-    if not log:
-        return None
-    when = datetime.fromisoformat(date)
-    for line in log.splitlines():
-        commit, _, stamp = line.partition(" ")
-        if datetime.fromisoformat(stamp) <= when:
-            shown = subprocess.run(["git", "show", f"{commit}:./{rel}"], cwd=cfg.root, capture_output=True, check=False)
-            if shown.returncode == 0:
-                return commit, shown.stdout.decode("utf-8", "replace").removeprefix("\ufeff")
-            return None
-    return None
+    found = project_git.version_at(cfg.root, f"{cfg.source}/{name}.md", date)
+    return (found.commit, found.text) if found is not None else None
 
 
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:
     """Read the English pages and every PO file; the site model they make."""
-    opts = site_options(cfg)
+    opts = cfg.site
     docs = project.load_documents(cfg)
     locales = cfg.target_locales()
     site = build_site(opts, docs, locales)
@@ -1560,13 +1420,13 @@ def findings(
     cfg: Config, lint: Lint | None = None, history: Callable[[str], Sequence[str]] | None = None
 ) -> list[Finding]:
     """All findings of ``pipeline check``: PO mode, or lint mode when ``lint`` is given. Sorted."""
-    levels = code_levels(cfg)
+    levels = cfg.check.levels
     out = Collector(levels)
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
         check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
         return out.sorted()
-    opts = site_options(cfg)
+    opts = cfg.site
     docs = project.load_documents(cfg)
     site = build_site(opts, docs, (*cfg.target_locales(), lint.locale))
     pages = _read_translated(cfg, lint.translated, lint.shown or str(lint.translated), project.options(cfg))

@@ -18,82 +18,24 @@ reported (``status`` shows progress). A page below ``min_translated`` is always 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from pipeline.errors import ConfigError
+from pipeline.check.options import FUZZY, STALE, UNTRANSLATED, Policy
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Message, Severity
 from pipeline.status.stats import count, words
 from pipeline.workspace.files import display_path
-from pipeline.workspace.project import Planned, catalog_changes, planned_catalogs, po_path, template_path
-from pipeline.workspace.settings import Config, config_error, key_line, section
+from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, template_path
+from pipeline.workspace.workspace import Workspace
 
-STALE = "stale-catalog"
-FUZZY = "fuzzy"
-UNTRANSLATED = "untranslated"
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
+
 MIN_TRANSLATED = "min-translated"
 ORPHANED = "orphaned-catalog"
 
-CODES = (STALE, FUZZY, UNTRANSLATED)
-"""Codes ``fail_on`` accepts."""
-DEFAULT_FAIL_ON = (STALE,)
 _SYNC_HINT = "run 'pipeline sync' and commit the result"
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """What makes one locale fail the gate."""
-
-    fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
-    min_translated: float = 0.0
-
-
-def policies(cfg: Config, locales: tuple[str, ...]) -> dict[str, Policy]:
-    """The policy of each locale: ``[check]`` with ``[check.locales.<locale>]`` on top."""
-    table = section(cfg, "check")
-    base = _policy(cfg, table, Policy(), None)
-    overrides = table.get("locales", {})
-    if not isinstance(overrides, dict):
-        raise config_error(cfg, "locales", "[check] locales must be a table of locale tables", "see the README")
-    for locale, sub in overrides.items():
-        if locale not in locales:
-            raise ConfigError(
-                f"[check.locales.{locale}] is not one of the project's locales ({', '.join(locales) or 'none'})",
-                cfg.config_path,
-                key_line(cfg.text, f"check.locales.{locale}"),
-                "check the spelling or add the locale to 'locales'",
-            )
-        if not isinstance(sub, dict):
-            raise config_error(cfg, locale, f"[check.locales.{locale}] must be a table")
-    return {
-        locale: _policy(cfg, overrides[locale], base, locale) if locale in overrides else base for locale in locales
-    }
-
-
-def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None) -> Policy:
-    where = f"check.locales.{locale}" if locale else "check"
-
-    def error(key: str, message: str, hint: str) -> ConfigError:
-        return ConfigError(message, cfg.config_path, key_line(cfg.text, where, key), hint)
-
-    fail_on = base.fail_on
-    if "fail_on" in table:
-        value = table["fail_on"]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise error("fail_on", f"[{where}] fail_on must be a list of strings", f"use codes from {list(CODES)}")
-        unknown = sorted(set(value) - set(CODES))
-        if unknown:
-            raise error("fail_on", f"[{where}] fail_on: unknown code {unknown[0]!r}", f"use codes from {list(CODES)}")
-        fail_on = frozenset(value)
-    minimum = base.min_translated
-    if "min_translated" in table:
-        value = table["min_translated"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise error("min_translated", f"[{where}] min_translated must be a number from 0 to 1", "e.g. 0.9")
-        minimum = float(value)
-    return Policy(fail_on, minimum)
 
 
 # --------------------------------------------------------------------------- findings
@@ -101,8 +43,8 @@ def _policy(cfg: Config, table: dict[str, Any], base: Policy, locale: str | None
 
 def findings(cfg: Config) -> list[Finding]:
     """Everything the gate reports for the project, sorted by place; writes nothing."""
-    planned = planned_catalogs(cfg)
-    rules = policies(cfg, planned.locales)
+    planned = plan_sync(cfg)
+    rules = cfg.check.policies(planned.locales)
     out = _stale(cfg, planned, rules)
     for (locale, name), catalog in sorted(planned.catalogs.items()):
         out.extend(_policy_findings(cfg, planned, locale, name, catalog, rules[locale]))
@@ -121,7 +63,7 @@ def _locale_of(cfg: Config, path: Path, locales: tuple[str, ...]) -> str | None:
     return None
 
 
-def _stale(cfg: Config, planned: Planned, rules: dict[str, Policy]) -> list[Finding]:
+def _stale(cfg: Config, planned: SyncPlan, rules: dict[str, Policy]) -> list[Finding]:
     out: list[Finding] = []
     templates = {template_path(cfg, name): name for name in planned.templates}
     pos = {po_path(cfg, locale, name): name for (locale, name) in planned.catalogs}
@@ -129,7 +71,7 @@ def _stale(cfg: Config, planned: Planned, rules: dict[str, Policy]) -> list[Find
     for path in catalog_changes(cfg, planned):
         rel = display_path(cfg.root, path)
         new = planned.plan.writes.get(path)
-        old = path.read_bytes() if path.exists() else None
+        old = Workspace.of(cfg).read_bytes(path) if path.exists() else None
         locale = _locale_of(cfg, path, planned.locales)
         rule = rules.get(locale, strictest) if locale else strictest
         name = templates.get(path) or pos.get(path)
@@ -160,7 +102,7 @@ def _first_difference(old: bytes, new: bytes) -> int:
 
 
 def _policy_findings(
-    cfg: Config, planned: Planned, locale: str, name: str, catalog: Catalog, rule: Policy
+    cfg: Config, planned: SyncPlan, locale: str, name: str, catalog: Catalog, rule: Policy
 ) -> list[Finding]:
     path = po_path(cfg, locale, name)
     rel = display_path(cfg.root, path)
@@ -232,7 +174,7 @@ def _n(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
 
 
-def _orphans(cfg: Config, planned: Planned) -> list[Finding]:
+def _orphans(cfg: Config, planned: SyncPlan) -> list[Finding]:
     out: list[Finding] = []
     for locale in planned.locales:
         folder = cfg.locale_dir(locale)

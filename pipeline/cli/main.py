@@ -20,9 +20,11 @@ from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
-from pipeline.workspace import project, runlock
+from pipeline.wording import counted as _count
+from pipeline.workspace import project, review, runlock
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
+from pipeline.workspace.workspace import attach
 
 if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
     from rich.table import Table
@@ -56,16 +58,22 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- extract/update/build/sync
 
 
+def _warning_line(f: Finding) -> str:
+    """A plan's warning as printed: ``path:line: warning: message`` (a fallback names its code)."""
+    if f.code == project.FALLBACK:
+        return f"{f.path}:{f.line}: warning: [{f.code}] {f.message}"
+    where = f"{f.path}:{f.line}" if f.line else f.path
+    return f"{where}: warning: {f.message}"
+
+
 def _report(outcome: project.Outcome, stage: str, args: argparse.Namespace, io: Io) -> int:
-    for warning in outcome.warnings:
-        io.err.write(warning + "\n")
-    for f in outcome.fallbacks:
-        io.err.write(f"{f.po_path}:{f.line}: warning: [fallback] English kept: {f.reason}\n")
+    for f in (*outcome.warnings, *(fallback.finding() for fallback in outcome.fallbacks)):
+        io.err.write(_warning_line(f) + "\n")
     if not args.quiet:
         locales = f", {len(outcome.locales)} locales ({', '.join(outcome.locales)})" if outcome.locales else ""
         files = outcome.message_files
         if files:
-            locales = f", {files} message file{'s' if files > 1 else ''}{locales}"
+            locales = f", {_count(files, 'message file')}{locales}"
         io.out.write(
             f"{stage}: {outcome.pages} pages{locales}: {len(outcome.written)} written, "
             f"{len(outcome.removed)} removed, {outcome.unchanged} unchanged"
@@ -180,9 +188,10 @@ def _page_globs(cfg: Config, patterns: Sequence[str]) -> list[str]:
 
 
 def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.status import staleness
     from pipeline.status import view as statusview
 
-    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    rows = statusview.select(staleness.page_status(cfg), args.locale, _page_globs(cfg, args.pages))
     if args.format == "json":
         io.out.write(statusview.status_json(rows))
         return EXIT_OK
@@ -203,18 +212,18 @@ def _add_report(parser: argparse.ArgumentParser) -> None:
 
 def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.check import checker as check
-    from pipeline.status import dashboard
+    from pipeline.status import dashboard, staleness
     from pipeline.status import view as statusview
     from pipeline.workspace import messages
     from pipeline.workspace.files import write_atomic
 
-    rows = statusview.select(project.status(cfg), args.locale, _page_globs(cfg, args.pages))
+    rows = statusview.select(staleness.page_status(cfg), args.locale, _page_globs(cfg, args.pages))
     findings: list[Finding] = check.findings(cfg) + messages.message_findings(cfg)
     data = dashboard.Dashboard(
         title=f"Translations · {project.site_title(cfg)}",
         rows=tuple(rows),
         findings=tuple(findings),
-        fuzzy=tuple(project.fuzzy_entries(cfg, rows)),
+        fuzzy=tuple(staleness.fuzzy_entries(cfg, rows)),
         last_change=project.last_changes(cfg),
     )
     page = dashboard.render(data).encode("utf-8")
@@ -319,7 +328,7 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     for p in rows:
         r = p.result
         assert r is not None
-        same = "equal" if not r.difference else "differs"
+        same = "equal" if r.equal else "differs"
         io.out.write(
             f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {r.fuzzy:>5}  {r.unmatched_english:>5}  "
             f"{len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
@@ -332,7 +341,9 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
         f"import {outcome.locale}: {t['imported']} of {t['pages']} pages imported ({t['failed']} failed), "
         f"{t['written']} PO files written; {t['segments']} segments: {t['confident']} confident ({share:.1%}), "
         f"{t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; {t['unmatched_translated']} translated "
-        f"segments without English; {t['rebuilt_equal']} pages rebuild equal to the translated page\n"
+        f"segments without English ({t['notes']} kept as translator comments); {t['rebuilt_equal']} pages "
+        f"rebuild equal to the translated page ({t['refused']} translations the build refuses count as not equal); "
+        f"{t['lost_words']} words lost\n"
     )
 
 
@@ -413,7 +424,7 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from rich.console import Console
 
-    rows = project.reviews(cfg, args.locale, args.page, args.carried)
+    rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
         file=io.out,
         force_terminal=True if args.color == "always" else None,
@@ -441,11 +452,7 @@ def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     return EXIT_OK
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _english(row: project.Review) -> Text:
+def _english(row: review.Review) -> Text:
     """The change as a translator reads it: previous English with removals and additions marked."""
     from rich.text import Text
 
@@ -459,7 +466,7 @@ def _english(row: project.Review) -> Text:
     return text
 
 
-def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
+def _diff_table(po_path: str, rows: list[review.Review]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -477,7 +484,7 @@ def _diff_table(po_path: str, rows: list[project.Review]) -> Table:
     return table
 
 
-def _diff_plain(rows: list[project.Review]) -> str:
+def _diff_plain(rows: list[review.Review]) -> str:
     from pipeline.stages.worddiff import plain, word_diff
 
     out: list[str] = []
@@ -551,6 +558,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
         cfg = load(args.root)
+        attach(cfg)  # one read-once workspace for the whole command
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:

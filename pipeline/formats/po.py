@@ -1044,6 +1044,11 @@ def read_po(path: Path, display: str | None = None) -> Catalog:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", name) from None
+    return loads_po(data, name)
+
+
+def loads_po(data: bytes, name: str) -> Catalog:
+    """Parse the bytes of a PO/POT file (UTF-8, a BOM allowed); ``name`` names it in errors."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

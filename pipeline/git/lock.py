@@ -11,12 +11,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from pipeline.errors import InputError
-from pipeline.workspace.settings import Config, toml_error_line
+from pipeline.tables import toml_error_line
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 LOCK_FILE = "pipeline.git.lock"
 _HEADER = "# Written by 'pipeline pull': the upstream commit in source/ and each page's blob id. Do not edit.\n"
@@ -135,7 +138,7 @@ def read_lock(cfg: Config) -> Lock | None:
 
 def source_commit(cfg: Config) -> str | None:
     """The upstream commit ``source/`` holds, when ``[upstream]`` is configured and pulled."""
-    if "upstream" not in cfg.raw:
+    if cfg.upstream is None:
         return None
     lock = read_lock(cfg)
     return lock.commit if lock else None

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 from filelock import FileLock
@@ -24,7 +25,9 @@ from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.dialect import dialect
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
 from pipeline.workspace.project import options, page_names, po_path
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 
 @dataclass(frozen=True, slots=True)

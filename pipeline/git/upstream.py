@@ -14,13 +14,18 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 
 from pipeline.errors import ConfigError, GitError
-from pipeline.workspace.dialect import dialect
-from pipeline.workspace.settings import Config, key_line, section
+from pipeline.git.options import Settings as Settings
+from pipeline.git.options import upstream_line
+from pipeline.model import Change as Change
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 CACHE_DIR = ".pipeline"
 """Folder in the project root for the pipeline's own caches (ignored by git)."""
@@ -36,31 +41,6 @@ _ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1"}
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    """The ``[upstream]`` section, validated."""
-
-    url: str
-    """As written in the configuration (for the lock and messages)."""
-    location: str
-    """What git fetches from: an absolute path for a local repository or bundle, else the URL."""
-    ref: str = "HEAD"
-    """Branch, tag or commit; ``HEAD`` is the upstream's default branch."""
-    path: str = ""
-    """Folder of the English pages inside the repository (posix, no leading/trailing ``/``; ``""`` = root)."""
-
-    def repo_path(self, relative: str) -> str:
-        """Repository path of a file given relative to ``path``."""
-        return f"{self.path}/{relative}" if self.path else relative
-
-    def relative(self, repo_path: str) -> str | None:
-        """Path relative to ``path`` of a repository path, or None when outside it."""
-        if not self.path:
-            return repo_path
-        prefix = self.path + "/"
-        return repo_path[len(prefix) :] if repo_path.startswith(prefix) else None
-
-
-@dataclass(frozen=True, slots=True)
 class UpstreamPage:
     """One English page at a commit."""
 
@@ -70,81 +50,21 @@ class UpstreamPage:
     """Git blob id (40 hex digits) of its content."""
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A commit that changed one page (newest first in lists)."""
-
-    commit: str
-    date: str
-    """Committer date, ISO 8601 with offset."""
-    summary: str
-    """First line of the commit message."""
-    path: str
-    """Repository path of the page after the commit."""
-    old_blob: str | None
-    """Blob before the commit (None when the page was added)."""
-    new_blob: str | None
-    """Blob after the commit (None when the page was deleted)."""
-
-
 # --------------------------------------------------------------------------- settings
 
 
 def configured(cfg: Config) -> bool:
     """True when ``pipeline.toml`` has an ``[upstream]`` section."""
-    return "upstream" in cfg.raw
+    return cfg.upstream is not None
 
 
 def settings(cfg: Config) -> Settings:
-    """Validate ``[upstream]``; a ``ConfigError`` at the offending line when something is off."""
-    if not configured(cfg):
+    """The validated ``[upstream]`` section; a ``ConfigError`` when there is none."""
+    if cfg.upstream is None:
         raise ConfigError(
             "no [upstream] section", cfg.config_path, None, "add [upstream] with url, ref and path to pipeline.toml"
         )
-    table = section(cfg, "upstream")
-    for key in sorted(table):
-        if key not in _KEYS:
-            raise _config_error(cfg, key, f"unknown setting [upstream] {key!r}", "use url, ref and path")
-    url = table.get("url")
-    if not isinstance(url, str) or not url.strip():
-        hint = "set url to the English site's git URL or a local path"
-        raise _config_error(cfg, "url", "[upstream] url must be a non-empty string", hint)
-    ref = table.get("ref", "HEAD")
-    if not isinstance(ref, str) or not ref.strip() or any(c.isspace() for c in ref) or ref.startswith("-"):
-        hint = "use a name such as main, v1.2 or a commit id"
-        raise _config_error(cfg, "ref", f"[upstream] ref = {ref!r} is not a branch, tag or commit", hint)
-    raw_path = table.get("path", "")
-    if not isinstance(raw_path, str):
-        raise _config_error(cfg, "path", "[upstream] path must be a string", "use a folder such as src/posts")
-    return Settings(url=url, location=_location(cfg, url), ref=ref, path=_folder(cfg, raw_path))
-
-
-def _folder(cfg: Config, value: str) -> str:
-    """Normalise ``path``; refuse absolute paths and ``..`` (outside the repository)."""
-    text = value.strip().replace("\\", "/")
-    pure = PurePosixPath(text)
-    if text.startswith("/") or ".." in pure.parts or re.match(r"^[A-Za-z]:", text):
-        raise _config_error(
-            cfg,
-            "path",
-            f"[upstream] path = {value!r} points outside the upstream repository",
-            "use a folder inside the repository, such as src/posts (no '..', no leading '/')",
-        )
-    parts = [p for p in pure.parts if p not in (".", "")]
-    return "/".join(parts)
-
-
-def _location(cfg: Config, url: str) -> str:
-    """A local path (relative to the project) becomes absolute; URLs and ``host:path`` stay as they are."""
-    if "://" in url:
-        return url
-    scp_like = re.match(r"^[^/\\]+:", url) and not re.match(r"^[A-Za-z]:[/\\]", url)
-    if scp_like and not (cfg.root / url).exists():
-        return url
-    path = Path(url).expanduser()
-    if not path.is_absolute():
-        path = cfg.root / path
-    return str(path.resolve())
+    return cfg.upstream
 
 
 # --------------------------------------------------------------------------- the cache
@@ -290,11 +210,7 @@ def git_error(cfg: Config, key: str, message: str, hint: str) -> GitError:
 
 
 def _line(cfg: Config, key: str) -> int | None:
-    return key_line(cfg.text, "upstream", key) or key_line(cfg.text, "tool.pipeline.git.upstream", key)
-
-
-def _config_error(cfg: Config, key: str, message: str, hint: str) -> ConfigError:
-    return ConfigError(message, cfg.config_path, _line(cfg, key), hint)
+    return upstream_line(cfg.text, key)
 
 
 def commit_date(repo: git.Repo, commit: str) -> str:
@@ -337,7 +253,7 @@ def list_pages(cfg: Config, repo: git.Repo, commit: str, up: Settings) -> tuple[
         relative = up.relative(repo_path)
         if relative is None or kind != "blob" or mode not in ("100644", "100755"):
             continue
-        if dialect(cfg).suffix(relative) is None or any(part.startswith(".") for part in relative.split("/")):
+        if cfg.dialect.suffix(relative) is None or any(part.startswith(".") for part in relative.split("/")):
             continue
         pages.append(UpstreamPage(relative, blob))
     if not pages:

@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from babel.messages.plurals import get_plural
 from rapidfuzz import process
@@ -40,7 +41,7 @@ from rapidfuzz.distance import Indel
 from pipeline.model import Catalog, Message
 from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass, carry, classify
 from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
-from pipeline.workspace.settings import Config, config_error, section
+from pipeline.tables import NO_FILE, ConfigText
 
 FUZZY_THRESHOLD = 0.6
 """msgmerge's ``FUZZY_THRESHOLD``: a candidate must score above it."""
@@ -76,6 +77,29 @@ class UpdateOptions:
     """Whether a fuzzy candidate may come from another msgctxt (msgmerge does; a catalog whose
     contexts are identities, like UI-string keys, must not)."""
 
+    @classmethod
+    def from_table(cls, table: dict[str, Any], src: ConfigText = NO_FILE) -> UpdateOptions:
+        """Read and check ``[update]``: ``mode`` and ``auto_carry``."""
+        for key in sorted(table):
+            if key not in ("mode", "auto_carry"):
+                raise src.error(
+                    f"update.{key}", f"unknown setting 'update.{key}'", "the [update] keys are mode and auto_carry"
+                )
+        mode = table.get("mode", Mode.SMART.value)
+        if mode not in tuple(Mode):
+            raise src.error(
+                "update.mode", f"update.mode = {mode!r} is not a mode", 'use "smart" (default) or "msgmerge"'
+            )
+        classes = table.get("auto_carry", sorted(DEFAULT_AUTO_CARRY))
+        names = ", ".join(sorted(CARRYABLE))
+        if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+            raise src.error("update.auto_carry", "update.auto_carry must be a list of strings", f"choose from {names}")
+        for name in classes:
+            if name not in CARRYABLE:
+                why = "text changes always need a translator" if name == ChangeClass.TEXT else "unknown change class"
+                raise src.error("update.auto_carry", f"update.auto_carry: {name!r}: {why}", f"choose from {names}")
+        return cls(Mode(mode), frozenset(ChangeClass(c) for c in classes))
+
 
 class Outcome(StrEnum):
     """What update did with one template entry."""
@@ -97,32 +121,6 @@ class Decision:
     """Key of the old entry whose translation was used (for carried and fuzzy)."""
     change: str | None = None
     """Class label of the change from the source's English (``url``, ``text`` …)."""
-
-
-def update_options(cfg: Config) -> UpdateOptions:
-    """Read and check ``[update]``: ``mode`` and ``auto_carry``."""
-    table = section(cfg, "update")
-    for key in sorted(table):
-        if key not in ("mode", "auto_carry"):
-            raise config_error(
-                cfg, f"update.{key}", f"unknown setting 'update.{key}'", "the [update] keys are mode and auto_carry"
-            )
-    mode = table.get("mode", Mode.SMART.value)
-    if mode not in tuple(Mode):
-        raise config_error(
-            cfg, "update.mode", f"update.mode = {mode!r} is not a mode", 'use "smart" (default) or "msgmerge"'
-        )
-    classes = table.get("auto_carry", sorted(DEFAULT_AUTO_CARRY))
-    names = ", ".join(sorted(CARRYABLE))
-    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
-        raise config_error(
-            cfg, "update.auto_carry", "update.auto_carry must be a list of strings", f"choose from {names}"
-        )
-    for name in classes:
-        if name not in CARRYABLE:
-            why = "text changes always need a translator" if name == ChangeClass.TEXT else "unknown change class"
-            raise config_error(cfg, "update.auto_carry", f"update.auto_carry: {name!r}: {why}", f"choose from {names}")
-    return UpdateOptions(Mode(mode), frozenset(ChangeClass(c) for c in classes))
 
 
 @dataclass(frozen=True, slots=True)

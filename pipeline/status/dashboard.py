@@ -16,8 +16,8 @@ from itertools import groupby
 
 from pipeline.model import Finding, FuzzyEntry, Severity
 from pipeline.stages.worddiff import Op, word_diff
-from pipeline.status.view import STATE_ORDER, percent, state, totals, words_left
-from pipeline.workspace.project import PageStatus
+from pipeline.status.rows import STATE_ORDER, PageStatus, totals
+from pipeline.status.view import percent, state, words_left
 
 
 @dataclass(frozen=True, slots=True)

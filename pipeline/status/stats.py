@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from pipeline.model import Catalog, Counts, Message
+from pipeline.segment.inline import strip_markup
 
-_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\}|&[#A-Za-z0-9]+;")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 def words(text: str) -> int:
     """English words of a msgid, markup, link targets and code left out."""
-    return len(_WORD.findall(_MARKUP.sub(" ", text)))
+    return len(_WORD.findall(strip_markup(text)))
 
 
 def count(catalog: Catalog) -> Counts:

@@ -1,6 +1,6 @@
 """Status rows -> what people and scripts read: a rich table, or JSON (``status.schema.json``).
 
-Pure functions of the rows (``project.PageStatus``): selecting, totalling, naming a page's
+Pure functions of the rows (``status.rows.PageStatus``): selecting, totalling, naming a page's
 state, rendering. The CLI owns the console; the dashboard uses the same states and totals,
 so the terminal, the JSON and the HTML page can never disagree.
 """
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -22,68 +20,24 @@ from rich.text import Text
 
 from pipeline.errors import ConfigError, InputError
 from pipeline.model import Counts
-from pipeline.status.staleness import OUTDATED
-from pipeline.status.staleness import totals as freshness_totals
-from pipeline.workspace.project import PageStatus
+from pipeline.status.rows import STATE_ORDER as STATE_ORDER
+from pipeline.status.rows import LocaleTotal as LocaleTotal
+from pipeline.status.rows import PageStatus, State, totals
+from pipeline.wording import counted
 
 SCHEMA_FILE = "status.schema.json"
-SCHEMA_ID = "urn:pipeline:status-schema:1"
+SCHEMA_ID = "urn:pipeline:status-schema:2"
 """``$id`` of the schema, repeated in every document's ``schema`` field (bumped on breaking changes)."""
-
-
-class State(StrEnum):
-    """Where a page stands in one locale, worst first (the order a sort by state uses)."""
-
-    MISSING = "no catalog"
-    NOT_STARTED = "not started"
-    FUZZY = "needs review"
-    IN_PROGRESS = "in progress"
-    DONE = "done"
-
-
-STATE_ORDER = {s: i for i, s in enumerate(State)}
 
 
 def state(row: PageStatus) -> State:
     """``done`` when every entry is translated; fuzzy entries make it ``needs review``."""
-    c = row.counts
-    if not row.exists:
-        return State.MISSING
-    if c.untranslated == 0 and c.fuzzy == 0:
-        return State.DONE
-    if c.fuzzy:
-        return State.FUZZY
-    if c.translated == 0:
-        return State.NOT_STARTED
-    return State.IN_PROGRESS
+    return row.state
 
 
 def words_left(c: Counts) -> int:
     """English words still to translate or review."""
     return c.fuzzy_words + c.untranslated_words
-
-
-@dataclass(frozen=True, slots=True)
-class LocaleTotal:
-    """All pages of one locale added up."""
-
-    locale: str
-    counts: Counts
-    pages: int
-    done: int
-    """Pages whose state is ``done``."""
-
-
-def totals(rows: Iterable[PageStatus]) -> list[LocaleTotal]:
-    """One total per locale, in the order locales first appear in ``rows``."""
-    by: dict[str, list[PageStatus]] = {}
-    for r in rows:
-        by.setdefault(r.locale, []).append(r)
-    out: list[LocaleTotal] = []
-    for locale, group in by.items():
-        counts = sum((r.counts for r in group), Counts())
-        out.append(LocaleTotal(locale, counts, len(group), sum(1 for r in group if state(r) is State.DONE)))
-    return out
 
 
 def percent(c: Counts) -> str:
@@ -157,18 +111,14 @@ def _counts_json(c: Counts) -> dict[str, Any]:
 
 def status_data(rows: Sequence[PageStatus]) -> dict[str, Any]:
     """The JSON document of ``status --format json``; ``status.schema.json`` describes it."""
-    fresh = {t.locale: t for t in freshness_totals(rows)}
     return {
         "schema": SCHEMA_ID,
         "locales": [
             {
                 "locale": t.locale,
                 "pages": t.pages,
-                "pages_done": t.done,
-                "up_to_date": fresh[t.locale].up_to_date,
-                "outdated": fresh[t.locale].outdated,
-                "missing": fresh[t.locale].missing,
-                "review_words": fresh[t.locale].review_words,
+                "states": {s.value: t.states[s] for s in reversed(State)},
+                "review_words": t.review_words,
                 **_counts_json(t.counts),
             }
             for t in totals(rows)
@@ -179,8 +129,7 @@ def status_data(rows: Sequence[PageStatus]) -> dict[str, Any]:
                 "page": r.page,
                 "kind": r.kind,
                 "exists": r.exists,
-                "state": r.state,
-                "progress": state(r).value,
+                "state": r.state.value,
                 **_counts_json(r.counts),
                 "review_words": r.review_words,
                 "stale_catalog": r.stale_catalog,
@@ -270,7 +219,7 @@ def details(r: PageStatus) -> str:
     if r.changes:
         oldest, newest = r.changes[-1], r.changes[0]
         span = newest.commit[:7] if oldest is newest else f"{oldest.commit[:7]}..{newest.commit[:7]}"
-        commits = f"{len(r.changes)} commit" + ("s" if len(r.changes) != 1 else "")
+        commits = counted(len(r.changes), "commit")
         text += f", English changed in {span} ({commits}), newest {newest.date[:10]}"
     if r.stale_catalog:
         text += " (catalog not synced)"
@@ -278,13 +227,11 @@ def details(r: PageStatus) -> str:
 
 
 def summary(rows: Sequence[PageStatus]) -> list[str]:
-    """Lines under the table: English changes behind outdated pages, then freshness per locale."""
-    lines = [details(r) for r in rows if r.state == OUTDATED and (r.changes or r.stale_catalog)]
-    for t in freshness_totals(rows):
-        lines.append(
-            f"{t.locale}: {t.up_to_date} up to date, {t.outdated} outdated, {t.missing} missing; "
-            f"{percent(t.counts)} of words translated, {t.review_words} words to review"
-        )
+    """Lines under the table: English changes behind outdated pages, then pages per state in each locale."""
+    lines = [details(r) for r in rows if r.state.outdated and (r.changes or r.stale_catalog)]
+    for t in totals(rows):
+        states = ", ".join(f"{t.states[s]} {s.value}" for s in reversed(State) if t.states[s])
+        lines.append(f"{t.locale}: {states}; {percent(t.counts)} of words translated, {t.review_words} words to review")
     return lines
 
 

@@ -18,13 +18,17 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.workspace.files import write_atomic
-from pipeline.workspace.settings import Config
+from pipeline.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 CACHE_FILE = "sync-cache.json"
 FORMAT = 1
@@ -75,19 +79,22 @@ class Cache:
     """Per page: the project-relative paths its clean state is made of."""
     warnings: dict[str, list[str]] = field(default_factory=dict)
     """Per page: the warnings its last real sync printed (repeated when it is skipped)."""
+    read: Callable[[Path], bytes] = Path.read_bytes
+    """How a file is read (the command's ``Workspace``, so a page is read once per command)."""
 
     @classmethod
     def load(cls, cfg: Config) -> Cache:
         path = cfg.root / ".pipeline" / CACHE_FILE
         key = run_key(cfg)
+        read = Workspace.of(cfg).read_bytes
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT or data.get("key") != key:
-                return cls(path, key)
+                return cls(path, key, read=read)
             files = {p: _Stamp(*v) for p, v in data["files"].items()}
-            return cls(path, key, int(data["written_ns"]), files, data["pages"], data.get("warnings", {}))
+            return cls(path, key, int(data["written_ns"]), files, data["pages"], data.get("warnings", {}), read)
         except (OSError, ValueError, KeyError, TypeError):
-            return cls(path, key)  # no cache, or one we cannot read: do all the work
+            return cls(path, key, read=read)  # no cache, or one we cannot read: do all the work
 
     def _digest(self, root: Path, rel: str) -> str | None:
         file = root / rel
@@ -104,7 +111,7 @@ class Cache:
         ):
             return known.sha
         try:
-            return hashlib.sha256(file.read_bytes()).hexdigest()
+            return hashlib.sha256(self.read(file)).hexdigest()
         except OSError:
             return None
 
@@ -122,7 +129,7 @@ class Cache:
             file = root / rel
             try:
                 st = file.stat()
-                sha = hashlib.sha256(file.read_bytes()).hexdigest()
+                sha = hashlib.sha256(self.read(file)).hexdigest()
             except OSError:
                 self.pages.pop(page, None)
                 return

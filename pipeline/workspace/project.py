@@ -17,21 +17,29 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
+from pipeline.git import history
 from pipeline.git.lock import source_commit
-from pipeline.git.upstream import Change
-from pipeline.model import Catalog, Counts, FuzzyEntry, Page, Segment
+from pipeline.model import Catalog, Finding, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import CARRY_PREFIX, UpdateOptions, update, update_options
+from pipeline.stages.merge import UpdateOptions
+from pipeline.wording import counted as _count
 from pipeline.workspace import messages
-from pipeline.workspace.dialect import MDX_PROPS, dialect, page_file
-from pipeline.workspace.files import display_path, page_bytes, read_page, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.dialect import dialect, page_file
+from pipeline.workspace.files import display_path, page_bytes, remove, remove_stale_temps, write_atomic
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
-from pipeline.workspace.settings import CONFIG_FILE, Config, section
+from pipeline.workspace.settings import CONFIG_FILE, Config
+from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
+from pipeline.workspace.workspace import Workspace
+
+ORPHANED_CATALOG = "orphaned-catalog"
+"""Code of the warning for a PO file whose page is gone (kept with its translations)."""
+FALLBACK = "fallback"
+"""Code of the warning for a translation build refused (the English stays)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,10 @@ class Fallback:
     reason: str
     msgctxt: str | None = None
 
+    def finding(self) -> Finding:
+        """The fallback as a warning at its entry in the PO file."""
+        return Finding(self.po_path, self.line, 0, FALLBACK, Severity.WARNING, f"English kept: {self.reason}")
+
 
 @dataclass(slots=True)
 class Plan:
@@ -53,7 +65,8 @@ class Plan:
 
     writes: dict[Path, bytes] = field(default_factory=dict)
     removals: set[Path] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    """Notes for the user (an orphaned catalog, a note matching no key): warnings with a stable code."""
     fallbacks: list[Fallback] = field(default_factory=list)
     stage_of: dict[Path, str] = field(default_factory=dict)
     """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
@@ -76,7 +89,7 @@ class Outcome:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
     fallbacks: tuple[Fallback, ...]
     pages: int
     locales: tuple[str, ...]
@@ -87,19 +100,7 @@ class Outcome:
 
 def options(cfg: Config) -> Options:
     """The segmenter's and builder's settings: translated keys and attributes, the renderer's quirks."""
-    site = section(cfg, "site")
-    smartypants = site.get("smartypants", True)  # as check's [site] model: mdsvex's default
-    d = dialect(cfg)
-    attributes = cfg.html_attributes
-    if d.mdx and "html_attributes" not in section(cfg, "segment"):
-        attributes = MDX_PROPS
-    return Options(
-        front_matter=cfg.front_matter,
-        html_attributes=attributes,
-        smartypants=smartypants if isinstance(smartypants, bool) and not d.mdx else d.name == "mdsvex",
-        dialect=d.name,
-        heading_ids=d.heading_ids if d.mdx else "github",
-    )
+    return cfg.segment
 
 
 def page_names(cfg: Config) -> list[tuple[str, Path]]:
@@ -170,12 +171,12 @@ def _check_page_name(name: str, source: str) -> None:
 
 def load_documents(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> list[Document]:
     """Read and segment every page (but those in ``skip``, which sync knows to be clean)."""
-    opts = options(cfg)
+    ws = Workspace.of(cfg)
     names = [(name, file) for name, file in page_names(cfg) if name not in skip]
     progress.start("read", len(names))
     docs: list[Document] = []
     for name, file in names:
-        docs.append(segment_page(read_page(cfg.root, file, name), opts))
+        docs.append(ws.document(file, name))
         progress.advance()
     return docs
 
@@ -198,9 +199,13 @@ def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
         return None
     inside(cfg, path)
     rel = display_path(cfg.root, path)
-    catalog = po.read_po(path, rel)
+    catalog = Workspace.of(cfg).catalog(path, rel)
     check_references(catalog, rel)
     return catalog
+
+
+read_catalog = _read_catalog
+"""A PO file or template of the project, checked to be inside it; None when absent."""
 
 
 def message_files(
@@ -212,7 +217,7 @@ def message_files(
     """
     pages = set(page_names)
     found: list[tuple[messages.MessageSource, messages.MessageFile]] = []
-    for spec in messages.sources(cfg):
+    for spec in cfg.messages:
         if spec.name in pages:
             raise ConfigError(
                 f"[[messages]] name {spec.name!r} is also a page ({cfg.source}/{spec.name}.md)",
@@ -233,6 +238,10 @@ def _names_under(folder: Path, suffix: str) -> set[str]:
         prefix = rel + "/" if rel else ""
         found.update(prefix + n[:-cut] for n in names if n.endswith(suffix))
     return found
+
+
+names_under = _names_under
+"""Names of the files under a folder with a suffix (``/``-separated, suffix cut)."""
 
 
 # --------------------------------------------------------------------------- stages
@@ -256,7 +265,7 @@ def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog
         templates[spec.name] = tpl
         plan.writes[path] = po.format_po(tpl).encode("utf-8")
         plan.stage_of[path] = "extract"
-        plan.warnings.extend(messages.orphan_warnings(spec, english))
+        plan.warnings.extend(messages.orphan_findings(spec, english))
     for name in sorted(_names_under(cfg.templates_dir, ".pot") - pages - templates.keys()):
         plan.removals.add(template_path(cfg, name))
         plan.stage_of[template_path(cfg, name)] = "extract"
@@ -292,12 +301,12 @@ def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
 
 
 def _update_one(
-    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, is_messages: bool
+    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, kind: SourceKind
 ) -> Catalog:
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
     old = _read_catalog(cfg, path)
-    new = messages.update_catalog(tpl, old, locale) if is_messages else update(tpl, old, locale, opts)
+    new = kind.update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
     return new
@@ -309,8 +318,15 @@ def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -
         for name in sorted(_names_under(cfg.locale_dir(locale), ".po") - names):
             rel = display_path(cfg.root, po_path(cfg, locale, name))
             plan.warnings.append(
-                f"{rel}: warning: no English page '{name}' any more; kept with its translations "
-                "(delete it on purpose once they are no longer needed)"
+                Finding(
+                    rel,
+                    0,
+                    0,
+                    ORPHANED_CATALOG,
+                    Severity.WARNING,
+                    f"no English page '{name}' any more; kept with its translations "
+                    "(delete it on purpose once they are no longer needed)",
+                )
             )
 
 
@@ -324,13 +340,12 @@ def plan_update(
 ) -> dict[tuple[str, str], Catalog]:
     """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
     catalogs: dict[tuple[str, str], Catalog] = {}
-    message_names = {spec.name for spec in messages.sources(cfg)}
-    opts = update_options(cfg)
+    opts = cfg.update
     locales = tuple(locales)
     progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, name in message_names)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, kind_of(cfg, name))
             progress.advance()
     _orphans(cfg, locales, set(templates) | keep, plan)
     fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
@@ -385,7 +400,7 @@ def plan_build(
 ) -> None:
     """Translated pages for every page and locale; outputs of vanished pages are removed."""
     opts = options(cfg)
-    stamping = stamp.enabled(cfg)
+    stamping = cfg.build.stamp
     locales = tuple(locales)
     progress.start("build", len(locales) * len(docs))
     used = 0
@@ -468,19 +483,12 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
     return written, removed, unchanged
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _files(n: int) -> str:
-    return f"{n} file" if n == 1 else f"{n} files"
-
-
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
     changed: dict[str, int] = {}
     written, removed, unchanged = apply(cfg, plan, changed)
     stages = tuple(
-        StageNote(stage, f"{note}, {_files(changed.get(stage, 0))} changed") for stage, note in plan.notes.items()
+        StageNote(stage, f"{note}, {_count(changed.get(stage, 0), 'file')} changed")
+        for stage, note in plan.notes.items()
     )
     return Outcome(
         tuple(written),
@@ -491,7 +499,7 @@ def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> O
         pages,
         locales,
         stages,
-        len(messages.sources(cfg)),
+        len(cfg.messages),
     )
 
 
@@ -550,7 +558,7 @@ def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
     docs = load_documents(cfg, progress)
     catalogs: dict[tuple[str, str], Catalog] = {}
-    names = [doc.page.name for doc in docs] + [spec.name for spec in messages.sources(cfg)]
+    names = [doc.page.name for doc in docs] + [spec.name for spec in cfg.messages]
     for locale in locales:
         for name in names:
             catalog = _read_catalog(cfg, po_path(cfg, locale, name))
@@ -562,8 +570,12 @@ def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Planned:
-    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written)."""
+class SyncPlan:
+    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written).
+
+    ``plan`` holds the bytes of every file, the removals, and the notes as ``Finding``s; only
+    ``apply`` writes. ``status``, the CI gate and ``report`` read the project through it.
+    """
 
     docs: list[Document]
     templates: dict[str, Catalog]
@@ -572,7 +584,7 @@ class Planned:
     plan: Plan
 
 
-def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> Planned:
+def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> SyncPlan:
     """extract -> update in memory, with the upstream commit of ``pipeline.git.lock`` (if any).
 
     Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
@@ -582,10 +594,14 @@ def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str]
     plan = Plan()
     templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg), skip)
     catalogs = plan_update(cfg, templates, locales, plan, progress, skip)
-    return Planned(docs, templates, catalogs, locales, plan)
+    return SyncPlan(docs, templates, catalogs, locales, plan)
 
 
-def planned_catalogs(cfg: Config) -> Planned:
+Planned = SyncPlan
+"""The old name of :class:`SyncPlan`."""
+
+
+def plan_sync(cfg: Config) -> SyncPlan:
     """The templates and catalogs ``sync`` would write, for ``status`` and the CI gate.
 
     Pages that sync's cache knows to be clean are read from disk (their files are exactly what
@@ -608,12 +624,17 @@ def planned_catalogs(cfg: Config) -> Planned:
     return planned
 
 
-def catalog_changes(cfg: Config, planned: Planned) -> list[Path]:
+planned_catalogs = plan_sync
+"""The old name of :func:`plan_sync`."""
+
+
+def catalog_changes(cfg: Config, planned: SyncPlan) -> list[Path]:
     """Templates and PO files ``sync`` would write or remove (their bytes differ from the disk)."""
     changed: list[Path] = []
+    ws = Workspace.of(cfg)
     for path, data in planned.plan.writes.items():
         try:
-            if path.read_bytes() == data:
+            if ws.read_bytes(path) == data:
                 continue
         except FileNotFoundError:
             pass
@@ -642,10 +663,10 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     message_names = set(templates)
     _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
     catalogs: dict[tuple[str, str], Catalog] = {}
-    opts = update_options(cfg)
+    opts = cfg.update
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, True)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, MESSAGES)
     _orphans(cfg, locales, names | message_names, plan)
     fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
     _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
@@ -676,15 +697,15 @@ def _sync_pages(
     """
     plan = Plan()
     opts = options(cfg)
-    update_opts = update_options(cfg)
-    stamping = stamp.enabled(cfg)
+    update_opts = cfg.update
+    stamping = cfg.build.stamp
     entries = fuzzy = used = 0
     for name, file in pages:
-        doc = segment_page(read_page(cfg.root, file, name), opts)
+        doc = Workspace.of(cfg).document(file, name)
         template = _extract_page(cfg, doc, plan, commit)
         entries += len(template.messages)
         for locale in locales:
-            catalog = _update_one(cfg, locale, name, template, plan, update_opts, False)
+            catalog = _update_one(cfg, locale, name, template, plan, update_opts, PAGE)
             fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
             used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
     return plan, entries, fuzzy, used
@@ -744,65 +765,14 @@ def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> l
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
-@dataclass(frozen=True, slots=True)
-class PageStatus:
-    """Progress and freshness of one page in one locale (as ``sync`` would leave its catalog)."""
-
-    locale: str
-    page: str
-    counts: Counts
-    exists: bool
-    """The PO file exists on disk."""
-    kind: str = "page"
-    """``page`` for a markdown page, ``messages`` for a ``[[messages]]`` file."""
-    state: str = ""
-    """``up to date`` (all translated), ``outdated`` (fuzzy or untranslated entries) or ``missing``."""
-    review_words: int = 0
-    """English words in fuzzy and untranslated entries."""
-    stale_catalog: bool = False
-    """``sync`` would change this PO file (it was not updated for the current English)."""
-    source_commit: str | None = None
-    """Upstream commit of the English the template was made from."""
-    translated_commit: str | None = None
-    """Upstream commit of the English this translation was last complete for."""
-    changes: tuple[Change, ...] = ()
-    """Upstream commits since ``translated_commit`` that changed the page's text, newest first."""
-
-
-def status(cfg: Config) -> list[PageStatus]:
-    """Per locale and page: progress and freshness, from the catalogs ``sync`` would write."""
-    from pipeline.status.staleness import page_status  # late import: staleness builds on this module
-
-    return page_status(cfg)
-
-
 def site_title(cfg: Config) -> str:
     """The English home page's title (``index.md``), else the project folder's name."""
     for name, file in page_names(cfg):
         if name == "index":
-            title = segment_page(read_page(cfg.root, file, name), options(cfg)).title
+            title = Workspace.of(cfg).document(file, name).title
             if title:
                 return title
     return cfg.root.name
-
-
-def fuzzy_entries(cfg: Config, rows: Iterable[PageStatus]) -> list[FuzzyEntry]:
-    """The fuzzy entries of the PO files behind ``rows``, with the English they were made for."""
-    found: list[FuzzyEntry] = []
-    for row in rows:
-        path = po_path(cfg, row.locale, row.page)
-        catalog = _read_catalog(cfg, path) if row.exists and row.counts.fuzzy else None
-        if catalog is None:
-            continue
-        rel = display_path(cfg.root, path)
-        for m in catalog.messages:
-            if m.fuzzy and not m.obsolete and m.msgid_plural is None:
-                found.append(
-                    FuzzyEntry(
-                        row.locale, row.page, rel, m.lineno, m.msgctxt, m.previous_msgid or "", m.msgid, m.msgstr
-                    )
-                )
-    return found
 
 
 def last_changes(cfg: Config) -> dict[str, str]:
@@ -812,117 +782,10 @@ def last_changes(cfg: Config) -> dict[str, str]:
     uncommitted changes says so. Empty when the project is not in a git repository (the
     dashboard then shows no dates).
     """
-    import git  # only the dashboard needs git here: keep it out of every other command's start-up
-
-    try:
-        repo = git.Repo(cfg.root, search_parent_directories=True)
-        top = Path(repo.working_tree_dir or cfg.root).resolve()
-        names: dict[str, str] = {}
-        for name, file in page_names(cfg):
-            names[file.resolve().relative_to(top).as_posix()] = name
-        for spec in messages.sources(cfg):
-            names[(cfg.root / spec.source).resolve().relative_to(top).as_posix()] = spec.name
-        paths = sorted(
-            {cfg.source_dir.resolve().relative_to(top).as_posix() or "."} | {p for p in names if not p.endswith(".md")}
-        )
-        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", *paths)
-        dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
-        return {}
-    dates: dict[str, str] = {}
-    for record in log.split("\x00")[1:]:
-        date, _, files = record.partition("\n")
-        for path in files.split("\n"):
-            changed = names.get(path.strip())
-            if changed is not None and changed not in dates:
-                dates[changed] = date.strip()
-    for line in dirty.splitlines():
-        changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
-        if changed is not None:
-            dates[changed] = "uncommitted"
-    return dates
+    files = dict(page_names(cfg))
+    files.update((spec.name, cfg.root / spec.source) for spec in cfg.messages)
+    return history.last_changes(cfg.root, cfg.source_dir, files)
 
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
     return segment_page(page, options(cfg)).segments
-
-
-# --------------------------------------------------------------------------- review (pipeline diff)
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """An entry a translator should look at: fuzzy (with its previous English) or carried by update."""
-
-    locale: str
-    page: str
-    po_path: str
-    line: int
-    where: str
-    """The entry's place in the page (its first ``#.`` comment)."""
-    msgid: str
-    previous: str | None
-    """The English the translation was made from (``#| msgid``), when recorded."""
-    msgstr: str
-    carried: tuple[str, ...] = ()
-    """For a carried entry: what update carried (its ``pipeline: carried`` comments)."""
-
-
-def page_name(cfg: Config, value: str) -> str:
-    """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
-    name = value.replace("\\", "/")
-    for ext in (*dialect(cfg).extensions, ".po", ".pot"):
-        name = name.removesuffix(ext)
-    for prefix in (
-        cfg.source,
-        cfg.locales_dir + "/templates",
-        *(f"{cfg.locales_dir}/{loc}" for loc in cfg.target_locales()),
-    ):
-        if name.startswith(prefix.rstrip("/") + "/"):
-            return name[len(prefix.rstrip("/")) + 1 :]
-    return name.lstrip("./")
-
-
-def reviews(
-    cfg: Config, locales: Sequence[str] | None = None, page: str | None = None, carried: bool = False
-) -> list[Review]:
-    """Fuzzy entries (and, with ``carried``, carried ones) of the PO files of some locales and pages."""
-    known = cfg.target_locales()
-    for locale in locales or ():
-        if locale not in known:
-            raise InputError(
-                f"no locale '{locale}' in this project",
-                display_path(cfg.root, cfg.root / cfg.locales_dir),
-                hint=f"use one of: {', '.join(known) or '(none yet: run pipeline sync)'}",
-            )
-    locales = [loc for loc in known if not locales or loc in locales]
-    names: set[str] = set()
-    for locale in locales:
-        names |= _names_under(cfg.locale_dir(locale), ".po")
-    wanted = sorted(names)
-    if page is not None:
-        name = page_name(cfg, page)
-        if name not in names and name not in _names_under(cfg.templates_dir, ".pot"):
-            raise InputError(
-                f"no page named '{name}'",
-                hint="name a page as 'pipeline status' lists it, e.g. 'campaigns/school-streets'",
-            )
-        wanted = [name]
-    out: list[Review] = []
-    for locale in locales:
-        for name in wanted:
-            path = po_path(cfg, locale, name)
-            catalog = _read_catalog(cfg, path)
-            if catalog is None:
-                continue
-            rel = display_path(cfg.root, path)
-            for m in catalog.messages:
-                if m.obsolete or m.msgid_plural is not None:
-                    continue
-                notes = tuple(c.removeprefix(CARRY_PREFIX) for c in m.comments if c.startswith(CARRY_PREFIX))
-                if not (m.fuzzy and m.msgstr) and not (carried and notes and m.translated):
-                    continue
-                where = m.auto_comments[0] if m.auto_comments else ""
-                previous = m.previous_msgid if m.fuzzy else None
-                out.append(Review(locale, name, rel, m.lineno, where, m.msgid, previous, m.msgstr, notes))
-    return out

@@ -1,19 +1,46 @@
-"""``pipeline.toml`` (or ``[tool.pipeline]`` in ``pyproject.toml``) -> a frozen ``Config``."""
+"""``pipeline.toml`` (or ``[tool.pipeline]`` in ``pyproject.toml``) -> one frozen ``Settings``, parsed once.
+
+Every section is validated here, when the file is read, by the ``from_table`` of the stage that
+owns it (``UpdateOptions``, ``BuildOptions``, ``SiteOptions``, ``CheckOptions``, the upstream
+``Settings``, the ``[[messages]]`` sources); the stages receive those values and never read the
+file. ``Config`` is the same class under its old name.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from pipeline.check.options import CheckOptions, SiteOptions
 from pipeline.errors import ConfigError
+from pipeline.git.options import UpstreamOptions
+from pipeline.segment.walker import Options
+from pipeline.stages.merge import UpdateOptions
+from pipeline.stages.stamp import BuildOptions
+from pipeline.tables import CONFIG_FILE, ConfigText, key_line, toml_error_line
+from pipeline.tables import line_of as _line_of
+from pipeline.workspace.dialect import MDX_PROPS, Dialect
+from pipeline.workspace.message_sources import MessageSource, parse_sources
 from pipeline.workspace.paths import escapes
 
-CONFIG_FILE = "pipeline.toml"
+__all__ = [
+    "CONFIG_FILE",
+    "Config",
+    "ConfigText",
+    "Settings",
+    "config_error",
+    "from_dict",
+    "key_line",
+    "load",
+    "section",
+    "toml_error_line",
+    "validate_locale",
+]
 
 _TOP_KEYS = frozenset(
     {
@@ -31,12 +58,27 @@ _TOP_KEYS = frozenset(
         "messages",
     }
 )
-"""Top-level keys and sections; a later stage reads its own section with ``section()``."""
+"""Top-level keys and sections; each section is parsed by the ``from_table`` of the stage that owns it."""
+
+
+class WorkspaceSlot:
+    """Where the command's ``Workspace`` hangs on its settings; never pickled (workers start empty)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: object = None
+
+    def get(self) -> object:
+        return self.value
+
+    def __reduce__(self) -> tuple[type[WorkspaceSlot], tuple[()]]:
+        return (WorkspaceSlot, ())
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    """Where things live and what gets translated; every path is inside ``root``."""
+class Settings:
+    """Where things live, what gets translated and every stage's options; every path is inside ``root``."""
 
     root: Path
     source: str = "source"
@@ -54,9 +96,34 @@ class Config:
     config_path: str | None = None
     """The file the settings came from, for messages."""
     raw: dict[str, Any] = field(default_factory=dict)
-    """The whole parsed table, for sections that later stages read."""
+    """The whole parsed table (only for a section that has no ``from_table`` yet)."""
     text: str = ""
     """The configuration file's text, to point errors at a line."""
+    segment: Options = field(default_factory=lambda: Options(smartypants=True))
+    """The segmenter's and builder's options (translated keys and attributes, the renderer's quirks)."""
+    update: UpdateOptions = field(default_factory=UpdateOptions)
+    """``[update]``."""
+    build: BuildOptions = field(default_factory=BuildOptions)
+    """``[build]``."""
+    site: SiteOptions = field(default_factory=SiteOptions)
+    dialect: Dialect = field(default_factory=Dialect)
+    """``[site] dialect``: how pages are read and which files are pages."""
+    """``[site]``: how the website serves pages (``check``)."""
+    check: CheckOptions = field(default_factory=CheckOptions)
+    """``[check]``: severities of check's codes, the gate's policies."""
+    upstream: UpstreamOptions | None = None
+    """``[upstream]``, when configured."""
+    messages: tuple[MessageSource, ...] = ()
+    """``[[messages]]``: the inlang message files."""
+    workspace_slot: WorkspaceSlot = field(
+        default_factory=lambda: WorkspaceSlot(), init=False, compare=False, repr=False
+    )
+    """The command's read-once ``Workspace`` (``pipeline.workspace.workspace.attach``), if one is open."""
+
+    @property
+    def where(self) -> ConfigText:
+        """The configuration file's name and text, for errors at a line."""
+        return ConfigText(self.config_path or CONFIG_FILE, self.text)
 
     @property
     def source_dir(self) -> Path:
@@ -85,36 +152,18 @@ class Config:
         return tuple(found)
 
 
+Config = Settings
+"""The old name of :class:`Settings`."""
+
+
 def section(cfg: Config, name: str) -> dict[str, Any]:
-    """A table of the configuration (``[upstream]``, ``[site]`` …), empty when absent."""
-    value = cfg.raw.get(name, {})
-    if not isinstance(value, dict):
-        raise config_error(cfg, name, f"[{name}] must be a table")
-    return value
+    """A table of the configuration, empty when absent (only for a section without a ``from_table``)."""
+    return cfg.where.table(cfg.raw, name)
 
 
 def config_error(cfg: Config, key: str, message: str, hint: str = "") -> ConfigError:
     """A ``ConfigError`` pointing at the line where ``key`` is set (last dotted part)."""
-    name = key.split(".")[-1]
-    line = _line_of(cfg.text, name)
-    return ConfigError(message, cfg.config_path or CONFIG_FILE, line, hint)
-
-
-def key_line(text: str, table: str, key: str | None = None) -> int | None:
-    """Line of ``[table]`` (dotted names allowed), or of ``key =`` inside it; None when absent."""
-    parts = [re.escape(p) for p in table.split(".")]
-    m = re.search(r"^[ \t]*\[[ \t]*" + r"\s*\.\s*".join(parts) + r"\s*\]", text, re.MULTILINE)
-    if m is None:
-        return None
-    start = text.count("\n", 0, m.start()) + 1
-    if key is None:
-        return start
-    for number, line in enumerate(text.splitlines()[start:], start + 1):
-        if re.match(r"^\s*\[", line):
-            break
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            return number
-    return start
+    return cfg.where.error(key, message, hint)
 
 
 def _section_line(text: str, name: str) -> int | None:
@@ -134,24 +183,6 @@ def validate_locale(code: str, where: str | None = None, line: int | None = None
             "use a language code babel knows, such as nl, de, pt_BR",
         ) from None
     return code
-
-
-def _line_of(text: str, *keys: str) -> int | None:
-    """Line of the first of ``keys`` set in a TOML text, for error messages; None only for no text.
-
-    Finds ``key =``, ``key.sub =``, quoted keys and ``[key]`` tables; failing that, the
-    first line that mentions a key; failing that, line 1 (an error always has a line).
-    """
-    for key in keys:
-        k = re.escape(key)
-        m = re.search(rf"""^[ \t]*\[*[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*[.=\]]""", text, re.MULTILINE)
-        if m:
-            return text.count("\n", 0, m.start()) + 1
-    for key in keys:
-        at = text.find(key) if key else -1
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return 1 if text else None
 
 
 def _inside(root: Path, value: str, key: str, where: str, text: str) -> str:
@@ -238,12 +269,6 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {exc}", where, toml_error_line(exc, text), "fix the syntax") from None
 
 
-def toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
-    """Line of a TOML syntax error; the last line for one "at end of document" (tomllib gives none)."""
-    m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else text.rstrip("\r\n").count("\n") + 1
-
-
 def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: str = "") -> Config:
     """Validate a parsed table into a ``Config``; sections are validated by the stages that read them."""
     for key in sorted(data):
@@ -285,4 +310,22 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
     if "html_attributes" in seg:
         kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
-    return Config(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
+    src = ConfigText(where, text)
+    if "upstream" in data:
+        kwargs["upstream"] = UpstreamOptions.from_table(src.table(data, "upstream"), src, root)
+    kwargs["messages"] = parse_sources(data.get("messages"), src, root)
+    kwargs["update"] = UpdateOptions.from_table(src.table(data, "update"), src)
+    kwargs["build"] = BuildOptions.from_table(src.table(data, "build"), src)
+    site = kwargs["site"] = SiteOptions.from_table(src.table(data, "site"), src)
+    kwargs["check"] = CheckOptions.from_table(src.table(data, "check"), src)
+    d = kwargs["dialect"] = Dialect.from_table(src.table(data, "site"), src)
+    settings = Settings(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
+    attributes = MDX_PROPS if d.mdx and "html_attributes" not in seg else settings.html_attributes
+    segment = Options(
+        settings.front_matter,
+        attributes,
+        smartypants=site.smartypants,
+        dialect=d.name,
+        heading_ids=d.heading_ids if d.mdx else "github",
+    )
+    return replace(settings, segment=segment)
