@@ -18,12 +18,14 @@ from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.build import build_page, translations
 
 if TYPE_CHECKING:
-    from pipeline.check.checker import Features, LocaleCatalog, Site
+    from pipeline.check.features import Features
+    from pipeline.check.po_mode import LocaleCatalog
+    from pipeline.check.sitemodel import Site
 
 
 def localize_mdx(site: Site, catalogs: Sequence[LocaleCatalog], options: Options) -> None:
     """Each translated page's served anchors, and its English -> local heading ids."""
-    from pipeline.check.checker import page_facts
+    from pipeline.check.links import page_facts
 
     for lc in catalogs:
         doc = site.docs.get(lc.page)
