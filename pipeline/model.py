@@ -23,6 +23,7 @@ class Kind(StrEnum):
     HTML_TEXT = "html text"
     HTML_ATTR = "html attribute"
     IMAGE_ALT = "image alt"
+    LABEL = "directive label"
 
 
 class Render(StrEnum):
@@ -36,6 +37,9 @@ class Render(StrEnum):
     ATTR = "attr"  # an HTML attribute value inside quotes
     IMAGE_ALT = "image-alt"  # the text between ![ and ]
     YAML = "yaml"  # a front-matter scalar value
+    TOML = "toml"  # a TOML front-matter string, quotes included (style: the English quote)
+    JS_STRING = "js-string"  # the content of a JavaScript string literal in a component's props (style: quote)
+    LABEL = "label"  # a directive's label: ``[text]`` (style "[") or a Docusaurus title to the line end
 
 
 @dataclass(frozen=True, slots=True)

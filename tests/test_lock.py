@@ -54,7 +54,7 @@ GOOD = format_lock(
         (lambda t: t.replace('ref = "main"', "ref = 7"), 3, "ref must be a string"),
         (lambda t: t.replace("pinned = false", 'pinned = "no"'), 7, "pinned must be true or false"),
         (lambda t: t.replace('"walk.md" = "' + "b" * 40, '"walk.md" = "b'), 11, "blob id of 'walk.md'"),
-        (lambda t: t.replace('"walk.md"', '"../walk.md"'), 11, "not a relative path to a .md file"),
+        (lambda t: t.replace('"walk.md"', '"../walk.md"'), 11, "not a relative path to a page file"),
         (lambda t: t.replace('commit = "', '# no commit\nxcommit = "'), 6, "unknown key 'xcommit'"),
         (lambda t: t + "[pages\n", 12, "invalid TOML"),
     ],

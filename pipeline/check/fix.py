@@ -43,11 +43,16 @@ def rewrite_links(
             continue
         if learn is not None and t.fragment not in site.anchors(t.page, t.locale):
             learn(t.page)
-        rename = site.renames.get((t.page, t.fragment))
-        if rename is None or rename.new is None or t.fragment in site.anchors(t.page, t.locale):
+        if t.fragment in site.anchors(t.page, t.locale):
             continue
+        new_id = site.heading_ids.get((locale, t.page), {}).get(t.fragment)  # MDX: the locale's own id
+        if new_id is None:
+            rename = site.renames.get((t.page, t.fragment))
+            if rename is None or rename.new is None:
+                continue
+            new_id = rename.new
         hash_at = href.rfind("#")
-        new_href = href[: hash_at + 1] + rename.new
+        new_href = href[: hash_at + 1] + new_id
         replaced = re.sub(r"(?<=\]\()" + re.escape(href) + r"(?=[)\s])", new_href, out)
         replaced = re.sub(r"(?<=href=[\"'])" + re.escape(href) + r"(?=[\"'])", new_href, replaced)
         if replaced != out:

@@ -36,6 +36,9 @@ def served_headings(doc: Document, smartypants: bool) -> tuple[HeadingId, ...]:
     out: list[HeadingId] = []
     slugger = Slugger()
     for h in doc.headings:
+        if doc.dialect == "mdx":  # the segmenter computed the ids the site serves
+            out.append(HeadingId(h.level, h.plain, h.anchor, h.anchor, False, h.line))
+            continue
         if h.explicit:
             served = smarten(h.anchor) if smartypants else h.anchor
         else:

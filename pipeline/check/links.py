@@ -42,10 +42,14 @@ def page_facts(doc: Document, smartypants: bool, path: str | None = None) -> Pag
     text = doc.page.text
     starts = _line_starts(text)
     for tok in doc.tokens:
-        if tok.type == "html_block" and tok.map is not None:
+        if tok.type in ("html_block", "svelte_tag", "mdx_jsx") and tok.map is not None:
             base_line = tok.map[0]
             content = tok.content
-            for tag in html_tags(content):
+            tags = html_tags(content)
+            if tok.type != "html_block":  # a component tag: also the HTML inside its props' strings
+                seen = {t.start for t in tags}
+                tags += [t for t in html_tags(" " + content[1:]) if t.start not in seen]
+            for tag in tags:
                 for name, value, offset in tag.attrs:
                     if name in ("id", "name"):
                         anchors.add(value)

@@ -93,6 +93,8 @@ class SiteOptions:
                 if not isinstance(table[key], str):
                     raise src.error(key, f"[site] {key} must be a string")
                 values[key] = table[key]
+        if table.get("dialect") == "mdx":
+            values["smartypants"] = False  # MDX (Astro/Starlight, Docusaurus): ids are slugs of the text as written
         if "smartypants" in table:
             if not isinstance(table["smartypants"], bool):
                 raise src.error("smartypants", "[site] smartypants must be true or false")
@@ -115,7 +117,8 @@ class SiteOptions:
         return opts
 
 
-_SITE_KEYS = set(SiteOptions.__dataclass_fields__)
+_SITE_KEYS = set(SiteOptions.__dataclass_fields__) | {"dialect", "extensions", "heading_ids"}
+"""With the keys of ``pipeline.workspace.dialect`` (read there)."""
 
 
 # --------------------------------------------------------------------------- [check] gate policies

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.check import dialect_ids
 from pipeline.check.align import Rename
 from pipeline.check.codes import SAME_MIN_WORDS, Collector, ignored_codes
 from pipeline.check.features import Features, _diff, _words, features, markup_skeleton
@@ -37,6 +38,9 @@ def localize_anchors(site: Site, catalogs: Sequence[LocaleCatalog], options: Opt
     so pages with such a heading are built in memory and read back; a heading served under
     another id than the English one is an ``anchor-differs`` at its msgstr.
     """
+    if options.mdx:
+        dialect_ids.localize_mdx(site, catalogs, options)
+        return
     if not site.opts.smartypants:
         return
     for lc in catalogs:
@@ -169,7 +173,7 @@ def check_catalog(
             src = site.msgids[(lc.page, msg.msgid)] = features(msg.msgid, refs)
         dst = src if same_markup else features(msg.msgstr, refs)
         if dst is not src:
-            _compare(site, src, dst, where, ignore, out, lc)
+            _compare(site, dialect_ids.localize_links(site, lc.locale, lc.page, src), dst, where, ignore, out, lc)
         for href in dst.links:
             target = site.urls.resolve(href, lc.page, lc.locale)
             if target is None:

@@ -34,6 +34,8 @@ class Site:
     msgids: dict[tuple[str, str], Features] = field(default_factory=dict)
     """Features of each (page, msgid), shared by all locales."""
     skeletons: dict[str, str] = field(default_factory=dict)
+    heading_ids: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """MDX: per (locale, page), English heading id -> the locale's own id (``dialect_ids``)."""
     """Markup skeleton of each msgid."""
     check: LinkOptions = field(default_factory=LinkOptions)
     """``[check]`` settings: known localizations of links."""
@@ -67,7 +69,11 @@ class Site:
         anchors = self.anchors(target.page, target.locale)
         if frag in anchors:
             return None
-        hint = self._anchor_hint(target.page, frag, anchors)
+        local = self.heading_ids.get((target.locale or "", target.page), {}).get(frag)
+        if local is not None:
+            hint = f"this heading is #{local} in {target.locale}; 'pipeline check --fix' rewrites links in PO files"
+        else:
+            hint = self._anchor_hint(target.page, frag, anchors)
         return ("anchor-missing", f"link to {target.path}#{frag}: no such anchor on that page{where}", hint)
 
     def _anchor_hint(self, page: str, frag: str, anchors: frozenset[str]) -> str:

@@ -127,7 +127,7 @@ class Urls:
         if parts.query:
             out += "?" + parts.query
         if parts.fragment or href.endswith("#"):
-            out += "#" + parts.fragment
+            out += "#" + unquote(parts.fragment)  # `#caf%C3%A9` and `#café` name one id
         return out
 
 

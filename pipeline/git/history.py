@@ -24,6 +24,7 @@ from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.extract import content_hash, template_messages
 from pipeline.stages.merge import squash
+from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import decode
 
 if TYPE_CHECKING:
@@ -143,6 +144,8 @@ class History:
     settings: upstream.Settings
     options: Options
     _hashes: dict[str, str] = field(default_factory=dict)
+    cfg: Config | None = None
+    """The project, to find a page's file extension (``[site] dialect``)."""
 
     @classmethod
     @contextlib.contextmanager
@@ -156,7 +159,7 @@ class History:
             yield None
             return
         try:
-            yield cls(repo, upstream.settings(cfg), options)
+            yield cls(repo, upstream.settings(cfg), options, cfg=cfg)
         finally:
             repo.close()
 
@@ -178,7 +181,8 @@ class History:
             return ()
         if not (upstream.has_commit(self.repo, since) and upstream.has_commit(self.repo, until)):
             return ()
-        repo_path = self.settings.repo_path(page + ".md")
+        suffix = page_file(self.cfg, self.cfg.source_dir, page).suffix if self.cfg is not None else ".md"
+        repo_path = self.settings.repo_path(page + suffix)
         try:
             found = upstream.page_changes(self.repo, repo_path, since, until)
         except git.GitCommandError:

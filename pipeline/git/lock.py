@@ -89,7 +89,7 @@ def parse_lock(text: str, where: str = LOCK_FILE) -> Lock:
         raise fail("pages must be a table of page path = blob id", "pages")
     for name, blob in pages.items():
         if not _page_path(name):
-            raise fail(f"page {name!r} is not a relative path to a .md file", name, "pages")
+            raise fail(f"page {name!r} is not a relative path to a page file", name, "pages")
         if not isinstance(blob, str) or not _SHA.match(blob):
             raise fail(f"blob id of {name!r} is not 40 hex digits", name, "pages")
     return Lock(pinned=pinned, pages=dict(pages), **strings)
@@ -97,7 +97,7 @@ def parse_lock(text: str, where: str = LOCK_FILE) -> Lock:
 
 def _page_path(name: str) -> bool:
     pure = PurePosixPath(name)
-    return bool(name) and not name.startswith("/") and ".." not in pure.parts and name.endswith(".md")
+    return bool(name) and not name.startswith("/") and ".." not in pure.parts and bool(pure.suffix)
 
 
 def _line(text: str, key: str, table: str | None) -> int | None:

@@ -22,6 +22,7 @@ from pipeline.git import upstream
 from pipeline.git.lock import Lock, format_lock, lock_path, read_lock
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
+from pipeline.workspace.dialect import dialect
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
 from pipeline.workspace.paths import inside
 from pipeline.workspace.project import options, page_names, po_path
@@ -169,7 +170,8 @@ def _plan(
     """Everything the pull will write, checked; nothing is written here."""
     plan = _Plan()
     src = cfg.source_dir
-    on_disk = {name + ".md": file for name, file in page_names(cfg)} if src.is_dir() else {}
+    on_disk = {file.relative_to(src).as_posix(): file for _name, file in page_names(cfg)} if src.is_dir() else {}
+    ext = dialect(cfg)
     opts = options(cfg)
     for page in pages:
         file = src / page.relative
@@ -186,11 +188,11 @@ def _plan(
         if name not in wanted:
             plan.removals.add(file)
             plan.removed.append(display_path(cfg.root, file))
-    for before, after in _renames(repo, up, old, target, pages):
+    for before, after in _renames(cfg, repo, up, old, target, pages):
         plan.renamed.append((f"{cfg.source}/{before}", f"{cfg.source}/{after}"))
         for locale in cfg.target_locales():
-            a = po_path(cfg, locale, before.removesuffix(".md"))
-            b = po_path(cfg, locale, after.removesuffix(".md"))
+            a = po_path(cfg, locale, before.removesuffix(ext.suffix(before) or ".md"))
+            b = po_path(cfg, locale, after.removesuffix(ext.suffix(after) or ".md"))
             if not a.is_file():
                 continue
             if b.exists():
@@ -205,6 +207,7 @@ def _plan(
 
 
 def _renames(
+    cfg: Config,
     repo: git.Repo,
     up: upstream.Settings,
     old: Lock | None,
@@ -216,7 +219,7 @@ def _renames(
         return []
     now = {p.relative for p in pages}
     if old.path == up.path and upstream.has_commit(repo, old.commit):
-        pairs = upstream.renames(repo, old.commit, target, up)
+        pairs = upstream.renames(repo, old.commit, target, up, dialect(cfg).extensions)
     else:  # the old commit is gone (history rewritten): an unchanged page under a new name
         by_blob: dict[str, list[str]] = {}
         for name, blob in old.pages.items():
@@ -233,7 +236,7 @@ def _check_page(data: bytes, relative: str, rel: str, up: upstream.Settings, com
     """A pulled page must read and segment, or the pull stops before writing anything."""
     try:
         text, bom = decode(data, rel)
-        segment_page(Page(name=relative.removesuffix(".md"), path=rel, text=text, bom=bom), opts)
+        segment_page(Page(name=relative.rsplit(".", 1)[0], path=rel, text=text, bom=bom), opts)
     except InputError as exc:
         raise InputError(
             f"{exc.message} (upstream {up.repo_path(relative)} at {commit[:12]})",

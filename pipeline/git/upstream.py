@@ -309,7 +309,7 @@ def list_pages(cfg: Config, repo: git.Repo, commit: str, up: Settings) -> tuple[
         relative = up.relative(repo_path)
         if relative is None or kind != "blob" or mode not in ("100644", "100755"):
             continue
-        if not relative.endswith(".md") or any(part.startswith(".") for part in relative.split("/")):
+        if cfg.dialect.suffix(relative) is None or any(part.startswith(".") for part in relative.split("/")):
             continue
         pages.append(UpstreamPage(relative, blob))
     if not pages:
@@ -332,7 +332,9 @@ def read_blob(repo: git.Repo, blob: str) -> bytes:
 # --------------------------------------------------------------------------- history
 
 
-def renames(repo: git.Repo, old: str, new: str, up: Settings) -> list[tuple[str, str]]:
+def renames(
+    repo: git.Repo, old: str, new: str, up: Settings, extensions: tuple[str, ...] = (".md",)
+) -> list[tuple[str, str]]:
     """Pages renamed (or moved) between two commits, as (old, new) paths relative to ``up.path``.
 
     git's own rename detection (similarity ≥ 50 %) decides, so an edited-and-moved page counts.
@@ -343,7 +345,7 @@ def renames(repo: git.Repo, old: str, new: str, up: Settings) -> list[tuple[str,
         if not d.renamed_file or d.rename_from is None or d.rename_to is None:
             continue
         a, b = up.relative(d.rename_from), up.relative(d.rename_to)
-        if a is not None and b is not None and a.endswith(".md") and b.endswith(".md"):
+        if a is not None and b is not None and a.endswith(extensions) and b.endswith(extensions):
             found.append((a, b))
     return sorted(found)
 

@@ -23,6 +23,7 @@ import yaml
 from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
+from pipeline.stages.mdx_rules import structure_reason
 from pipeline.stages.safety import placeholders, unsafe_reason
 from pipeline.translate.mark import unreviewed
 
@@ -36,6 +37,8 @@ _BLOCK_START = re.compile(
     r"(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$"
     r"|[-:|][-:|\s]*$|\||```|~~~|<|\{[#:/@]|[*_](?:[ \t]*[*_]){2,}[ \t]*$)"
 )
+_MDX_LINE_START = re.compile(r"(?:\{|:{2,}|(?:import|export)[ \t{*])")
+"""In MDX a line starting like this would open an expression, a directive or ESM."""
 _FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
 _ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
@@ -87,6 +90,14 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
+        if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
+            fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
+            continue
+        if options.mdx and seg.render not in (Render.YAML, Render.ATTR, Render.JS_STRING):
+            reason = structure_reason(seg.msgid, t)
+            if reason is not None:
+                fallbacks.append((seg, reason))
+                continue
         edit = _render(doc, seg, t)
         if edit is None:
             fallbacks.append((seg, "cannot be written in this construct"))
@@ -108,7 +119,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if _reads_back(doc, active, out, options):
             return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
         culprit = _first_culprit(doc, active, options)
-        fallbacks.append((active[culprit].segment, "would change the page structure"))
+        fallbacks.append((active[culprit].segment, _structure_change(doc, active[culprit], options)))
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
 
@@ -117,7 +128,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
 """Characters that can make or unmake markdown structure inside a segment's text."""
 _NO_READ_BACK = frozenset(
-    {Render.INLINE, Render.ATX, Render.SETEXT, Render.CELL, Render.HTML_TEXT, Render.IMAGE_ALT, Render.ATTR}
+    {
+        Render.INLINE,
+        Render.ATX,
+        Render.SETEXT,
+        Render.CELL,
+        Render.HTML_TEXT,
+        Render.IMAGE_ALT,
+        Render.ATTR,
+        Render.LABEL,
+        Render.JS_STRING,
+    }
 )
 
 
@@ -176,7 +197,7 @@ def _check_blocks(
                 else:
                     hi = mid
             culprit = keys[lo - 1]
-            fallbacks.append((group[culprit].segment, "would change the page structure"))
+            fallbacks.append((group[culprit].segment, _structure_change(doc, group[culprit], options)))
             del group[culprit], active[culprit]
 
 
@@ -207,6 +228,25 @@ def _block_reads_back(
         if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
             return False
     return True
+
+
+def _structure_change(doc: Document, edit: _Edit, options: Options) -> str:
+    """Why an edit is refused: in MDX, the first structure line it changes, when it changes one."""
+    if not options.mdx:
+        return "would change the page structure"
+    text = doc.page.text
+    out = text[: edit.start] + edit.text + text[edit.end :]
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options, inline=False)
+    except Exception:  # any reading error: the generic reason
+        return "would change the page structure"
+    for old, new in zip(doc.structure, again.structure, strict=False):
+        if old != new:
+            return f"would change the MDX structure ({old.split(' ', 1)[-1][:40]!r} would read as {new[:40]!r})"
+    if len(again.structure) != len(doc.structure):
+        lines = f"{len(doc.structure)} JSX/ESM/directive lines would be {len(again.structure)}"
+        return f"would change the MDX structure ({lines})"
+    return "would change the page structure"
 
 
 def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) -> int:
@@ -249,6 +289,8 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     typography (smartypants) would turn the ``--`` of an id into a dash, even inside
     ``{#…}``, the heading gets an anchor ``<a id="…"></a>`` instead, which it leaves alone.
     """
+    if options.mdx:
+        return []  # MDX serves each locale's headings under ids of their own text: no {#id}
     by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
     slugger = Slugger()
     inserts: list[tuple[int, int, str]] = []
@@ -303,6 +345,8 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
         expected = edit.expected if edit else _normal(old.msgid)
         if _normal(new.msgid) != expected:
             return False
+    if options.mdx:
+        return again.structure == doc.structure and len(again.headings) == len(doc.headings)
     return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
 
 
@@ -349,7 +393,7 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     soft_i = 0
     for gi, part in enumerate(parts):
         eg = groups[min(gi, len(groups) - 1)]
-        lines = _distribute(part, [english[i] for i in eg])
+        lines = _distribute(part, [english[i] for i in eg], doc.dialect == "mdx")
         if seg.render is Render.SETEXT and gi == len(parts) - 1:
             lines = _no_pipe_above_underline(lines)
         if seg.render in (Render.INLINE, Render.SETEXT):
@@ -481,7 +525,39 @@ def _plain_ok(value: str) -> bool:
         return False
 
 
+_JS_UNSAFE = {"`": re.compile(r"[`\\]|\$\{"), "'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
+"""What text inside a JavaScript string literal may not hold, by quote (build refuses it there)."""
+
+
+def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template)."""
+    quote = seg.style or "'"
+    one = t.replace("\n", " ") if quote != "`" else t
+    escaped = one.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    if quote == "`":
+        escaped = escaped.replace("${", "\\${")
+    return _edit(seg, escaped, one)
+
+
+def _render_toml(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A TOML string with its quotes: literal ('…') when the English was one and it fits, else basic."""
+    one = t.replace("\n", " ")
+    if seg.style == "'" and "'" not in one and not _CONTROL.search(one):
+        return _edit(seg, f"'{one}'", one)
+    return _edit(seg, json.dumps(one, ensure_ascii=False), one)
+
+
+def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    if seg.style == "[":
+        return _render_alt(doc, seg, t)
+    return _edit(seg, t, t)
+
+
 _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
+    Render.LABEL: _render_label,
+    Render.JS_STRING: _render_js_string,
+    Render.TOML: _render_toml,
     Render.INLINE: _render_inline,
     Render.ATX: _render_atx,
     Render.SETEXT: _render_setext,
@@ -517,7 +593,7 @@ def _escape_block_start(line: str) -> str:
     return line
 
 
-def _break_points(text: str) -> list[int]:
+def _break_points(text: str, mdx: bool = False) -> list[int]:
     """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     points: list[int] = []
@@ -530,13 +606,13 @@ def _break_points(text: str) -> list[int]:
         if j < len(protected) and protected[j][0] <= i < protected[j][1]:
             continue
         rest = text[i + 1 :].lstrip(" ")
-        if not rest or _BLOCK_START.match(rest):
+        if not rest or _BLOCK_START.match(rest) or (mdx and _MDX_LINE_START.match(rest)):
             continue
         points.append(i)
     return points
 
 
-def _distribute(text: str, english: list[str]) -> list[str]:
+def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
     """Lay out a translation over lines the way its English was laid out.
 
     A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
@@ -547,7 +623,7 @@ def _distribute(text: str, english: list[str]) -> list[str]:
     """
     if len(english) <= 1:
         return [text]
-    points = _break_points(text)
+    points = _break_points(text, mdx)
     if not points:
         return [text]
     ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]

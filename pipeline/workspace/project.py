@@ -7,6 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,7 @@ from pipeline.stages.merge import UpdateOptions, plural_mismatch
 from pipeline.translate.mark import publishing
 from pipeline.wording import counted as _count
 from pipeline.workspace import messages
+from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import (
     ABSENT,
     ChangedOnDiskError,
@@ -133,13 +135,15 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
         )
     root = cfg.root.resolve()
     found: list[tuple[str, Path]] = []
+    d = dialect(cfg)
     base = str(src)
     for top, dirs, names in os.walk(src):  # linked folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         folder = Path(top)
         prefix = top[len(base) + 1 :].replace(os.sep, "/")
         for n in names:
-            if not n.endswith(".md") or n.startswith("."):
+            ext = d.suffix(n)
+            if ext is None or n.startswith("."):
                 continue
             file = folder / n
             # only a linked file can lead outside (linked folders are not walked): resolve just those
@@ -151,10 +155,18 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
                 )
             if not file.is_file():
                 continue
-            name = f"{prefix}/{n[:-3]}" if prefix else n[:-3]
+            stem = n[: -len(ext)]
+            name = f"{prefix}/{stem}" if prefix else stem
             _check_page_name(name, cfg.source)
             found.append((name, file))
     found.sort()
+    for (a, _), (b, fb) in itertools.pairwise(found):
+        if a == b:
+            raise InputError(
+                f"two pages named '{a}' (one file per extension)",
+                display_path(cfg.root, fb),
+                hint="rename one of them: a page's translations are kept by its name",
+            )
     return found
 
 
@@ -199,7 +211,8 @@ def po_path(cfg: Config, locale: str, name: str) -> Path:
 
 
 def output_path(cfg: Config, locale: str, name: str) -> Path:
-    return cfg.output_dir(locale) / f"{name}.md"
+    """The translated page: same name and extension as the English page."""
+    return page_file(cfg, cfg.output_dir(locale), name)
 
 
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
@@ -432,7 +445,7 @@ def _build_rest(
     """Outputs of vanished pages removed; message files built. ``names``: all page names."""
     templates = _names_under(cfg.templates_dir, ".pot")
     for locale in locales:
-        stale = _names_under(cfg.output_dir(locale), ".md") - names
+        stale = set().union(*(_names_under(cfg.output_dir(locale), ext) for ext in dialect(cfg).extensions)) - names
         known = templates | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
@@ -862,8 +875,8 @@ def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> l
     """Project-relative paths of everything one page's sync reads or writes."""
     paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
     for locale in locales:
-        output = cfg.output.replace("{locale}", locale)
-        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", f"{output}/{name}.md"]
+        output = output_path(cfg, locale, name).relative_to(cfg.root).as_posix()
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", output]
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
