@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from rapidfuzz import fuzz
@@ -40,8 +40,10 @@ from pipeline.stages.build import build_page, translations
 from pipeline.stages.safety import unsafe_reason
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
-from pipeline.workspace.settings import Config
 from pipeline.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 # --------------------------------------------------------------------------- codes
 
