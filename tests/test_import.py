@@ -293,5 +293,6 @@ def test_real_dutch_pages_import_with_confident_pairs_and_rebuild_mostly_equal(
     assert totals["imported"] == 78
     assert totals["confident"] >= 0.98 * totals["segments"]
     assert totals["rebuilt_equal"] >= 66
+    assert totals["lost_words"] == 0
     for path in sorted((tmp_path / "locales" / "nl").glob("*.po"))[:10]:
         msgfmt_check(path)

@@ -328,7 +328,7 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     for p in rows:
         r = p.result
         assert r is not None
-        same = "equal" if not r.difference else "differs"
+        same = "equal" if r.equal else "differs"
         io.out.write(
             f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {r.fuzzy:>5}  {r.unmatched_english:>5}  "
             f"{len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
@@ -341,7 +341,9 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
         f"import {outcome.locale}: {t['imported']} of {t['pages']} pages imported ({t['failed']} failed), "
         f"{t['written']} PO files written; {t['segments']} segments: {t['confident']} confident ({share:.1%}), "
         f"{t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; {t['unmatched_translated']} translated "
-        f"segments without English; {t['rebuilt_equal']} pages rebuild equal to the translated page\n"
+        f"segments without English ({t['notes']} kept as translator comments); {t['rebuilt_equal']} pages "
+        f"rebuild equal to the translated page ({t['refused']} translations the build refuses count as not equal); "
+        f"{t['lost_words']} words lost\n"
     )
 
 

@@ -6,7 +6,10 @@ with the one segmenter, align them (``align.py``), fill the template of that Eng
 with the translations (uncertain pairs fuzzy, with a translator comment saying why), then carry
 the catalog to today's English with ``merge.update`` (changed text becomes fuzzy with ``#|``
 previous). The page is rebuilt from the catalog against the same English version and compared
-with the translated page, so a user sees what the import could not carry over.
+with the translated page, so a user sees what the import could not carry over. Translated
+text the alignment cannot place is kept as a fuzzy msgstr or a translator comment
+(``keep.py``: no word is lost), and text that starts like a block marker is read with the
+structure the English has there (``structure.py``).
 
 Pure functions (``import_page``, ``choose_version``, ``page_difference``) take values; only
 ``run_import`` reads and writes files, all pages computed first, then written atomically.
@@ -25,7 +28,9 @@ from typing import Any
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git import upstream
+from pipeline.importer import keep
 from pipeline.importer.align import Alignment, Vocabulary, align, sentences
+from pipeline.importer.structure import reread
 from pipeline.model import Catalog, Finding, Message, Page, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
@@ -44,6 +49,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING_ID = re.compile(r"""[ \t]*(?:\{#[^\s{}]+\}|<a id="[^"<>]*"></a>)[ \t]*$""", re.MULTILINE)
 """A heading's id marker as build writes it: ``{#id}``, or ``<a id>`` where smartypants would change it."""
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A markdown backslash escape: it renders as the character (build escapes line starts such as ``23\\.``)."""
 _COMMENT_PREFIX = "import: "
 
 
@@ -71,6 +78,15 @@ class Unmatched:
 
 
 @dataclass(frozen=True, slots=True)
+class Refused:
+    """A translation the build refuses: the English segment's line and text, and why."""
+
+    line: int
+    msgid: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageImport:
     """One imported page: the catalog against its English version, and what the alignment found."""
 
@@ -88,6 +104,17 @@ class PageImport:
     unmatched: tuple[Unmatched, ...]
     difference: tuple[str, ...]
     """Short word diff between the rebuilt page and the translated page; empty when equal."""
+    refused: tuple[Refused, ...] = ()
+    """Translations the build refuses (the English is served there), with the reason."""
+    lost: tuple[str, ...] = ()
+    """Words of the translated page neither in the rebuilt page nor in the PO file (``keep.lost_words``)."""
+    notes: int = 0
+    """Translator comments kept for text or structure without an entry of its own."""
+
+    @property
+    def equal(self) -> bool:
+        """The page rebuilt from the PO file is the translated page: same words, nothing refused."""
+        return not self.difference and not self.refused
 
     @property
     def aligned(self) -> int:
@@ -230,7 +257,20 @@ def import_page(
     doc_e = segment_page(english, opts)
     doc_t, offset = segment_translated(translated, opts)
     alignment = align(doc_e.segments, doc_t.segments)
-    return _import_aligned(doc_e, doc_t, offset, alignment, locale, source, opts, stamp)
+    doc_t, alignment, lines = _reread(doc_e, doc_t, alignment)
+    return _import_aligned(doc_e, doc_t, offset, alignment, locale, source, opts, stamp, lines)
+
+
+def _reread(doc_e: Document, doc_t: Document, alignment: Alignment) -> tuple[Document, Alignment, frozenset[int]]:
+    """Read translated text with the English structure at that place (``structure.reread``), then align again.
+
+    Also returns the lines (of the prepared translated page) whose markers were read as text.
+    """
+    segments, changed = reread(doc_e.page.text, doc_e.segments, doc_t.page.text, doc_t.segments, alignment)
+    if not changed:
+        return doc_t, alignment, frozenset()
+    doc_t = replace(doc_t, segments=tuple(segments))
+    return doc_t, align(doc_e.segments, doc_t.segments), frozenset(r.line for r in changed)
 
 
 def _import_aligned(
@@ -242,27 +282,45 @@ def _import_aligned(
     source: EnglishVersion,
     opts: Options,
     stamp: str | None,
+    reread_lines: frozenset[int] = frozenset(),
 ) -> PageImport:
     translated = doc_t.page
     choices = _choices(doc_e, doc_t, alignment, translated.path, offset)
+    notes, placed = _keep_unpaired(doc_e, doc_t, alignment, offset, choices, reread_lines)
+    kept_notes = sum(1 for values in notes.values() for c in values if c.startswith(keep.NOTE_PREFIX))
     template = make_template(doc_e, None, stamp or source.date or now_stamp())
     by_key: dict[tuple[str | None, str], _Choice] = {}
+    notes_by_key: dict[tuple[str | None, str], list[str]] = {}
     for index, seg in enumerate(doc_e.segments):
         choice = choices.get(index)
         key = (seg.msgctxt, seg.msgid)
+        notes_by_key.setdefault(key, []).extend(notes.get(index, ()))
         if choice is None:
             continue
         held = by_key.get(key)
         if held is None or (held.fuzzy and not choice.fuzzy):
             by_key[key] = choice  # first confident translation of a repeated text wins
-    messages = tuple(_fill(m, by_key.get(m.key)) for m in template.messages)
-    header_comments = (
+            if held is not None:
+                choice, held = held, choice
+            else:
+                continue
+        if held.msgstr != choice.msgstr:  # the other translation of a repeated text is kept as a note
+            note = keep.Note(index, seg.line, "the same English text is translated differently here", choice.msgstr)
+            notes_by_key[key].extend(note.comments(doc_e.page.path))
+            kept_notes += 1
+    messages = tuple(_fill(m, by_key.get(m.key), notes_by_key.get(m.key, ())) for m in template.messages)
+    header_comments: tuple[str, ...] = (
         f"Imported by 'pipeline import' from {translated.path}.",
         f"English version: {source.where}" + (f" ({source.why})" if source.why else "") + ".",
     )
+    header_comments += tuple(notes.get(keep.HEADER, ()))  # notes on a page without any English segment
     catalog = Catalog(header=new_header(template, locale), header_comments=header_comments, messages=messages)
-    built = build_page(doc_e, translations(catalog), opts)
+    table = translations(catalog)
+    built = build_page(doc_e, table, opts)
     difference = page_difference(built.text, translated.text)
+    refused = tuple(Refused(seg.line, seg.msgid, why) for seg, why in built.fallbacks)
+    used = set(table) - {(seg.msgctxt, seg.msgid) for seg, _ in built.fallbacks}
+    lost = keep.lost_words(translated.text, built.text, keep.unused_strings(catalog, used))
     confident = sum(1 for i in range(len(doc_e.segments)) if i in choices and not choices[i].fuzzy)
     fuzzy = sum(1 for i in range(len(doc_e.segments)) if i in choices and choices[i].fuzzy)
     unmatched = tuple(
@@ -270,6 +328,7 @@ def _import_aligned(
         for link in alignment.links
         if not link.source
         for j in link.target
+        if j not in placed
     )
     return PageImport(
         name=doc_e.page.name,
@@ -284,24 +343,58 @@ def _import_aligned(
         unmatched_english=len(doc_e.segments) - confident - fuzzy,
         unmatched=unmatched,
         difference=difference,
+        refused=refused,
+        lost=tuple(sorted(lost.elements())),
+        notes=kept_notes,
     )
 
 
-def _fill(message: Message, choice: _Choice | None) -> Message:
+def _fill(message: Message, choice: _Choice | None, notes: Sequence[str] = ()) -> Message:
     if choice is None:
-        return message
+        return replace(message, comments=tuple(notes)) if notes else message
     return replace(
         message,
         msgstr=choice.msgstr,
         flags=("fuzzy",) if choice.fuzzy else (),
-        comments=(choice.comment,) if choice.comment else (),
+        comments=((choice.comment,) if choice.comment else ()) + tuple(notes),
     )
+
+
+def _keep_unpaired(
+    doc_e: Document,
+    doc_t: Document,
+    alignment: Alignment,
+    offset: int,
+    choices: dict[int, _Choice],
+    reread_lines: frozenset[int],
+) -> tuple[dict[int, list[str]], set[int]]:
+    """Keep translated text the alignment left without a place (``keep``): fuzzy or as notes.
+
+    Fills ``choices`` with fuzzy translations for English segments left alone beside a
+    translated segment of the same construct; returns the translator comments per English
+    segment index for the rest (added text, another structure), and the translated segment
+    indexes placed as fuzzy translations.
+    """
+    where = doc_t.page.path
+    ts = doc_t.segments
+    fuzzy, unpaired = keep.place_unpaired(alignment.links, doc_e.segments, ts, choices.keys())
+    for i, (j, why) in fuzzy.items():
+        choices[i] = _Choice(ts[j].msgid, True, f"{_COMMENT_PREFIX}{where}:{ts[j].line + offset}: {why}")
+    notes: dict[int, list[str]] = {}
+    for i, j, why in unpaired:
+        raw = keep.source_text(doc_t.page.text, ts[j])  # as written, line-start markers included
+        notes.setdefault(i, []).extend(keep.Note(i, ts[j].line + offset, why, raw).comments(where))
+    skip = frozenset(line + offset for line in reread_lines)
+    for note in keep.structure_notes(doc_e, doc_t, alignment.links, offset, skip):
+        notes.setdefault(note.english, []).extend(note.comments(where))
+    return notes, {j for j, _ in fuzzy.values()}
 
 
 def _normal_words(text: str) -> list[str]:
     """Words of a page for comparison: comments, heading ids and quote markers set aside."""
     text = _COMMENT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HEADING_ID.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
     text = _QUOTE_MARKERS.sub("", text)
     return text.split()
 
@@ -309,9 +402,9 @@ def _normal_words(text: str) -> list[str]:
 def page_difference(rebuilt: str, translated: str, hunks: int = 3, context: int = 3) -> tuple[str, ...]:
     """A short word diff of two pages, empty when they are equal modulo whitespace.
 
-    HTML comments, heading ``{#id}`` markers (build sets them from the English) and
-    block-quote markers (line layout) are set aside; the translated page's leading blank
-    lines too.
+    HTML comments, heading ``{#id}`` markers (build sets them from the English),
+    block-quote markers (line layout) and backslash escapes (``23\\. Mai`` renders as
+    ``23. Mai``) are set aside; the translated page's leading blank lines too.
     """
     a = _normal_words(rebuilt)
     b = _normal_words(prepare_translated(Page("", "", translated))[0].text)
@@ -602,20 +695,23 @@ def fill_gaps(existing: Catalog, imported: Catalog) -> Catalog:
     """
     found = {m.key: m for m in imported.messages if m.msgstr and not m.obsolete}
     lost = {m.key: m for m in imported.messages if m.msgstr and m.obsolete}
+    notes = {m.key: m.comments for m in imported.messages if m.comments and not m.obsolete}
     messages: list[Message] = []
     present: set[tuple[str | None, str]] = set()
     for m in existing.messages:
         present.add(m.key)
         source = found.get(m.key)
         if m.obsolete or m.msgstr or source is None or m.msgid_plural is not None:
-            messages.append(m)
+            # the import's notes (unpaired text kept as comments) reach the entry all the same
+            kept = _with_notes(m.comments, notes.get(m.key, ())) if not m.obsolete else m.comments
+            messages.append(replace(m, comments=kept) if kept != m.comments else m)
             continue
         messages.append(
             replace(
                 m,
                 msgstr=source.msgstr,
                 flags=tuple(dict.fromkeys((*source.flags, *(f for f in m.flags if f != "fuzzy")))),
-                comments=tuple(dict.fromkeys((*m.comments, *source.comments))),
+                comments=_with_notes(m.comments, source.comments),
                 previous_msgctxt=source.previous_msgctxt,
                 previous_msgid=source.previous_msgid,
                 previous_msgid_plural=source.previous_msgid_plural,
@@ -627,6 +723,13 @@ def fill_gaps(existing: Catalog, imported: Catalog) -> Catalog:
             messages.append(replace(m, obsolete=True, auto_comments=(), references=()))
     comments = tuple(dict.fromkeys((*existing.header_comments, *imported.header_comments)))
     return replace(existing, header_comments=comments, messages=tuple(messages))
+
+
+def _with_notes(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
+    """``mine`` followed by ``theirs`` unless it holds them already (a note spans several lines: never split)."""
+    if not theirs or "\n".join(theirs) in "\n".join(mine):
+        return mine
+    return mine + theirs
 
 
 # --------------------------------------------------------------------------- findings
@@ -658,7 +761,8 @@ def _findings(cfg: Config, outcome: PageOutcome) -> list[Finding]:
                 "import-unmatched",
                 Severity.WARNING,
                 f"translated text with no English counterpart: {_clip(item.text, 70)!r}",
-                "it is not in the PO file; add it to the English page or drop it",
+                "kept as a translator comment in the PO file (not in the built page); "
+                "add it to the English page or drop it",
             )
         )
     if result.difference:
@@ -671,6 +775,33 @@ def _findings(cfg: Config, outcome: PageOutcome) -> list[Finding]:
                 Severity.WARNING,
                 "the page rebuilt from the PO file differs from the translated page: " + " ".join(result.difference),
                 "see the fuzzy and untranslated entries of " + outcome.po_path,
+            )
+        )
+    for refused in result.refused:
+        found.append(
+            Finding(
+                outcome.po_path,
+                0,
+                0,
+                "import-refused",
+                Severity.WARNING,
+                f"the build refuses the translation of {_clip(refused.msgid, 50)!r} "
+                f"(line {refused.line} of the English): "
+                f"{refused.reason}; the English is served there",
+                "fix the msgstr, or the English page, so the build accepts it",
+            )
+        )
+    if result.lost:
+        found.append(
+            Finding(
+                result.translated_path,
+                0,
+                0,
+                "import-lost-words",
+                Severity.ERROR,
+                f"{len(result.lost)} words of the translated page are neither in the rebuilt page nor in the PO file: "
+                + _clip(" ".join(result.lost), 120),
+                "please report this: the import should keep every word",
             )
         )
     for note in outcome.notes:
@@ -701,8 +832,11 @@ def outcome_data(outcome: ImportOutcome) -> dict[str, Any]:
                 fuzzy=r.fuzzy,
                 unmatched_english=r.unmatched_english,
                 unmatched_translated=[{"line": u.line, "text": u.text} for u in r.unmatched],
-                rebuilt_equal=not r.difference,
+                rebuilt_equal=r.equal,
                 difference=list(r.difference),
+                refused=[{"line": x.line, "msgid": x.msgid, "reason": x.reason} for x in r.refused],
+                notes=r.notes,
+                lost_words=list(r.lost),
             )
         pages.append(row)
     return {"locale": outcome.locale, "pages": pages, "totals": totals(outcome)}
@@ -720,7 +854,10 @@ def totals(outcome: ImportOutcome) -> dict[str, int]:
         "fuzzy": sum(r.fuzzy for r in results),
         "unmatched_english": sum(r.unmatched_english for r in results),
         "unmatched_translated": sum(len(r.unmatched) for r in results),
-        "rebuilt_equal": sum(1 for r in results if not r.difference),
+        "rebuilt_equal": sum(1 for r in results if r.equal),
+        "refused": sum(len(r.refused) for r in results),
+        "notes": sum(r.notes for r in results),
+        "lost_words": sum(len(r.lost) for r in results),
         "written": len(outcome.written),
     }
 
