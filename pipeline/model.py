@@ -237,6 +237,8 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
+    """Worth a look, never a failure (a known localization of a link)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -258,6 +260,8 @@ class Finding:
     message: str
     hint: str = ""
     """What to do about it."""
+    group: str = ""
+    """``upstream-english`` for a problem in English pages pulled from ``[upstream]``: fixed there, not here."""
 
 
 @dataclass(frozen=True, slots=True)

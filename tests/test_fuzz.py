@@ -47,7 +47,7 @@ FUZZ_EXAMPLES = {
     "translation": 150,
     "sync_page": 40,
     "sync_po": 40,
-    "lock_file": 150,  # runs once pipeline.git.lock (issue 4) is merged in
+    "lock_file": 150,  # runs once pipeline.lock (issue 4) is merged in
     "import": 30,  # runs once import (issue 6) is merged in
 }
 
@@ -517,7 +517,7 @@ def test_fuzz_sync_with_a_broken_po_file(
 
 # --------------------------------------------------------------------------- readers of other issues
 
-# `pipeline.git.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
+# `pipeline.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
 # run once they are merged in (and are skipped until then).
 COMMAND_NAMES = {c.name for c in COMMANDS}
 HAS_LOCK = importlib.util.find_spec("pipeline.git.lock") is not None
@@ -580,17 +580,17 @@ def mutated_lock(draw: st.DrawFn) -> str:
     return text
 
 
-@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.git.lock (issue 4) is not on this branch yet")
+@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.lock (issue 4) is not on this branch yet")
 @fuzz("lock_file")
 @given(st.one_of(st.lists(LOCK_TOKENS, max_size=30).map("".join), mutated_lock()))
 def test_fuzz_lock_file(text: str) -> None:
     lock = importlib.import_module("pipeline.git.lock")
     try:
-        lock.parse_lock(text, "pipeline.git.lock")
+        lock.parse_lock(text, "pipeline.lock")
     except InputError as exc:
         if exc.line is None and str(exc.message).endswith("missing"):
             return  # a key that is not there has no line of its own
-        assert_located(exc, "pipeline.git.lock", text)
+        assert_located(exc, "pipeline.lock", text)
 
 
 @pytest.mark.skipif("import" not in COMMAND_NAMES, reason="import (issue 6) is not on this branch yet")

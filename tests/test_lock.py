@@ -1,4 +1,4 @@
-"""pipeline.git.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
+"""pipeline.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
 
 from __future__ import annotations
 
@@ -66,4 +66,4 @@ def test_nonsense_lock_is_refused_at_its_line(edit: Callable[[str], str], line: 
         parse_lock(text)
     assert caught.value.line == line, (str(caught.value), text)
     assert fragment in caught.value.message
-    assert str(caught.value).startswith(f"pipeline.git.lock:{line}: error:")
+    assert str(caught.value).startswith(f"pipeline.lock:{line}: error:")

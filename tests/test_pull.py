@@ -30,7 +30,7 @@ def test_pull_copies_pages_and_writes_lock(site: Path, upstream: Upstream, run: 
     for name in ("walk.md", "bike.md", "news/spring.md"):
         assert (site / "source" / name).read_bytes() == (upstream.root / POSTS / name).read_bytes()
     assert not (site / "source" / "README.md").exists()
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == upstream.head()
     assert lock.ref == "main" and lock.path == POSTS and not lock.pinned
     blob = git(upstream.root, "rev-parse", f"HEAD:{POSTS}/news/spring.md").strip()
@@ -141,13 +141,13 @@ def test_pull_commit_pins_and_sync_keeps_the_pin(site: Path, upstream: Upstream,
     upstream.write("walk.md", "# Walking\n\nNewer text.\n")
     result = run(site, "pull", "--commit", old[:10])
     assert result.code == 0, result.err
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == old and lock.pinned
     assert run(site, "sync").code == 0
-    assert parse_lock((site / "pipeline.git.lock").read_text()).commit == old
+    assert parse_lock((site / "pipeline.lock").read_text()).commit == old
     assert "Newer text" not in (site / "source/walk.md").read_text()
     assert run(site, "pull").code == 0  # a plain pull follows the ref again
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == upstream.head() and not lock.pinned
 
 
@@ -201,17 +201,17 @@ def _missing_path(site: Path, upstream: Upstream) -> None:
 
 
 def _nonsense_lock(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text().replace('commit = "', 'commit = "zz', 1))
 
 
 def _broken_toml_lock(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text() + "\n[pages\n")
 
 
 def _lock_unknown_key(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text().replace("pinned = false", "pinned = false\nbranch = 3"))
 
 
@@ -223,9 +223,9 @@ def _lock_unknown_key(site: Path, upstream: Upstream) -> None:
         (_unknown_ref, "pipeline.toml:5: error:", "unknown ref 'no-such-branch'"),
         (_path_outside, "pipeline.toml:6: error:", "outside the upstream repository"),
         (_missing_path, "pipeline.toml:6: error:", "no folder 'src/pages'"),
-        (_nonsense_lock, "pipeline.git.lock:5: error:", "not a 40-digit commit id"),
-        (_broken_toml_lock, "pipeline.git.lock:", "invalid TOML"),
-        (_lock_unknown_key, "pipeline.git.lock:8: error:", "unknown key 'branch'"),
+        (_nonsense_lock, "pipeline.lock:5: error:", "not a 40-digit commit id"),
+        (_broken_toml_lock, "pipeline.lock:", "invalid TOML"),
+        (_lock_unknown_key, "pipeline.lock:8: error:", "unknown key 'branch'"),
     ],
 )
 def test_bad_input_is_one_clear_line_exit_2_nothing_changed(
@@ -255,7 +255,7 @@ def test_unknown_commit_on_the_command_line(site: Path, run: Callable[..., Run])
     result = run(site, "pull", "--commit", "0123456789abcdef0123456789abcdef01234567")
     assert result.code == 2
     assert result.err.startswith("error: unknown commit '0123456789abcdef")
-    assert not (site / "source").exists() and not (site / "pipeline.git.lock").exists()
+    assert not (site / "source").exists() and not (site / "pipeline.lock").exists()
 
 
 def test_upstream_page_that_cannot_be_read_stops_the_pull(

@@ -188,7 +188,7 @@ def test_sync_keeps_every_attack_off_the_built_page(tmp_path: Path, run: Callabl
     result = run(root, "sync")
     assert result.code == 0, result.err
     assert (root / "build" / "nl" / "join.md").read_text(encoding="utf-8") == PAGE
-    lines = {m.msgid: m.lineno for m in po.read_po(po_file).messages}
+    lines = {m.msgid: m.msgstr_lineno for m in po.read_po(po_file).messages}
     warnings = [ln for ln in result.err.splitlines() if "[fallback]" in ln]
     assert len(warnings) == len(msgs)
     for m in msgs:
@@ -231,3 +231,32 @@ def test_changed_placeholder_is_not_built_but_is_no_attack(msgstr: str) -> None:
     assert built.text == PAGE
     assert [reason for _, reason in built.fallbacks] == ["its {placeholders} differ from the English ones"]
     assert unsafe_reason(PARAGRAPH, msgstr) is None  # check reports it under its own code
+
+
+ANGLE_EN = "Botnets such as [Mirai](<https://en.wikipedia.org/wiki/Mirai_(malware)>) took down sites."
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "Botnets zoals [Mirai](<https://nl.wikipedia.org/wiki/Mirai_(malware)>) legden sites plat.",
+        'Botnets zoals [Mirai]( <https://nl.wikipedia.org/wiki/Mirai_(malware)> "titel") legden sites plat.',
+        "Botnets zoals [Mirai][m] legden sites plat.\n\n[m]: <https://nl.wikipedia.org/wiki/Mirai>",
+        "Botnets zoals [Mirai](</nl/mirai-(malware)>) legden sites plat.",
+    ],
+)
+def test_changed_angle_bracket_link_destination_is_a_link_not_html(msgstr: str) -> None:
+    assert unsafe_reason(ANGLE_EN, msgstr) is None
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "reason"),
+    [
+        ("Zoals [Mirai](<img src=x onerror=alert(1)>) deden.", "event handler (onerror=)"),
+        ("Zoals [Mirai](<javascript:alert(1)>) deden.", "javascript: URL"),
+        ("Zoals [Mirai](<b>) deden.", "HTML <b>"),
+    ],
+)
+def test_angle_bracket_destination_that_reads_as_html_or_script_is_still_refused(msgstr: str, reason: str) -> None:
+    got = unsafe_reason(ANGLE_EN, msgstr)
+    assert got is not None and reason in got

@@ -135,14 +135,30 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress)
-    return _report(outcome, "sync", args, io)
+    code = _report(outcome, "sync", args, io)
+    _report_news(cfg, args, io)
+    return code
+
+
+def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
+    """One line per locale: new problems in changed translations (what 'check' would say about them)."""
+    from pipeline.check.news import new_problems
+
+    try:
+        found = new_problems(cfg)
+    except PipelineError as exc:  # sync itself succeeded; say why there is no summary, and go on
+        io.err.write(f"sync: no summary of new problems: {exc}\n")
+        return
+    for news in found:
+        if news.findings or not args.quiet:
+            io.err.write(news.line() + "\n")
 
 
 # --------------------------------------------------------------------------- pull
 
 
 def _add_pull(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.git.lock")
+    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.lock")
 
 
 def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -402,7 +418,14 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
-        io.err.write(f"check: {errors} errors, {len(found) - errors} warnings\n")
+        notices = sum(1 for f in found if f.severity.value == "notice")
+        upstream = sum(1 for f in found if f.group)
+        io.err.write(
+            f"check: {errors} errors, {len(found) - errors - notices} warnings"
+            + (f", {notices} notices" if notices else "")
+            + (f" ({upstream} in upstream English: tell the site's maintainers)" if upstream else "")
+            + "\n"
+        )
     return EXIT_FINDINGS if has_errors(found) else EXIT_OK
 
 
@@ -516,7 +539,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
     Command("sync", "pull (with [upstream]), extract, update and build", _add_sync, _run_sync),
     Command("status", "translation progress and freshness per locale and page", _add_status, _run_status),
-    Command("pull", "English pages at the upstream ref -> source/ and pipeline.git.lock", _add_pull, _run_pull),
+    Command("pull", "English pages at the upstream ref -> source/ and pipeline.lock", _add_pull, _run_pull),
     Command("import", "existing translated pages (or a message file) -> PO files", _add_import, _run_import),
     Command("check", "CI gate and site checks: stale catalogs, policy, links, anchors, unsafe", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),

@@ -193,3 +193,22 @@ class History:
                 continue
             kept.append(change)
         return tuple(kept)
+
+
+def changed_files(cwd: Path, folder: str) -> list[str] | None:
+    """Paths under ``folder`` (relative to ``cwd``) that differ from HEAD or are untracked; None outside git."""
+    try:
+        out = git.Git(str(cwd)).execute(
+            ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", folder],
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    except _ERRORS:
+        return None
+    entries = bytes(out).decode("utf-8", "replace").split("\0")
+    return [entry[3:] for entry in entries if len(entry) > 3]
+
+
+def committed_text(cwd: Path, rel: str) -> str | None:
+    """The text of ``rel`` as committed at HEAD; None when it is not committed (or not in git)."""
+    return _show(cwd, "HEAD", rel)

@@ -1,4 +1,4 @@
-"""``pipeline.git.lock``: which upstream commit ``source/`` holds, and each page's blob id.
+"""``pipeline.lock``: which upstream commit ``source/`` holds, and each page's blob id.
 
 Written by ``pipeline pull`` (deterministically: sorted keys, one TOML writer), committed with
 the project, read by ``sync``, ``status`` and ``check``. A lock edited into something else is
@@ -21,11 +21,11 @@ from pipeline.tables import toml_error_line
 if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
 
-LOCK_FILE = "pipeline.git.lock"
+LOCK_FILE = "pipeline.lock"
 _HEADER = "# Written by 'pipeline pull': the upstream commit in source/ and each page's blob id. Do not edit.\n"
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _KEYS = ("url", "ref", "path", "commit", "date", "pinned", "pages")
-_HINT = "restore it with 'git checkout pipeline.git.lock', or delete it and run 'pipeline pull'"
+_HINT = "restore it with 'git checkout pipeline.lock', or delete it and run 'pipeline pull'"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""``pipeline pull``: the English pages at an upstream commit -> ``source/`` and ``pipeline.git.lock``.
+"""``pipeline pull``: the English pages at an upstream commit -> ``source/`` and ``pipeline.lock``.
 
 All or nothing: everything is fetched, read and checked (each page must segment) before a
 byte is written, so a failure (network, unknown ref, bad path, a page that cannot be read)

@@ -32,7 +32,7 @@ CACHE_DIR = ".pipeline"
 
 REMOTE = "origin"
 LOCKED_REF = "refs/pipeline/locked"
-"""Keeps the commit of ``pipeline.git.lock`` reachable in the cache, whatever upstream does."""
+"""Keeps the commit of ``pipeline.lock`` reachable in the cache, whatever upstream does."""
 
 _KEYS = frozenset({"url", "ref", "path"})
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")

@@ -191,7 +191,8 @@ def catalog_findings(catalog: Catalog, po_path: str) -> list[Finding]:
         if not m.translated or m.msgid_plural is not None:
             continue
         for p in problems(m.msgid, m.msgstr):
-            out.append(Finding(po_path, m.lineno, 0, p.code, Severity.ERROR, f"{m.msgctxt}: {p.message}", p.hint))
+            line = m.msgstr_lineno or m.lineno  # the msgstr line, as sync's fallback warnings say
+            out.append(Finding(po_path, line, 0, p.code, Severity.ERROR, f"{m.msgctxt}: {p.message}", p.hint))
     return out
 
 

@@ -22,6 +22,9 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
+from markdown_it.common.html_re import HTML_TAG_RE
+from markdown_it.helpers import parseLinkDestination
+
 from pipeline.model import Kind
 
 _DANGEROUS_TAGS = frozenset(
@@ -63,6 +66,7 @@ _URL_SCHEMES = frozenset({*_SCRIPT_SCHEMES, "data"})
 # A tag as an HTML tokenizer starts one: '<' then a letter (no space between), or '</'.
 _TAG_START = re.compile(r"<(/?)([a-z][^\s/>]*)")
 _ATTR = re.compile(r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?""")
+_ANGLE_DEST = re.compile(r"\]\([ \t]*\n?[ \t]*(?=<)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*(?=<)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-z][a-z0-9+.\-]{1,31}):")
 _LINK_DEST = re.compile(r"\]\(\s*<?([^\s)>]*)")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)
@@ -199,7 +203,10 @@ def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
     translation could close it.
     """
     out: list[tuple[bool, str, list[tuple[str, str | None]]]] = []
+    destinations = _angle_destinations(text) if "<" in text else frozenset()
     for m in _TAG_START.finditer(text):
+        if m.start() in destinations:
+            continue
         closing, name = bool(m.group(1)), m.group(2)
         attrs: list[tuple[str, str | None]] = []
         pos = m.end()
@@ -212,6 +219,20 @@ def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
             pos = a.end()
         out.append((closing, name, attrs))
     return out
+
+
+def _angle_destinations(text: str) -> frozenset[int]:
+    """Offsets of ``<`` that open a ``<…>`` link destination (``[a](<url>)``, ``[a]: <url>``).
+
+    Read with markdown-it's own destination parser; a destination that markdown-it would also
+    read as an HTML tag (``<img src=x>``) is not one, so it still counts as a tag.
+    """
+    found: set[int] = set()
+    for m in _ANGLE_DEST.finditer(text):
+        start = m.end()
+        if parseLinkDestination(text, start, len(text)).ok and not HTML_TAG_RE.match(text[start:]):
+            found.add(start)
+    return frozenset(found)
 
 
 def _urls(text: str) -> list[str]:

@@ -4,7 +4,7 @@ The record lives in ``.pipeline/sync-cache.json`` (ours, never committed, safe t
 it the next sync does all the work). For each page it keeps the content hash of every file the
 page's sync read or wrote: the English page, its template, and per locale the PO file and the
 built page. A page is *clean* when all of them still hash the same and nothing global changed:
-the pipeline's own code, the configuration text, ``pipeline.git.lock`` and the locales. A change
+the pipeline's own code, the configuration text, ``pipeline.lock`` and the locales. A change
 anywhere in that list makes the page (or, for a global change, every page) dirty again.
 
 Hashes are read from the file's bytes; the size and modification time only let an unchanged
@@ -53,7 +53,7 @@ def run_key(cfg: Config) -> str:
     h.update(code_version().encode())
     h.update(b"\0" + (cfg.config_path or "").encode() + b"\0" + cfg.text.encode())
     h.update(b"\0" + ",".join(cfg.target_locales()).encode())
-    lock = cfg.root / "pipeline.git.lock"
+    lock = cfg.root / "pipeline.lock"
     h.update(b"\0" + (lock.read_bytes() if lock.is_file() else b"-"))
     h.update(b"\0" + os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return h.hexdigest()

@@ -269,7 +269,7 @@ def plan_extract(
 ) -> dict[str, Catalog]:
     """Templates for all pages; stale templates (page gone) are removed.
 
-    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.git.lock``), recorded in templates
+    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.lock``), recorded in templates
     whose text changed. ``keep``: pages left out of ``docs`` because they are clean (not stale).
     """
     templates: dict[str, Catalog] = {}
@@ -354,7 +354,7 @@ def _build_one(
     plan.writes[out] = page_bytes(text, doc.page.bom)
     plan.stage_of[out] = "build"
     if catalog is not None:
-        lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
+        lines = {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete}
         rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
         for seg, reason in built.fallbacks:
             line = lines.get((seg.msgctxt, seg.msgid), 0)
@@ -429,7 +429,9 @@ def plan_build_messages(
             plan.stage_of[out] = "build"
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
-                plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
+                plan.fallbacks.append(
+                    Fallback(locale, spec.name, rel, m.msgstr_lineno or m.lineno, m.msgid, reason, m.msgctxt)
+                )
 
 
 def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
@@ -501,7 +503,9 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
             if f.po_path not in lines:
                 data = plan.writes.get(cfg.root / f.po_path)
                 catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
-                lines[f.po_path] = {m.key: m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+                lines[f.po_path] = (
+                    {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+                )
             line = lines[f.po_path].get((f.msgctxt, f.msgid), 0)
             f = Fallback(f.locale, f.page, f.po_path, line, f.msgid, f.reason, f.msgctxt)
         fixed.append(f)
@@ -572,7 +576,7 @@ class SyncPlan:
 
 
 def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> SyncPlan:
-    """extract -> update in memory, with the upstream commit of ``pipeline.git.lock`` (if any).
+    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any).
 
     Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
     """
