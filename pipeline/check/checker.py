@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.check.align import SHIFT_MARGIN, Rename, align_headings, pair_translated, renames_between
 from pipeline.check.codes import CODES, SAME_MIN_WORDS, Collector, code_levels, ignored_codes
@@ -47,8 +48,10 @@ from pipeline.segment.walker import Options, segment_page
 from pipeline.translate.mark import as_published, publishing
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path, read_page
-from pipeline.workspace.settings import Config
 from pipeline.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 __all__ = [
     "CODES",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.check.codes import Collector, code_levels
 from pipeline.check.po_mode import LocaleCatalog
@@ -24,7 +25,9 @@ from pipeline.git import history
 from pipeline.model import Finding
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 SHOWN = 3
 """How many ``path:line`` places a summary line names."""

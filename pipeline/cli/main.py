@@ -703,7 +703,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         root = _project_root(args.root, command.name)
         cfg = Config(root=root.resolve()) if command.name in NO_PROJECT else load(root)
-        attach(cfg)  # one read-once workspace for the whole command
+        if command.name not in WRITING_COMMANDS:
+            # status, check, report …: one read-once workspace for the whole command (a writing command
+            # reads each file once anyway, and keeping every parsed file would only raise its peak memory)
+            attach(cfg)
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:

@@ -45,7 +45,7 @@ from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
-from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
+from pipeline.workspace.sources import PAGE, SourceKind, kind_of
 from pipeline.workspace.workers import die_with_parent
 from pipeline.workspace.workspace import Workspace
 
@@ -772,14 +772,8 @@ def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
     entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
     names = set(files)
     templates = _extract_rest(cfg, plan, names)
-    message_names = set(templates)
     _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
-    catalogs: dict[tuple[str, str], Catalog] = {}
-    opts = cfg.update
-    for locale in locales:
-        for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, MESSAGES)
-    _orphans(cfg, locales, names | message_names, plan)
+    catalogs = plan_update(cfg, templates, locales, plan, keep=frozenset(names))  # the message files' catalogs
     fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
     _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
     _build_rest(cfg, names, catalogs, locales, plan)
