@@ -67,3 +67,15 @@ def test_nonsense_lock_is_refused_at_its_line(edit: Callable[[str], str], line: 
     assert caught.value.line == line, (str(caught.value), text)
     assert fragment in caught.value.message
     assert str(caught.value).startswith(f"pipeline.lock:{line}: error:")
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [('"a\u2028b" = "x"', 7), ('"a\\u2028b.md" = "x"', 6)],  # a raw line separator; a key written with an escape
+)
+def test_lock_errors_in_unusual_page_names_still_have_a_line(key: str, line: int) -> None:
+    """TOML lines end at newlines only (found by the fuzzer: U+2028 in a page name lost the line)."""
+    text = f'url = "u"\nref = "r"\npath = "p"\ncommit = "{"a" * 40}"\ndate = "d"\n[pages]\n{key}\n'
+    with pytest.raises(InputError) as caught:
+        parse_lock(text, "pipeline.lock")
+    assert caught.value.line == line

@@ -101,19 +101,27 @@ def _page_path(name: str) -> bool:
 
 
 def _line(text: str, key: str, table: str | None) -> int | None:
-    """Line of ``key =`` (bare or quoted) at top level, or inside ``[table]``."""
+    """Line of ``key =`` (bare or quoted) at top level, or inside ``[table]``.
+
+    TOML lines end at ``\n`` only (not at U+2028 and the like, as ``str.splitlines`` would
+    have it); a key written with escapes is not found as typed, so its table's header line
+    stands in for it.
+    """
     current: str | None = None
+    header_line: int | None = None
     pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
         if header:
             current = header.group(1)
             if current == key and table is None:
                 return number
+            if current == table:
+                header_line = number
             continue
         if current == table and pattern.match(line):
             return number
-    return None
+    return header_line
 
 
 def lock_path(cfg: Config) -> Path:
