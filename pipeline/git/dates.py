@@ -35,11 +35,6 @@ def upstream_changes(cfg: Config, pages: dict[str, str]) -> dict[str, str]:
             )
     except git.GitCommandError:
         return {}
-    dates: dict[str, str] = {}
-    for record in log.split("\x00")[1:]:
-        date, _, files = record.partition("\n")
-        for path in files.split("\n"):
-            name = names.get(path.strip())
-            if name is not None and name not in dates:
-                dates[name] = date.strip()
-    return dates
+    from pipeline.git.history import newest_dates
+
+    return newest_dates(log, names)

@@ -95,6 +95,18 @@ def version_at(cwd: Path, rel: str, date: str) -> Version | None:
     return None
 
 
+def newest_dates(log: str, names: Mapping[str, str]) -> dict[str, str]:
+    """Per name, the date of its newest commit in ``git log --format=%x00<date> --name-only`` output."""
+    dates: dict[str, str] = {}
+    for record in log.split("\x00")[1:]:
+        date, _, changed_files = record.partition("\n")
+        for path in changed_files.split("\n"):
+            changed = names.get(path.strip())
+            if changed is not None and changed not in dates:
+                dates[changed] = date.strip()
+    return dates
+
+
 def last_changes(root: Path, folder: Path, files: Mapping[str, Path]) -> dict[str, str]:
     """Per name: the date (``YYYY-MM-DD``) of the last commit that changed its file, or ``uncommitted``.
 
@@ -119,13 +131,7 @@ def last_changes(root: Path, folder: Path, files: Mapping[str, Path]) -> dict[st
         return {}
     finally:
         repo.close()
-    dates: dict[str, str] = {}
-    for record in log.split("\x00")[1:]:
-        date, _, changed_files = record.partition("\n")
-        for path in changed_files.split("\n"):
-            changed = names.get(path.strip())
-            if changed is not None and changed not in dates:
-                dates[changed] = date.strip()
+    dates = newest_dates(log, names)
     for line in dirty.splitlines():
         changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
         if changed is not None:
