@@ -107,7 +107,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         return Built(text=text, used=0, fallbacks=tuple(fallbacks))
     active = dict(edits)
     out = _assemble(doc, active, options)
-    if all(_plain_swap(edit) for edit in active.values()):
+    if all(_plain_swap(text, edit) for edit in active.values()):
         return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
     if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
         return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
@@ -142,7 +142,7 @@ _NO_READ_BACK = frozenset(
 )
 
 
-def _plain_swap(edit: _Edit) -> bool:
+def _plain_swap(text: str, edit: _Edit) -> bool:
     """True when an edit only swaps words: the same structural characters in the same order.
 
     Such a translation cannot change the page's structure: line starts are escaped or never
@@ -156,8 +156,10 @@ def _plain_swap(edit: _Edit) -> bool:
         return seg.style in ("", "'", '"')
     if seg.render not in _NO_READ_BACK:
         return False
-    if seg.render is Render.SETEXT and "|" in edit.raw:  # where lines break decides table or heading
-        return False
+    if seg.render is Render.SETEXT and "|" in edit.text.rsplit("\n", 1)[-1]:
+        last = seg.pieces[-1]  # a pipe moved above the underline may make a table: read it back
+        if "|" not in text[last.start : last.end]:
+            return False
     return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
 
 
@@ -394,7 +396,7 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     for gi, part in enumerate(parts):
         eg = groups[min(gi, len(groups) - 1)]
         lines = _distribute(part, [english[i] for i in eg], doc.dialect == "mdx")
-        if seg.render is Render.SETEXT and gi == len(parts) - 1:
+        if seg.render is Render.SETEXT and gi == len(parts) - 1 and "|" not in english[-1]:
             lines = _no_pipe_above_underline(lines)
         if seg.render in (Render.INLINE, Render.SETEXT):
             lines[0] = _escape_block_start(lines[0])
