@@ -65,20 +65,8 @@ def compare_links(
     if not missing and not added:
         return []
     # which occurrences: the last ones of a key in page order are the surplus
-    free_e: list[int] = []
-    left = dict(missing)
-    for i in range(len(e_keys) - 1, -1, -1):
-        if left.get(e_keys[i], 0) > 0:
-            left[e_keys[i]] -= 1
-            free_e.append(i)
-    free_e.reverse()
-    extra_t: list[int] = []
-    left = dict(added)
-    for i in range(len(t_keys) - 1, -1, -1):
-        if left.get(t_keys[i], 0) > 0:
-            left[t_keys[i]] -= 1
-            extra_t.append(i)
-    extra_t.reverse()
+    free_e = _surplus(e_keys, missing)
+    extra_t = _surplus(t_keys, added)
     out: list[LinkChange] = []
     unused = list(free_e)
     n_e, n_t = max(len(english), 1), max(len(translated), 1)
@@ -102,3 +90,15 @@ def compare_links(
         out.append(LinkChange(t, best, localized(english[best], translated[t])))
     out.extend(LinkChange(None, e) for e in unused)
     return out
+
+
+def _surplus(keys: list[str], counts: Counter[str]) -> list[int]:
+    """Indexes of the last ``counts[k]`` occurrences of each key ``k`` in ``keys``, in page order."""
+    left = dict(counts)
+    found: list[int] = []
+    for i in range(len(keys) - 1, -1, -1):
+        if left.get(keys[i], 0) > 0:
+            left[keys[i]] -= 1
+            found.append(i)
+    found.reverse()
+    return found

@@ -246,33 +246,22 @@ def _compare(
                 "a localization",
                 ignore,
             )
-    missing, added = _diff(src.code, dst.code)
-    if missing or added:
-        out.add(
-            *where,
-            "code-span",
-            "inline code differs: " + _list(missing, added, "`"),
-            "keep inline code exactly as in the msgid",
-            ignore,
-        )
-    missing, added = _diff(src.markup, dst.markup)
-    if missing or added:
-        out.add(
-            *where,
-            "markup",
-            "markup differs: " + _list(missing, added),
-            "keep the emphasis and HTML tags of the msgid",
-            ignore,
-        )
-    missing, added = _diff(src.placeholders, dst.placeholders)
-    if missing or added:
-        out.add(
-            *where,
+    compared = (
+        ("code-span", "inline code differs", src.code, dst.code, "`", "keep inline code exactly as in the msgid"),
+        ("markup", "markup differs", src.markup, dst.markup, "", "keep the emphasis and HTML tags of the msgid"),
+        (
             "placeholder",
-            "Svelte placeholders differ: " + _list(missing, added),
+            "Svelte placeholders differ",
+            src.placeholders,
+            dst.placeholders,
+            "",
             "keep {expressions} and component tags exactly as in the msgid",
-            ignore,
-        )
+        ),
+    )
+    for code, what, english, translated, quote, hint in compared:
+        missing, added = _diff(english, translated)
+        if missing or added:
+            out.add(*where, code, f"{what}: " + _list(missing, added, quote), hint, ignore)
     extra_ids = [i for i in dst.ids if i not in src.ids]
     if extra_ids:
         out.add(

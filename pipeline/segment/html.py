@@ -59,9 +59,6 @@ class HtmlTok:
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*")
 _ATTR_NAME = re.compile(r"[^\s\"'>/=]+")
-_VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
-)
 
 
 def brace_end(text: str, pos: int) -> int:

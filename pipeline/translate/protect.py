@@ -20,6 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pipeline.segment.tags import VOID_ELEMENTS
+
 _ATOMS: tuple[tuple[str, str], ...] = (
     ("code", r"(?P<ticks>`+)(?:.*?[^`])??(?P=ticks)(?!`)"),
     ("comment", r"<!--.*?-->"),
@@ -39,7 +41,6 @@ _ATOMS: tuple[tuple[str, str], ...] = (
     ("brace", r"[{}]"),  # a brace of an expression that spans segments
 )
 _SCAN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ATOMS), re.DOTALL)
-_VOID = frozenset({"br", "img", "hr", "input", "wbr", "source", "area", "col", "embed", "meta", "link", "track"})
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w:.\-]*)")
 _WORDLIKE = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -118,7 +119,7 @@ def _lex(msgid: str) -> list[_Tok]:
         elif kind == "tag":
             name = _TAG_NAME.match(value)
             tag = name.group(1).lower() if name else ""
-            if value.endswith("/>") or tag in _VOID:
+            if value.endswith("/>") or tag in VOID_ELEMENTS:
                 out.append(_Tok("atom", value))
             else:
                 out.append(_Tok("open", value, "tag:" + tag))
