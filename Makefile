@@ -2,16 +2,22 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime
+# the dev stamp (tests, linters): a separate, larger install that `make sync` never needs
 STAMP := $(VENV)/.installed
 
 .PHONY: sync test lint lint-ci check bench screenshot clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-sync: $(STAMP)
+sync: $(RUNTIME)
 	$(BIN)/pipeline sync
 
 test: $(STAMP)
@@ -21,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy
 
-check: $(STAMP)
+check: $(RUNTIME)
 	$(BIN)/pipeline check
 
 # The ratio table of benchmarks/run.py (several minutes: it builds synthetic sites of 500 to

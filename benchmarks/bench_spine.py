@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from conftest import pseudo  # noqa: E402
 
-from pipeline.formats import po  # noqa: E402
-from pipeline.stages.build import build_page  # noqa: E402
 from pipeline.cli.main import main  # noqa: E402
-from pipeline.workspace.files import read_page  # noqa: E402
+from pipeline.formats import po  # noqa: E402
 from pipeline.segment.walker import segment_page  # noqa: E402
+from pipeline.stages.build import build_page  # noqa: E402
+from pipeline.workspace.files import read_page  # noqa: E402
 
 STAMP = "2026-01-01 00:00+0000"
 

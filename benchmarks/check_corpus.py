@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import pseudo
 
 from pipeline.check import checker as check
-from pipeline.formats import po
 from pipeline.cli.main import main
+from pipeline.formats import po
 from pipeline.workspace.settings import load
 
 REPO = Path(__file__).resolve().parent.parent

@@ -31,13 +31,13 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import big_page, pseudo  # noqa: E402
 
-from pipeline.formats import po  # noqa: E402
-from pipeline.stages.build import build_page  # noqa: E402
 from pipeline.cli.main import main  # noqa: E402
-from pipeline.stages.extract import make_template  # noqa: E402
-from pipeline.stages.merge import update  # noqa: E402
+from pipeline.formats import po  # noqa: E402
 from pipeline.model import Catalog, Message, Page  # noqa: E402
 from pipeline.segment.walker import segment_page  # noqa: E402
+from pipeline.stages.build import build_page  # noqa: E402
+from pipeline.stages.extract import make_template  # noqa: E402
+from pipeline.stages.merge import update  # noqa: E402
 
 STAMP = "2025-01-01 00:00+0000"
 

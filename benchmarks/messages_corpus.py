@@ -18,8 +18,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.formats import po
 from pipeline.cli.main import main
+from pipeline.formats import po
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = 'locales = ["nl"]\n\n[[messages]]\nsource = "messages/en.json"\noutput = "messages/{locale}.json"\n'

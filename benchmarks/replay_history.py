@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import pseudo  # noqa: E402  (the test suite's pseudo-locale)
 
-from pipeline.formats import po  # noqa: E402
 from pipeline.cli.main import main  # noqa: E402
+from pipeline.formats import po  # noqa: E402
 
 BUNDLE = ROOT.parent / "shared" / "corpus" / "pauseai" / "en-history.bundle"
 POSTS = "src/posts"
@@ -211,10 +211,10 @@ def replay(args: argparse.Namespace, work: Path) -> int:
         )
 
     # idempotence at the last commit: pull + sync again change nothing, the lock is byte-stable
-    lock = (site / "pipeline.git.lock").read_bytes()
+    lock = (site / "pipeline.lock").read_bytes()
     snapshot = catalogs(site)
     _, _, again = cli(site, "sync")
-    idempotent = (site / "pipeline.git.lock").read_bytes() == lock and catalogs(site) == snapshot and " 0 written" in again
+    idempotent = (site / "pipeline.lock").read_bytes() == lock and catalogs(site) == snapshot and " 0 written" in again
     msgfmt_ok = all(
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(p)], capture_output=True).returncode == 0
         for p in (site / "locales").rglob("*.po")

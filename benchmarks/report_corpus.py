@@ -37,10 +37,10 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import CORPUS, pseudo  # noqa: E402
 
 from pipeline.formats import po  # noqa: E402
-from pipeline.stages.extract import make_template  # noqa: E402
-from pipeline.workspace.files import read_page  # noqa: E402
-from pipeline.stages.merge import update  # noqa: E402
 from pipeline.segment.walker import segment_page  # noqa: E402
+from pipeline.stages.extract import make_template  # noqa: E402
+from pipeline.stages.merge import update  # noqa: E402
+from pipeline.workspace.files import read_page  # noqa: E402
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
 STAMP = "2025-01-01 00:00+0000"

@@ -38,10 +38,10 @@ from conftest import pseudo  # noqa: E402
 from synth import make_site  # noqa: E402
 
 from pipeline.formats import po  # noqa: E402
-from pipeline.stages.extract import make_template  # noqa: E402
-from pipeline.workspace.files import read_page  # noqa: E402
-from pipeline.stages.merge import Mode, UpdateOptions, update  # noqa: E402
 from pipeline.segment.walker import segment_page  # noqa: E402
+from pipeline.stages.extract import make_template  # noqa: E402
+from pipeline.stages.merge import Mode, UpdateOptions, update  # noqa: E402
+from pipeline.workspace.files import read_page  # noqa: E402
 
 PIPELINE = str(Path(sys.executable).parent / "pipeline")
 STAMP = "2026-01-01 00:00+0000"

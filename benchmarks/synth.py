@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import pseudo  # noqa: E402
 
 from pipeline.formats import po  # noqa: E402
-from pipeline.stages.extract import make_template  # noqa: E402
-from pipeline.stages.merge import update  # noqa: E402
 from pipeline.model import Page  # noqa: E402
 from pipeline.segment.walker import segment_page  # noqa: E402
+from pipeline.stages.extract import make_template  # noqa: E402
+from pipeline.stages.merge import update  # noqa: E402
 
 LOCALES = ("nl", "de", "fr", "es", "it", "pt", "pl", "sv", "da", "fi", "cs", "ro")
 STAMP = "2026-01-01 00:00+0000"

@@ -41,13 +41,13 @@ from pathlib import Path
 
 import git
 
-from pipeline.formats import po
-from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass
 from pipeline.errors import PipelineError
-from pipeline.stages.extract import make_template
-from pipeline.stages.merge import Merged, Mode, Outcome, UpdateOptions, merge
+from pipeline.formats import po
 from pipeline.model import Catalog, Message, Page
 from pipeline.segment.walker import segment_page
+from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass
+from pipeline.stages.extract import make_template
+from pipeline.stages.merge import Merged, Mode, Outcome, UpdateOptions, merge
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))

@@ -10,6 +10,8 @@ class PipelineError(Exception):
     """An error a user must act on: bad input, bad config, a failed external step."""
 
     exit_code = 1
+    code = "error"
+    """A stable name for CI annotations (``::error title=…``)."""
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None, hint: str = "") -> None:
         super().__init__(message)
@@ -36,6 +38,12 @@ class InputError(PipelineError):
     """A page, PO file or other input that cannot be read as it is."""
 
     exit_code = 2
+
+
+class ConflictError(InputError):
+    """A file with git merge conflict markers left in it."""
+
+    code = "merge-conflict"
 
 
 class ConfigError(PipelineError):

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     HTML_TEXT = "html text"
     HTML_ATTR = "html attribute"
     IMAGE_ALT = "image alt"
+    LABEL = "directive label"
 
 
 class Render(StrEnum):
@@ -36,6 +37,9 @@ class Render(StrEnum):
     ATTR = "attr"  # an HTML attribute value inside quotes
     IMAGE_ALT = "image-alt"  # the text between ![ and ]
     YAML = "yaml"  # a front-matter scalar value
+    TOML = "toml"  # a TOML front-matter string, quotes included (style: the English quote)
+    JS_STRING = "js-string"  # the content of a JavaScript string literal in a component's props (style: quote)
+    LABEL = "label"  # a directive's label: ``[text]`` (style "[") or a Docusaurus title to the line end
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +195,9 @@ class Counts:
     fuzzy_words: int = 0
     untranslated_words: int = 0
     obsolete: int = 0
+    machine: int = 0
+    """Of the fuzzy entries: machine translations nobody has reviewed yet (``pipeline translate``)."""
+    machine_words: int = 0
 
     @property
     def total(self) -> int:
@@ -218,6 +225,8 @@ _COUNT_FIELDS = (
     "fuzzy_words",
     "untranslated_words",
     "obsolete",
+    "machine",
+    "machine_words",
 )
 
 
@@ -237,6 +246,8 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
+    """Worth a look, never a failure (a known localization of a link)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -258,6 +269,8 @@ class Finding:
     message: str
     hint: str = ""
     """What to do about it."""
+    group: str = ""
+    """``upstream-english`` for a problem in English pages pulled from ``[upstream]``: fixed there, not here."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ GIT_CALL = re.compile(
 CONFIG_PARSE = re.compile(r"tomllib\.loads?\(|\b(?:cfg|config|settings)\.raw\b|\bsection\(cfg|def from_table\(")
 """Where configuration is parsed: TOML read, the raw table read, or a section's ``from_table``."""
 
-TAG_LEXER = re.compile(r"""re\.compile\(\s*r?["'][^"'\n]*<\(?/\??\)?\(?\[A-Za-z|re\.compile\(\s*r?["']<\(/\?\)""")
-"""A regular expression that lexes HTML tags (``<`` followed by an optional ``/`` and a letter class)."""
+TAG_LEXER = re.compile(r"""^(?!.*AUTOLINK).*re\.compile\(\s*r?["']<\(?(?:/\??)?\)?\(?\[(?:A-Za-z|a-z)""")
+"""A regular expression that lexes HTML tags: ``<``, an optional ``/``, a letter class (autolinks aside)."""
 
 
 def modules(package: Path) -> dict[str, Path]:

@@ -11,7 +11,7 @@ from conftest import REPO, corpus_dir, pseudo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.model import Page
+from pipeline.model import Page, Render
 from pipeline.segment.walker import Document, segment_page
 from pipeline.stages.build import build_page
 from pipeline.workspace.files import read_page
@@ -265,3 +265,24 @@ def test_line_break_helpers_agree_with_their_plain_definitions(text: str, end: i
         and not build._BLOCK_START.match(rest)
     ]
     assert build._break_points(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "translated"),
+    [
+        ("street x\\|y\n<\n---\n", "STREET X\\|Y <"),  # found by Hypothesis: the break moved the pipe
+        ("a b|c\nd\n===\n", "A B|C D"),
+        ("one\ntwo | three four\n---\n", "EEN TWEE | DRIE VIER"),
+        ("| street\n===\n", "| STREET"),  # the English itself has the pipe there: laid out as it is
+    ],
+)
+def test_setext_heading_never_becomes_a_table(english: str, translated: str) -> None:
+    """A ``|`` on the line above a setext underline makes GFM read a table: laid out around it, or refused."""
+    doc = segment_page(Page("p", "p.md", english))
+    (heading,) = [s for s in doc.segments if s.render is Render.SETEXT]
+    built = build_page(doc, {(heading.msgctxt, heading.msgid): translated})
+    again = segment_page(Page("p", "p.md", built.text))
+    assert [s.kind for s in again.segments] == [s.kind for s in doc.segments]
+    assert built.used == 1 or built.fallbacks[0][1] == "would change the page structure"
+    if english.startswith("| "):
+        assert built.used == 1 and built.text == "| STREET\n===\n"

@@ -57,6 +57,23 @@ def test_workflow_gate_command_runs_on_the_sample_site(run: Callable[..., Run]) 
     assert all(line.startswith(("::error ", "::warning ")) for line in result.out.splitlines())
 
 
+def test_shipped_workflow_is_the_one_init_writes() -> None:
+    """The sample site's gate is what `pipeline init --install .` writes: one template, no drift."""
+    from pipeline.workspace.init import workflow_text
+
+    assert WORKFLOW.read_text() == workflow_text(".")
+
+
+def test_workflow_runs_on_pull_requests_only_with_read_access_and_pinned_actions() -> None:
+    flow = load_yaml(WORKFLOW)
+    assert list(flow["on"]) == ["pull_request"]
+    assert flow["permissions"] == {"contents": "read"}
+    for step in flow["jobs"]["gate"]["steps"]:
+        if "uses" in step:
+            assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+        assert "cache" not in step.get("with", {})
+
+
 def test_pre_commit_manifest_is_valid() -> None:
     pytest.importorskip("pre_commit", reason="pre-commit is a dev dependency")
     done = subprocess.run(

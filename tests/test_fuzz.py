@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pipeline.cli.main import COMMANDS, main
 from pipeline.errors import InputError, PipelineError
 from pipeline.formats import po
-from pipeline.model import Page
+from pipeline.model import Catalog, Page
 from pipeline.segment.walker import segment_page
 from pipeline.stages.build import build_page
 from pipeline.stages.extract import make_template
@@ -47,8 +47,10 @@ FUZZ_EXAMPLES = {
     "translation": 150,
     "sync_page": 40,
     "sync_po": 40,
-    "lock_file": 150,  # runs once pipeline.git.lock (issue 4) is merged in
+    "lock_file": 150,  # runs once pipeline.lock (issue 4) is merged in
     "import": 30,  # runs once import (issue 6) is merged in
+    "link_destination": 300,
+    "po_kept": 30,
 }
 
 
@@ -517,7 +519,7 @@ def test_fuzz_sync_with_a_broken_po_file(
 
 # --------------------------------------------------------------------------- readers of other issues
 
-# `pipeline.git.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
+# `pipeline.lock` (issue 4, `pull`) and `import` (issue 6) live on other branches; these tests
 # run once they are merged in (and are skipped until then).
 COMMAND_NAMES = {c.name for c in COMMANDS}
 HAS_LOCK = importlib.util.find_spec("pipeline.git.lock") is not None
@@ -580,17 +582,17 @@ def mutated_lock(draw: st.DrawFn) -> str:
     return text
 
 
-@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.git.lock (issue 4) is not on this branch yet")
+@pytest.mark.skipif(not HAS_LOCK, reason="pipeline.lock (issue 4) is not on this branch yet")
 @fuzz("lock_file")
 @given(st.one_of(st.lists(LOCK_TOKENS, max_size=30).map("".join), mutated_lock()))
 def test_fuzz_lock_file(text: str) -> None:
     lock = importlib.import_module("pipeline.git.lock")
     try:
-        lock.parse_lock(text, "pipeline.git.lock")
+        lock.parse_lock(text, "pipeline.lock")
     except InputError as exc:
         if exc.line is None and str(exc.message).endswith("missing"):
             return  # a key that is not there has no line of its own
-        assert_located(exc, "pipeline.git.lock", text)
+        assert_located(exc, "pipeline.lock", text)
 
 
 @pytest.mark.skipif("import" not in COMMAND_NAMES, reason="import (issue 6) is not on this branch yet")
@@ -599,7 +601,7 @@ def test_fuzz_lock_file(text: str) -> None:
 def test_fuzz_import_of_a_broken_translated_page(
     synced_site: Path, tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:
-    """A broken translated page: a clear message for it, the other page still imported, no traceback."""
+    """A broken translated page: a clear message for it and nothing written (all or nothing), no traceback."""
     root = tmp_path_factory.mktemp("import") / "site"
     shutil.copytree(synced_site, root)
     for old in (root / "locales" / "nl").glob("*.po"):
@@ -611,7 +613,8 @@ def test_fuzz_import_of_a_broken_translated_page(
     args = ["--root", str(root), "-q", "import", "--locale", "nl", str(pages), "--source-dir", str(root / "source")]
     code = main(args, out=out, err=err)
     assert code in (0, 1), err.getvalue()
-    assert (root / "locales" / "nl" / "other.po").is_file(), err.getvalue()  # the good page is imported
+    # all or nothing: the good page is imported only when the broken one could be imported too
+    assert (root / "locales" / "nl" / "other.po").is_file() == (code == 0), err.getvalue()
     for written in (root / "locales").rglob("*.po"):
         po.read_po(written)  # nothing half-written: every PO file reads
 
@@ -705,3 +708,259 @@ def test_regression_aliased_value_is_one_segment_not_two() -> None:
     # title: &t Hello / description: *t gave two segments over the same span (a double edit).
     doc = segment_page(Page("p", "p.md", "---\ntitle: &t Hello\ndescription: *t\n---\n"))
     assert [(s.msgid, s.key) for s in doc.segments] == [("Hello", "title")]
+
+
+# --- link destinations (issue 20, case 3)
+
+DEST_PIECES = st.sampled_from(
+    [
+        "javascript",
+        "java",
+        "script",
+        "vbscript",
+        "data",
+        ":",
+        "\\:",
+        "&colon;",
+        "&#58;",
+        "&#x3A;",
+        "&#106;",
+        "&#x6A;",
+        "\\",
+        "\\\\",
+        "&amp;",
+        "&",
+        ";",
+        "<",
+        ">",
+        "(",
+        ")",
+        "\\(",
+        "\\)",
+        " ",
+        "\t",
+        "\n",
+        "&#9;",
+        "&#x09;",
+        "%3A",
+        "/",
+        "#",
+        "x",
+        "alert(1)",
+        "é",
+        "\u200b",
+        '"',
+        "'",
+    ]
+)
+
+
+def rendered_links(text: str) -> list[str]:
+    """``href`` and ``src`` values markdown-it renders for a text (every scheme allowed)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # see every href, as commonmark.js would
+    found: list[str] = []
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in token.children or ():
+            for attr in ("href", "src"):
+                value = child.attrGet(attr)
+                if child.type in ("link_open", "image") and isinstance(value, str):
+                    found.append(value)
+    return found
+
+
+@fuzz("link_destination")
+@given(
+    st.tuples(
+        st.sampled_from(["", "javascript", "JavaScript", "java\\script", "&#x6A;avascript", "vbscript", "data", "x"]),
+        st.sampled_from(["", ":", "\\:", "&colon;", "&#58;", "\\\\:", "%3A", "&amp;colon;"]),
+        st.lists(DEST_PIECES, max_size=8).map("".join),
+    ).map("".join),
+    st.sampled_from(["[a]({})", "![a]({})", "[a](<{}>)", "[a]( {} )", "[a]\n\n[a]: {}", "[a]\n\n[a]:\n  <{}>"]),
+)
+def test_fuzz_link_destinations_read_as_markdown_it_renders_them(dest: str, form: str) -> None:
+    from pipeline.stages.links import link_destinations, rendered_href
+    from pipeline.stages.safety import unsafe_reason
+
+    text = form.format(dest)
+    ours = {rendered_href(d) for d in link_destinations(text)}
+    for href in rendered_links(text):
+        if not href:
+            continue  # `[a]()`: an empty destination, no URL to check
+        assert href in ours, f"{text!r}: markdown-it renders {href!r}, we read {sorted(ours)!r}"
+        # as a browser reads an href: blanks at the ends and tabs/newlines anywhere ignored (%XX stays)
+        scheme = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\t\n\r]", "", href).strip("\x00- ").lower())
+        if scheme and scheme.group(1) in ("javascript", "vbscript", "data"):
+            assert unsafe_reason("Read [a](/plan).", text) is not None, f"{text!r} renders href={href!r}"
+
+
+# --- no msgstr disappears (issue 20, case 4)
+
+PO_HEAD = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Language: nl\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+KNOWN_MSGIDS = ("Home", "Welcome", "We walk to school.", "Safe", "A text the English lost")
+
+
+@st.composite
+def valid_po_entry(draw: st.DrawFn, msgid: str, n: int) -> str:
+    """One PO entry for ``msgid`` in some shape msgfmt -c accepts (or nothing)."""
+    shape = draw(st.sampled_from(["none", "plain", "fuzzy", "plural", "fuzzy plural", "context", "untranslated"]))
+    tr = f"VERTALING {n}"
+    obsolete = draw(st.booleans()) and shape != "none"
+    if shape == "none":
+        return ""
+    lines: list[str] = []
+    if "fuzzy" in shape:
+        lines.append("#, fuzzy")
+    if shape == "context":
+        lines.append('msgctxt "ctx"')
+    lines.append(f'msgid "{msgid}"')
+    if "plural" in shape:
+        lines += [f'msgid_plural "{msgid}s"', f'msgstr[0] "{tr} een"', f'msgstr[1] "{tr} veel"']
+    else:
+        lines.append(f'msgstr "{tr if shape != "untranslated" else ""}"')
+    if obsolete:
+        lines = [ln if ln.startswith("#,") else "#~ " + ln for ln in lines]
+    return "\n".join(lines) + "\n"
+
+
+def msgfmt_accepts(text: str, folder: Path) -> bool:
+    import subprocess
+
+    path = folder / "candidate.po"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def all_msgstrs(catalog: Catalog) -> set[str]:
+    return {s for m in catalog.messages if m.msgid for s in (m.msgstr, *m.msgstr_plural) if s}
+
+
+@fuzz("po_kept")
+@given(st.data())
+def test_fuzz_no_msgstr_disappears_from_a_po_file_msgfmt_accepts(
+    synced_site: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    from hypothesis import assume
+
+    entries = [data.draw(valid_po_entry(msgid, n), label=msgid) for n, msgid in enumerate(KNOWN_MSGIDS)]
+    text = PO_HEAD + "\n".join(e for e in entries if e)
+    root = tmp_path_factory.mktemp("run") / "site"
+    shutil.copytree(synced_site, root)
+    assume(msgfmt_accepts(text, root))
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_text(text, encoding="utf-8")
+    before = all_msgstrs(po.parse_po(text, "index.po"))
+    err = io.StringIO()
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=err) == 0, err.getvalue()
+    after = all_msgstrs(po.read_po(po_file))
+    assert before <= after, f"lost {sorted(before - after)}; stderr: {err.getvalue()}"
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), root)
+
+
+def test_regression_plural_forms_on_a_singular_entry_are_kept_fuzzy_with_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_text(
+        PO_HEAD + 'msgid "We walk to school."\nmsgid_plural "We walk to schools."\n'
+        'msgstr[0] "Wij lopen naar school."\nmsgstr[1] "Wij lopen naar scholen."\n',
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=err) == 0, err.getvalue()
+    kept = [m for m in po.read_po(po_file).messages if m.msgid == "We walk to school."]
+    assert [(m.fuzzy, m.obsolete, m.msgstr_plural) for m in kept] == [
+        (True, False, ("Wij lopen naar school.", "Wij lopen naar scholen."))
+    ]
+    assert err.getvalue().startswith(
+        "locales/nl/index.po:7: warning: this entry has plural forms (msgid_plural) but the English has none"
+    ), err.getvalue()
+    assert (root / "build" / "nl" / "index.md").read_text() == "# Welcome\n\nWe walk to school.\n"
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)
+
+
+# --- smaller cases (issue 20, case 10)
+
+
+def _translated_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert main(["--root", str(root), "-q", "sync"], out=io.StringIO(), err=io.StringIO()) == 0
+    return root
+
+
+def _run(root: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--root", str(root), *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_regression_conflict_markers_get_their_own_message_and_annotation(tmp_path: Path) -> None:
+    root = _translated_site(tmp_path)
+    po_file = root / "locales" / "nl" / "index.po"
+    text = po_file.read_text(encoding="utf-8").replace(
+        'msgid "We walk to school."\nmsgstr ""',
+        'msgid "We walk to school."\n<<<<<<< HEAD\nmsgstr "Wij lopen."\n=======\nmsgstr "We lopen."\n>>>>>>> nl',
+    )
+    po_file.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("<<<<<<< HEAD") + 1
+    before = project_files(root)
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2
+    assert err.startswith(f"locales/nl/index.po:{line}: error: merge conflict markers (<<<<<<<, =======, >>>>>>>)"), err
+    assert "resolve the conflict" in err
+    assert project_files(root) == before
+    code, out, _err = _run(root, "check", "--format", "github")
+    assert code == 2
+    assert out.startswith(f"::error file=locales/nl/index.po,line={line},title=merge-conflict::merge conflict markers")
+
+
+def test_regression_msgstr_with_an_extra_trailing_newline_is_reported(tmp_path: Path) -> None:
+    root = _translated_site(tmp_path)
+    po_file = root / "locales" / "nl" / "index.po"
+    text = po_file.read_text(encoding="utf-8").replace(
+        'msgid "We walk to school."\nmsgstr ""', 'msgid "We walk to school."\nmsgstr "Wij lopen naar school.\\n"'
+    )
+    po_file.write_text(text, encoding="utf-8")
+    assert not msgfmt_accepts(text, tmp_path)  # the oracle rejects it too
+    line = text.splitlines().index('msgstr "Wij lopen naar school.\\n"') + 1
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2
+    assert err.startswith(f"locales/nl/index.po:{line}: error: msgid and msgstr do not both end with '\\n'"), err
+    # the same line break on a fuzzy entry is fine (msgfmt -c does not check fuzzy entries)
+    po_file.write_text(text.replace('msgid "We walk', '#, fuzzy\nmsgid "We walk'), encoding="utf-8")
+    assert _run(root, "-q", "sync")[0] == 0
+
+
+def test_regression_po_path_that_is_a_folder_stops_before_anything_is_written(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl" / "index.po").mkdir(parents=True)
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 2, err
+    assert err.startswith("locales/nl/index.po: error: is a folder, not a PO file"), err
+    assert not (root / "build").exists()
+    assert not (root / "locales" / "templates").exists()
+
+
+def test_regression_new_header_of_an_empty_po_file_has_a_content_type(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root / "source" / "index.md", "# Welcome\n\nWe walk to school.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.write_bytes(b"")
+    code, _out, err = _run(root, "-q", "sync")
+    assert code == 0, err
+    header = dict(po.read_po(po_file).header)
+    assert header["Content-Type"] == "text/plain; charset=UTF-8"
+    assert header["Language"] == "nl" and "Plural-Forms" in header
+    assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)

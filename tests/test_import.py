@@ -142,9 +142,7 @@ def test_translated_text_without_english_is_reported_with_its_line(run: Callable
     assert "_Noot: de kaart is alleen" in result.err.split("[import-differs]")[1]
 
 
-def test_bad_pages_get_one_message_each_and_the_others_are_still_imported(
-    run: Callable[..., Run], project: Path
-) -> None:
+def test_bad_pages_get_one_message_each_and_nothing_is_written(run: Callable[..., Run], project: Path) -> None:
     (project / "nl" / "latin1.md").write_bytes("caf\xe9\n".encode("latin-1"))
     write(project / "old" / "latin1.md", "Coffee.\n")
     write(project / "nl" / "broken.md", "---\ntitle: [niet gesloten\n---\n\nTekst.\n")
@@ -157,12 +155,37 @@ def test_bad_pages_get_one_message_each_and_the_others_are_still_imported(
     assert any("nl/latin1.md:1: error [import-failed] not valid UTF-8" in e for e in errors)
     assert any("nl/broken.md:3: error [import-failed] front matter is not valid YAML" in e for e in errors)
     assert any("nl/orphan.md: error [import-failed] no English page orphan.md in old" in e for e in errors)
-    assert (project / "locales" / "nl" / "trees.po").is_file()
-    assert sorted(p.name for p in (project / "locales" / "nl").iterdir()) == ["trees.po"]
+    assert not (project / "locales").exists()  # all or nothing: trees.md was fine, yet nothing is written
+    assert "import: nothing written: 3 of 4 pages cannot be imported" in result.err
+
+
+def test_all_or_nothing_also_after_a_sync(run: Callable[..., Run], project: Path) -> None:
+    write(project / "source" / "orphan.md", "# Orphan\n\nNo old English.\n")
+    write(project / "nl" / "orphan.md", "# Wees\n\nGeen oud Engels.\n")
+    assert run(project, "sync").code == 0
+    before = {p: p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()}
+    result = _import(run, project)
+    assert result.code == 1
+    assert {p: p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()} == before
+
+
+def test_import_fills_the_empty_po_files_a_sync_left(run: Callable[..., Run], project: Path) -> None:
+    assert run(project, "sync").code == 0
+    path = project / "locales" / "nl" / "trees.po"
+    assert not any(m.msgstr for m in po.read_po(path).messages)
+    result = _import(run, project)
+    assert result.code == 0, result.err
+    assert _entries(path)["Planting trees in the city"].msgstr == "Bomen planten in de stad"
+    assert run(project, "sync").code == 0
+    again = run(project, "sync")
+    assert "0 written" in again.out
 
 
 def test_an_existing_po_file_is_never_overwritten_without_merge(run: Callable[..., Run], project: Path) -> None:
-    path = write(project / "locales" / "nl" / "trees.po", 'msgid ""\nmsgstr ""\n"Language: nl\\n"\n')
+    path = write(
+        project / "locales" / "nl" / "trees.po",
+        'msgid ""\nmsgstr ""\n"Language: nl\\n"\n\n#~ msgid "Old"\n#~ msgstr "Oud"\n',
+    )
     before = path.read_bytes()
     result = _import(run, project)
     assert result.code == 1
@@ -296,3 +319,28 @@ def test_real_dutch_pages_import_with_confident_pairs_and_rebuild_mostly_equal(
     assert totals["lost_words"] == 0
     for path in sorted((tmp_path / "locales" / "nl").glob("*.po"))[:10]:
         msgfmt_check(path)
+
+
+def test_imported_pages_record_the_english_commit_so_status_names_the_commits_behind(
+    run: Callable[..., Run], tmp_path: Path
+) -> None:
+    from gitsite import Upstream
+    from gitsite import project as git_project
+
+    up = Upstream(tmp_path / "upstream")
+    translated_from = up.head()
+    up.write("walk.md", up.root.joinpath("src/posts/walk.md").read_text().replace("Parents", "All parents"), "more")
+    root = git_project(tmp_path / "site", str(up.root))
+    assert run(root, "sync").code == 0
+    write(
+        root / "nl" / "walk.md",
+        "---\ntitle: Lopen naar school\n---\n\n# Lopen naar school\n\nKinderen lopen samen.\nOuders wisselen af.\n\n"
+        "## Routes {#routes}\n\nElke route heeft een leider.\n",
+    )
+    result = run(root, "import", "--locale", "nl", str(root / "nl"))
+    assert result.code == 0, result.err
+    rows = {(r["locale"], r["page"]): r for r in json.loads(run(root, "status", "--format", "json").out)["pages"]}
+    walk = rows[("nl", "walk")]
+    assert walk["translated_commit"] == translated_from
+    assert walk["source_commit"] == up.head()
+    assert [c["summary"] for c in walk["changes"]] == ["more"]

@@ -142,7 +142,7 @@ def test_lock_change_invalidates_the_cache(synced: Path) -> None:
 
     cfg = load(synced)
     assert incremental.Cache.load(cfg).pages
-    write(synced / "pipeline.git.lock", 'url = "x"\n')
+    write(synced / "pipeline.lock", 'url = "x"\n')
     assert incremental.Cache.load(cfg).pages == {}
 
 

@@ -138,8 +138,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 class SyncServer:
     """`pipeline sync` runs forked from a warm process (tests/sync_server.py), so they start at once."""
 
-    def __init__(self) -> None:
-        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
+    def __init__(self, **extra_env: str) -> None:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO), **extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, str(REPO / "tests" / "sync_server.py")],
             env=env,
@@ -265,3 +265,79 @@ def test_write_that_fails_midway_is_a_clear_error_and_the_next_run_finishes(tmp_
     (root / "build" / "nl" / "b.md").rmdir()
     assert sync_in_process(root) == (0, "")
     assert (root / "build" / "nl" / "b.md").read_text() == "# B\n\nSecond page.\n"
+
+
+# --- workers die with their parent (issue 20, case 5)
+
+ORPHAN_KILLS = 8
+"""Kills per signal (SIGTERM, SIGKILL) while a parallel sync's worker processes are alive."""
+
+
+def marked(mark: str) -> set[int]:
+    """Pids of live processes whose environment carries ``mark`` (zombies and unreadable ones aside)."""
+    found: set[int] = set()
+    needle = mark.encode() + b"\0"
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                environ = f.read()
+        except OSError:
+            continue
+        if state != b"Z" and needle in environ + b"\0":
+            found.add(int(entry))
+    return found
+
+
+def children(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return {int(p) for p in f.read().split()}
+    except OSError:
+        return set()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="counts processes through /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_workers_die_with_a_killed_sync(scenario: Scenario, tmp_path: Path, sig: signal.Signals) -> None:
+    mark = f"PIPELINE_TEST_ORPHAN_MARK={os.getpid()}-{sig.name}-{time.time_ns()}"
+    name, _, value = mark.partition("=")
+    server = SyncServer(PIPELINE_JOBS="2", **{name: value})
+    rng = random.Random(SEED)
+    landed = orphans = 0
+    try:
+        for i in range(ORPHAN_KILLS):
+            work = tmp_path / f"kill-{i}"
+            shutil.copytree(scenario.old_dir, work)
+            pid = server.start(work)
+            deadline = time.monotonic() + 10
+            while not children(pid) and time.monotonic() < deadline and server.finished() is None:
+                time.sleep(0.002)
+            workers = children(pid)
+            if workers:
+                time.sleep(rng.uniform(0.0, 0.05))
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+                landed += 1
+                assert server.finished(timeout=60) is not None
+            left = marked(mark) - {server.proc.pid}
+            deadline = time.monotonic() + 3
+            while left and time.monotonic() < deadline:
+                time.sleep(0.02)
+                left = marked(mark) - {server.proc.pid}
+            orphans += len(left)
+            for stray in left:  # ours to clean up: started by this test
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(stray, signal.SIGKILL)
+            tree, _ = snapshot(work)
+            assert scenario.before <= msgstrs(tree), f"{sig.name} {i} lost a translation"
+            shutil.rmtree(work)
+    finally:
+        server.close()
+    print(f"\n{sig.name}: {landed} of {ORPHAN_KILLS} kills landed while 2 workers were alive; {orphans} orphans left")
+    assert landed >= ORPHAN_KILLS // 2, "too few kills landed while the workers were alive"
+    assert orphans == 0, f"{orphans} worker processes outlived a sync killed with {sig.name}"

@@ -1,4 +1,4 @@
-"""pipeline.git.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
+"""pipeline.lock: deterministic TOML, read back exactly, nonsense refused at its line."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ GOOD = format_lock(
         (lambda t: t.replace('ref = "main"', "ref = 7"), 3, "ref must be a string"),
         (lambda t: t.replace("pinned = false", 'pinned = "no"'), 7, "pinned must be true or false"),
         (lambda t: t.replace('"walk.md" = "' + "b" * 40, '"walk.md" = "b'), 11, "blob id of 'walk.md'"),
-        (lambda t: t.replace('"walk.md"', '"../walk.md"'), 11, "not a relative path to a .md file"),
+        (lambda t: t.replace('"walk.md"', '"../walk.md"'), 11, "not a relative path to a page file"),
         (lambda t: t.replace('commit = "', '# no commit\nxcommit = "'), 6, "unknown key 'xcommit'"),
         (lambda t: t + "[pages\n", 12, "invalid TOML"),
     ],
@@ -66,4 +66,16 @@ def test_nonsense_lock_is_refused_at_its_line(edit: Callable[[str], str], line: 
         parse_lock(text)
     assert caught.value.line == line, (str(caught.value), text)
     assert fragment in caught.value.message
-    assert str(caught.value).startswith(f"pipeline.git.lock:{line}: error:")
+    assert str(caught.value).startswith(f"pipeline.lock:{line}: error:")
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [('"a\u2028b" = "x"', 7), ('"a\\u2028b.md" = "x"', 6)],  # a raw line separator; a key written with an escape
+)
+def test_lock_errors_in_unusual_page_names_still_have_a_line(key: str, line: int) -> None:
+    """TOML lines end at newlines only (found by the fuzzer: U+2028 in a page name lost the line)."""
+    text = f'url = "u"\nref = "r"\npath = "p"\ncommit = "{"a" * 40}"\ndate = "d"\n[pages]\n{key}\n'
+    with pytest.raises(InputError) as caught:
+        parse_lock(text, "pipeline.lock")
+    assert caught.value.line == line

@@ -342,12 +342,12 @@ def test_placeholders_are_counted_not_just_collected() -> None:
     assert placeholders("{a} and {a} and \\{b\\}") == {"{a}": 2}
 
 
-def test_findings_point_at_the_entry_in_the_po_file() -> None:
+def test_findings_point_at_the_msgstr_line_of_the_entry_in_the_po_file() -> None:
     template, _ = english()
     catalog = po.parse_po(po.format_po(translated(template, {"greeting": "Hallo!"})), "locales/nl/messages.po")
     findings = catalog_findings(catalog, "locales/nl/messages.po")
     assert [(f.path, f.line, f.code, f.severity.value) for f in findings] == [
-        ("locales/nl/messages.po", catalog.messages[3].lineno, "placeholder", "error")
+        ("locales/nl/messages.po", catalog.messages[3].msgstr_lineno, "placeholder", "error")
     ]
     assert findings[0].message.startswith("greeting: the translation lacks {name}")
 

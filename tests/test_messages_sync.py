@@ -136,7 +136,7 @@ def test_refused_translation_warns_with_po_line_and_keeps_english(tmp_path: Path
     translate(root / "locales/nl/messages.po", {"thanks": "Bedankt!"})
     result = run(root, "sync")
     assert json.loads((root / "messages/nl.json").read_text())["thanks"] == "Thanks, {name}!"
-    line = next(m.lineno for m in po.read_po(root / "locales/nl/messages.po").messages if m.msgctxt == "thanks")
+    line = next(m.msgstr_lineno for m in po.read_po(root / "locales/nl/messages.po").messages if m.msgctxt == "thanks")
     assert f"locales/nl/messages.po:{line}: warning: [fallback] English kept: [placeholder]" in result.err
 
 
@@ -215,7 +215,7 @@ def test_check_reports_a_broken_placeholder_at_the_po_entry(tmp_path: Path, run:
     root = message_site(tmp_path)
     run(root, "sync")
     translate(root / "locales/de/messages.po", {"thanks": "Danke, {nom}!", "title": "Ruhige Straßen"})
-    lines = {m.msgctxt: m.lineno for m in po.read_po(root / "locales/de/messages.po").messages}
+    lines = {m.msgctxt: m.msgstr_lineno for m in po.read_po(root / "locales/de/messages.po").messages}
     result = run(root, "check")
     assert result.code == 1
     assert result.out.splitlines() == [

@@ -187,3 +187,174 @@ def test_page_name_that_cannot_be_a_reference_is_refused(
     assert result.code == 2
     assert result.err.startswith(error), result.err
     assert tree(root) == before
+
+
+# --- the private folder (issue 20, case 1)
+
+
+def test_pipeline_folder_linked_out_is_refused_and_nothing_is_written_there(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    # `/.pipeline/` in .gitignore does not match a symbolic link, so a pull request can commit one.
+    outside = tmp_path / "elsewhere"
+    write(outside / "work.txt", "someone's uncommitted work\n")
+    root = tiny_site(tmp_path / "site")
+    (root / ".pipeline").symlink_to(outside, target_is_directory=True)
+    for command in ("sync", "build", "status"):
+        result = run(root, command)
+        assert result.code == 2, (command, result.err)
+        assert result.err.startswith(".pipeline: error: is a symbolic link; the tool keeps its own files there"), (
+            result.err
+        )
+        assert "delete the link" in result.err
+    assert sorted(p.name for p in outside.iterdir()) == ["work.txt"]
+    assert (outside / "work.txt").read_text() == "someone's uncommitted work\n"
+
+
+def test_pull_refuses_a_pipeline_link_and_leaves_the_folder_it_points_at(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    from conftest import git
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")
+    sibling = tmp_path / "sibling"
+    git(tmp_path, "clone", "-q", str(upstream.root), str(sibling / "upstream"))
+    write(sibling / "upstream" / "draft.md", "uncommitted work\n")
+    root = project(tmp_path / "site", str(upstream.root))
+    (root / ".pipeline").symlink_to(sibling, target_is_directory=True)
+    for command in ("pull", "sync"):
+        result = run(root, command)
+        assert result.code == 2, result.err
+        assert result.err.startswith(".pipeline: error: is a symbolic link"), result.err
+    assert (sibling / "upstream" / "draft.md").read_text() == "uncommitted work\n"
+    assert (sibling / "upstream" / ".git").is_dir()
+
+
+def test_pull_never_replaces_an_upstream_folder_it_did_not_create(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from conftest import git
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")
+    root = project(tmp_path / "site", str(upstream.root))
+    stranger = root / ".pipeline" / "upstream"
+    git(tmp_path, "clone", "-q", str(upstream.root), str(stranger))  # a working clone, not our bare cache
+    write(stranger / "draft.md", "uncommitted work\n")
+    result = run(root, "pull")
+    assert result.code == 2, result.err
+    assert result.err.startswith(
+        ".pipeline/upstream: error: is not the pipeline's upstream cache (no marker file); left as it is"
+    ), result.err
+    assert (stranger / "draft.md").read_text() == "uncommitted work\n"
+
+
+def test_broken_upstream_cache_of_ours_is_replaced(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")
+    root = project(tmp_path / "site", str(upstream.root))
+    assert run(root, "pull").code == 0
+    cache = root / ".pipeline" / "upstream"
+    assert (cache / "pipeline-upstream-cache").is_file()
+    (cache / "HEAD").unlink()  # a cache of ours, broken
+    assert run(root, "pull").code == 0
+    assert (cache / "HEAD").is_file()
+
+
+def test_upstream_cache_linked_out_is_refused(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")
+    root = project(tmp_path / "site", str(upstream.root))
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere / "keep.txt", "mine\n")
+    (root / ".pipeline").mkdir()
+    (root / ".pipeline" / "upstream").symlink_to(elsewhere, target_is_directory=True)
+    result = run(root, "pull")
+    assert result.code == 2, result.err
+    assert result.err.startswith(".pipeline/upstream: error: is a symbolic link"), result.err
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+
+
+# --- the sync cache (issue 20, case 7)
+
+
+def test_sync_cache_never_reads_a_po_file_through_a_link_leading_out(tmp_path: Path, run: Callable[..., Run]) -> None:
+    import threading
+
+    root = tiny_site(tmp_path / "site")
+    assert run(root, "sync").code == 0  # the cache now records locales/nl/index.po
+    fifo = tmp_path / "outside.fifo"
+    os.mkfifo(fifo)
+    opened = threading.Event()
+
+    def writer() -> None:  # open() for writing returns only once someone opens the FIFO to read it
+        with open(fifo, "wb"):
+            opened.set()
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.unlink()
+    po_file.symlink_to(fifo)
+    result = run(root, "sync")
+    read_through = opened.wait(0.3)
+    if not read_through:  # unblock the writer ourselves
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    thread.join(5)
+    assert not read_through, "the sync cache read a file outside the project"
+    assert result.code == 2
+    assert result.err.startswith("locales/nl/index.po: error: leads outside the project"), result.err
+
+
+# --- file modes (issue 20, case 8)
+
+
+def _change_english(root: Path) -> None:
+    write(root / "source" / "index.md", "# Home\n\nWe walk to school.\n\nA new paragraph.\n")
+
+
+def test_rewritten_files_keep_their_mode(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tiny_site(tmp_path)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "index.po"
+    built = root / "build" / "nl" / "index.md"
+    po_file.chmod(0o600)
+    built.chmod(0o640)
+    _change_english(root)
+    result = run(root, "sync")
+    assert result.code == 0, result.err
+    assert "A new paragraph." in po_file.read_text()
+    assert po_file.stat().st_mode & 0o777 == 0o600
+    assert built.stat().st_mode & 0o777 == 0o640
+
+
+def test_read_only_file_is_refused_not_replaced(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tiny_site(tmp_path)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "index.po"
+    po_file.chmod(0o444)
+    _change_english(root)
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 1, result.err
+    assert result.err.startswith("locales/nl/index.po: error: cannot write: the file is read-only"), result.err
+    assert "chmod u+w" in result.err
+    assert po_file.stat().st_mode & 0o777 == 0o444
+    assert tree(root) == before  # refused before anything was written
+
+
+def test_pull_never_writes_through_a_linked_source_folder(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from gitsite import Upstream, project
+
+    upstream = Upstream(tmp_path / "upstream")  # has src/posts/news/spring.md
+    root = project(tmp_path / "site", str(upstream.root))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "source").mkdir()
+    (root / "source" / "news").symlink_to(outside, target_is_directory=True)
+    result = run(root, "pull")
+    assert result.code == 2, result.err
+    assert result.err.startswith("source/news/spring.md: error: leads outside the project"), result.err
+    assert list(outside.iterdir()) == []
+    assert not (root / "pipeline.git.lock").exists()

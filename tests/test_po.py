@@ -161,6 +161,11 @@ def messages(draw: st.DrawFn, oracle: bool, obsolete: bool) -> Message:
         msgid_plural = draw(TEXT)
         forms = tuple(draw(st.lists(TEXT, min_size=2, max_size=2 if oracle else 3)))
         msgstr = ""
+    if not oracle and not obsolete:  # the reader refuses live translations whose line breaks differ
+        msgstr = aligned(msgstr, msgid)
+        forms = tuple(aligned(form, msgid) for form in forms)
+        if msgid_plural is not None and any(forms):
+            msgid_plural = aligned(msgid_plural, msgid)
     if oracle:
         msgstr = aligned(msgstr, msgid)
         forms = tuple(aligned(form, msgid) for form in forms)

@@ -30,7 +30,7 @@ def test_pull_copies_pages_and_writes_lock(site: Path, upstream: Upstream, run: 
     for name in ("walk.md", "bike.md", "news/spring.md"):
         assert (site / "source" / name).read_bytes() == (upstream.root / POSTS / name).read_bytes()
     assert not (site / "source" / "README.md").exists()
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == upstream.head()
     assert lock.ref == "main" and lock.path == POSTS and not lock.pinned
     blob = git(upstream.root, "rev-parse", f"HEAD:{POSTS}/news/spring.md").strip()
@@ -141,13 +141,13 @@ def test_pull_commit_pins_and_sync_keeps_the_pin(site: Path, upstream: Upstream,
     upstream.write("walk.md", "# Walking\n\nNewer text.\n")
     result = run(site, "pull", "--commit", old[:10])
     assert result.code == 0, result.err
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == old and lock.pinned
     assert run(site, "sync").code == 0
-    assert parse_lock((site / "pipeline.git.lock").read_text()).commit == old
+    assert parse_lock((site / "pipeline.lock").read_text()).commit == old
     assert "Newer text" not in (site / "source/walk.md").read_text()
     assert run(site, "pull").code == 0  # a plain pull follows the ref again
-    lock = parse_lock((site / "pipeline.git.lock").read_text())
+    lock = parse_lock((site / "pipeline.lock").read_text())
     assert lock.commit == upstream.head() and not lock.pinned
 
 
@@ -201,17 +201,17 @@ def _missing_path(site: Path, upstream: Upstream) -> None:
 
 
 def _nonsense_lock(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text().replace('commit = "', 'commit = "zz', 1))
 
 
 def _broken_toml_lock(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text() + "\n[pages\n")
 
 
 def _lock_unknown_key(site: Path, upstream: Upstream) -> None:
-    lock = site / "pipeline.git.lock"
+    lock = site / "pipeline.lock"
     lock.write_text(lock.read_text().replace("pinned = false", "pinned = false\nbranch = 3"))
 
 
@@ -223,9 +223,9 @@ def _lock_unknown_key(site: Path, upstream: Upstream) -> None:
         (_unknown_ref, "pipeline.toml:5: error:", "unknown ref 'no-such-branch'"),
         (_path_outside, "pipeline.toml:6: error:", "outside the upstream repository"),
         (_missing_path, "pipeline.toml:6: error:", "no folder 'src/pages'"),
-        (_nonsense_lock, "pipeline.git.lock:5: error:", "not a 40-digit commit id"),
-        (_broken_toml_lock, "pipeline.git.lock:", "invalid TOML"),
-        (_lock_unknown_key, "pipeline.git.lock:8: error:", "unknown key 'branch'"),
+        (_nonsense_lock, "pipeline.lock:5: error:", "not a 40-digit commit id"),
+        (_broken_toml_lock, "pipeline.lock:", "invalid TOML"),
+        (_lock_unknown_key, "pipeline.lock:8: error:", "unknown key 'branch'"),
     ],
 )
 def test_bad_input_is_one_clear_line_exit_2_nothing_changed(
@@ -255,7 +255,7 @@ def test_unknown_commit_on_the_command_line(site: Path, run: Callable[..., Run])
     result = run(site, "pull", "--commit", "0123456789abcdef0123456789abcdef01234567")
     assert result.code == 2
     assert result.err.startswith("error: unknown commit '0123456789abcdef")
-    assert not (site / "source").exists() and not (site / "pipeline.git.lock").exists()
+    assert not (site / "source").exists() and not (site / "pipeline.lock").exists()
 
 
 def test_upstream_page_that_cannot_be_read_stops_the_pull(
@@ -303,3 +303,53 @@ def test_broken_cache_is_a_clear_error(site: Path, run: Callable[..., Run]) -> N
     result = run(site, "pull")
     assert result.code == 2
     assert "upstream cache is not a git repository" in result.err and "delete .pipeline/upstream" in result.err
+
+
+# --- transports and time (issue 20, case 10)
+
+
+def _pipeline(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+    """The CLI in a child process, so a run that hangs fails the test instead of blocking it."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("url", ["fd::17", "ext::sh -c touch% pwned", "FD::0", "ext::git-upload-pack %S"])
+def test_remote_helper_transports_are_refused(tmp_path: Path, url: str) -> None:
+    site = project(tmp_path / "site", url)
+    result = _pipeline(site, "pull", timeout=30)
+    assert result.code == 2, result.err
+    transport = url.split("::")[0].lower()
+    assert result.err.startswith(
+        f"pipeline.toml:4: error: [upstream] url uses git's '{transport}::' remote-helper transport, "
+        "not a repository address"
+    ), result.err
+    assert not (site / "pwned").exists() and not (site / "source").exists()
+
+
+def test_pull_from_a_server_that_never_answers_times_out(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)  # connections are accepted by the kernel; nothing is ever sent back
+        port = server.getsockname()[1]
+        site = project(tmp_path / "site", f"git://127.0.0.1:{port}/site.git")
+        result = _pipeline(site, "pull", env={"PIPELINE_GIT_TIMEOUT": "2"}, timeout=60)
+    assert result.code == 2, result.err
+    assert result.err.startswith("pipeline.toml:4: error: cannot fetch from upstream"), result.err
+    assert "no answer within 2 s" in result.err
+    assert not (site / "source").exists()

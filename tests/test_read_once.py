@@ -81,3 +81,18 @@ def test_a_file_rewritten_during_a_command_is_read_again(site: Path) -> None:
     assert ws.catalog(po) is first and ws.reads == 1
     write_atomic(po, po.read_bytes().replace(b"msgstr", b"msgstr", 1) + b"\n")
     assert ws.catalog(po) is not first and ws.reads == 2
+
+
+def test_worker_processes_get_the_settings_without_the_workspace(site: Path) -> None:
+    """A parallel sync pickles the settings for its workers: the workspace stays behind."""
+    import pickle
+
+    from pipeline.workspace.settings import load
+    from pipeline.workspace.workspace import Workspace, attach
+
+    settings = load(site)
+    ws = attach(settings)
+    ws.catalog(site / "locales" / "nl" / "about.po")
+    copy = pickle.loads(pickle.dumps(settings))
+    assert copy == settings
+    assert copy.workspace_slot.get() is None and Workspace.of(copy) is not ws

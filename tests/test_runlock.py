@@ -148,3 +148,140 @@ def test_lock_that_cannot_be_taken_is_a_clear_error(tmp_path: Path, run: Callabl
     assert result.code == 1
     assert result.err.startswith(f"{STATE_DIR}/{LOCK_FILE}: error: cannot take the lock: Is a directory;")
     assert not (root / "build").exists()
+
+
+# --- a translator's save during sync (issue 20, case 2)
+
+
+def translated_site(root: Path, run: Callable[..., Run]) -> Path:
+    """A page with three translated entries, synced."""
+    from dataclasses import replace
+
+    from pipeline.formats import po
+
+    write(root / "source" / "index.md", "# Home\n\nWe walk to school.\n\nWe cycle home.\n")
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert run(root, "sync").code == 0
+    path = root / "locales" / "nl" / "index.po"
+    catalog = po.read_po(path)
+    po.write_po(path, replace(catalog, messages=tuple(replace(m, msgstr=m.msgid.upper()) for m in catalog.messages)))
+    assert run(root, "sync").code == 0
+    return root
+
+
+def save_by_rename(path: Path, data: bytes) -> None:
+    """What an editor does on save: write a new file beside it, rename it over."""
+    tmp = path.with_name(path.name + ".editor~")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def test_editor_save_between_read_and_write_is_kept_and_sync_stops(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.workspace import project
+
+    root = translated_site(tmp_path, run)
+    write(root / "source" / "index.md", "# Home\n\nWe walk to school.\n\nWe cycle home.\n\nA new line.\n")
+    po_file = root / "locales" / "nl" / "index.po"
+    saved = po_file.read_bytes().replace(b'msgstr "WE CYCLE HOME."', b'msgstr "Wij fietsen naar huis."')
+    built_before = (root / "build" / "nl" / "index.md").read_bytes()
+    real_apply = project.apply
+
+    def editor_saves_then_apply(cfg: object, plan: project.Plan, changed: object = None) -> object:
+        save_by_rename(po_file, saved)  # the translator saves while sync is between read and write
+        return real_apply(cfg, plan, changed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project, "apply", editor_saves_then_apply)
+    result = run(root, "sync")
+    assert result.code == 1
+    assert result.err.startswith(
+        "locales/nl/index.po: error: changed on disk while sync ran (saved by an editor?); "
+        "nothing of page 'index' was written"
+    ), result.err
+    assert po_file.read_bytes() == saved
+    assert (root / "build" / "nl" / "index.md").read_bytes() == built_before
+    monkeypatch.undo()
+    assert run(root, "sync").code == 0
+    assert "Wij fietsen naar huis." in po_file.read_text()
+    assert "A new line." in po_file.read_text()
+
+
+def test_save_at_the_moment_of_the_rename_is_kept(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.workspace import files
+
+    root = translated_site(tmp_path, run)
+    write(root / "source" / "index.md", "# Home\n\nWe walk to school.\n\nWe cycle home.\n\nA new line.\n")
+    po_file = root / "locales" / "nl" / "index.po"
+    saved = po_file.read_bytes().replace(b'msgstr "WE CYCLE HOME."', b'msgstr "Wij fietsen naar huis."')
+    real_fsync = files.os.fsync
+    done: list[bool] = []
+
+    def fsync_then_editor_saves(fd: int) -> None:  # the last step before write_atomic's check and rename
+        real_fsync(fd)
+        if not done and os.readlink(f"/proc/self/fd/{fd}").startswith(str(po_file.parent / ".index.po.")):
+            done.append(True)
+            save_by_rename(po_file, saved)
+
+    monkeypatch.setattr(files.os, "fsync", fsync_then_editor_saves)
+    result = run(root, "sync")
+    monkeypatch.undo()
+    assert done, "the save was not injected"
+    assert result.code == 1
+    assert result.err.startswith("locales/nl/index.po: error: changed on disk while sync ran"), result.err
+    assert po_file.read_bytes() == saved
+    assert not [p for p in po_file.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_editor_that_truncates_then_writes_loses_nothing(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.workspace import project
+
+    root = translated_site(tmp_path, run)
+    po_file = root / "locales" / "nl" / "index.po"
+    full = po_file.read_bytes()
+    po_file.write_bytes(b"")  # sync reads the file while the editor has truncated it ...
+    real_apply = project.apply
+
+    def editor_finishes_then_apply(cfg: object, plan: project.Plan, changed: object = None) -> object:
+        po_file.write_bytes(full)  # ... and the editor writes its content before sync writes
+        return real_apply(cfg, plan, changed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project, "apply", editor_finishes_then_apply)
+    result = run(root, "sync")
+    assert result.code == 1
+    assert "changed on disk while sync ran" in result.err
+    assert po_file.read_bytes() == full
+
+
+@pytest.mark.parametrize("cut", ["empty", "truncated"])
+def test_empty_or_cut_po_file_with_translations_in_git_is_refused(
+    tmp_path: Path, run: Callable[..., Run], cut: str
+) -> None:
+    root = translated_site(tmp_path, run)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "translated")
+    po_file = root / "locales" / "nl" / "index.po"
+    full = po_file.read_bytes()
+    po_file.write_bytes(b"" if cut == "empty" else full[: full.index(b'msgid "We cycle home."')])
+    before = files_of(root)
+    result = run(root, "sync")
+    assert result.code == 2, result.err
+    assert result.err.startswith("locales/nl/index.po: error: "), result.err
+    assert ("is empty" if cut == "empty" else "is cut short") in result.err
+    assert "git checkout -- locales/nl/index.po" in result.err
+    assert files_of(root) == before
+
+
+def test_empty_po_file_without_translations_in_git_is_fine(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tiny_site(tmp_path)
+    assert run(root, "sync").code == 0
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "untranslated")
+    (root / "locales" / "nl" / "index.po").write_bytes(b"")
+    assert run(root, "sync").code == 0

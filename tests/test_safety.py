@@ -87,6 +87,15 @@ ATTACKS: list[tuple[str, str]] = [
     ("svelte expression changed", KEEP.replace("{count}", "{count + fetch('//evil')}")),
     ("svelte expression hidden by entities", KEEP + " &#123;alert(1)&#125;"),
     ("svelte block", KEEP + " {#if true}x{/if}"),
+    # issue 20, case 3: link destinations as CommonMark reads them (backslash escapes, entities, <...>)
+    ("javascript: link with an escaped colon", KEEP.replace("](/plan)", "](javascript\\:alert(1))")),
+    ("javascript: image with an escaped colon", KEEP + " ![x](javascript\\:alert(1))"),
+    ("javascript: link in angle brackets, escaped", KEEP.replace("](/plan)", "](<javascript\\:alert(1)>)")),
+    ("javascript: link with escaped parentheses", KEEP.replace("](/plan)", "](javascript\\:alert\\(1\\))")),
+    ("javascript: link by &colon;", KEEP.replace("](/plan)", "](javascript&colon;alert(1))")),
+    ("javascript: link by entity and escape", KEEP.replace("](/plan)", "](&#x6A;avascript\\:alert(1))")),
+    ("reference definition, escaped colon", KEEP + "\n[x]: javascript\\:alert(1)"),
+    ("reference definition in angle brackets", KEEP + "\n[x]: <javascript\\:alert(1)>"),
 ]
 
 
@@ -188,7 +197,7 @@ def test_sync_keeps_every_attack_off_the_built_page(tmp_path: Path, run: Callabl
     result = run(root, "sync")
     assert result.code == 0, result.err
     assert (root / "build" / "nl" / "join.md").read_text(encoding="utf-8") == PAGE
-    lines = {m.msgid: m.lineno for m in po.read_po(po_file).messages}
+    lines = {m.msgid: m.msgstr_lineno for m in po.read_po(po_file).messages}
     warnings = [ln for ln in result.err.splitlines() if "[fallback]" in ln]
     assert len(warnings) == len(msgs)
     for m in msgs:
@@ -205,6 +214,32 @@ def test_front_matter_yaml_tags_never_run_code(tmp_path: Path, run: Callable[...
     assert result.code == 0, result.err  # the tag is data to a safe loader: never constructed
     assert not marker.exists()
     assert (tmp_path / "site" / "build" / "nl" / "index.md").read_text() == page
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "[plan]: javascript\\:alert(1)",
+        "[plan]:\n  <javascript\\:alert(1)>",
+        "[PLAN]: javascript&colon;alert\\(1\\)",
+    ],
+)
+def test_whole_paragraph_reference_definition_to_javascript_is_refused(msgstr: str) -> None:
+    # The translation turns the paragraph into a definition that redefines the English [plan].
+    english = "Read [our plan][plan] today."
+    page = f"# Join\n\n{english}\n\n[plan]: /plan\n"
+    doc = segment_page(Page("join", "join.md", page))
+    built = build_page(doc, {(None, english): msgstr})
+    assert built.text == page
+    assert [r for _, r in built.fallbacks] == ["unsafe: adds a javascript: URL that the English does not have"]
+
+
+def test_ui_string_with_an_escaped_javascript_link_is_refused() -> None:
+    assert unsafe_reason("Read the plan", "[Lees](javascript\\:alert(1))", markdown=False) is not None
+    assert unsafe_reason("Read the plan", "[Lees](<javascript\\:alert(1)>)", markdown=False) is not None
+    from pipeline.workspace.messages import problems
+
+    assert [p.code for p in problems("Read the plan", "[Lees](javascript\\:alert(1))")] == ["unsafe"]
 
 
 def test_ui_strings_are_not_markdown_but_get_the_same_rules() -> None:
@@ -231,3 +266,114 @@ def test_changed_placeholder_is_not_built_but_is_no_attack(msgstr: str) -> None:
     assert built.text == PAGE
     assert [reason for _, reason in built.fallbacks] == ["its {placeholders} differ from the English ones"]
     assert unsafe_reason(PARAGRAPH, msgstr) is None  # check reports it under its own code
+
+
+ANGLE_EN = "Botnets such as [Mirai](<https://en.wikipedia.org/wiki/Mirai_(malware)>) took down sites."
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "Botnets zoals [Mirai](<https://nl.wikipedia.org/wiki/Mirai_(malware)>) legden sites plat.",
+        'Botnets zoals [Mirai]( <https://nl.wikipedia.org/wiki/Mirai_(malware)> "titel") legden sites plat.',
+        "Botnets zoals [Mirai][m] legden sites plat.\n\n[m]: <https://nl.wikipedia.org/wiki/Mirai>",
+        "Botnets zoals [Mirai](</nl/mirai-(malware)>) legden sites plat.",
+    ],
+)
+def test_changed_angle_bracket_link_destination_is_a_link_not_html(msgstr: str) -> None:
+    assert unsafe_reason(ANGLE_EN, msgstr) is None
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "reason"),
+    [
+        ("Zoals [Mirai](<img src=x onerror=alert(1)>) deden.", "event handler (onerror=)"),
+        ("Zoals [Mirai](<javascript:alert(1)>) deden.", "javascript: URL"),
+        ("Zoals [Mirai](<b>) deden.", "HTML <b>"),
+    ],
+)
+def test_angle_bracket_destination_that_reads_as_html_or_script_is_still_refused(msgstr: str, reason: str) -> None:
+    got = unsafe_reason(ANGLE_EN, msgstr)
+    assert got is not None and reason in got
+
+
+# --- terminal control sequences (issue 20, case 6)
+
+HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x1b[8mhidden\x1b[0m\x9b31m\x85\r\x08"
+"""Clear screen, window title, hidden text, an 8-bit CSI, NEL, carriage return, backspace."""
+
+
+def _bare_controls(text: str) -> list[str]:
+    """Control characters (C0 but tab and newline, DEL, C1) left after our own colour codes."""
+    import re as _re
+
+    plain = _re.sub(r"\x1b\[[0-9;]*m", "", text)  # SGR colours that rich writes with --color always
+    return sorted({c for c in plain if (ord(c) < 0x20 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F})
+
+
+def test_control_characters_are_escaped_in_every_output(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path
+    write(root / "source" / "join.md", PAGE)
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "join.po"
+    catalog = po.read_po(po_file)
+    msgs = []
+    for m in catalog.messages:
+        if m.msgid == "Bring a friend.":  # fuzzy: shown by diff
+            m = replace(m, msgstr="Neem " + HOSTILE, flags=("fuzzy",), previous_msgid="Bring friends.")
+        elif m.msgid == "School gate":  # unsafe: reported by sync and check, its reason quoting the code
+            m = replace(m, msgstr="{" + HOSTILE + "}")
+        msgs.append(m)
+    po.write_po(po_file, replace(catalog, messages=tuple(msgs)))
+    outputs = {
+        "sync": run(root, "sync"),
+        "diff": run(root, "diff"),
+        "diff --color always": run(root, "diff", "--color", "always"),
+        "check": run(root, "check"),
+        "check --format github": run(root, "check", "--format", "github"),
+        "check --format json": run(root, "check", "--format", "json"),
+    }
+    assert "pwned" in outputs["diff"].out and "pwned" in outputs["check"].out  # shown, not dropped
+    for name, result in outputs.items():
+        assert _bare_controls(result.out) == [], (name, result.out)
+        assert _bare_controls(result.err) == [], (name, result.err)
+    assert "\\u001b]0;pwned\\u0007" in outputs["diff"].out
+    import json
+
+    findings = json.loads(outputs["check --format json"].out)["findings"]
+    assert any("\x1b" in f["message"] or "\\u001b" in f["message"] for f in findings)
+
+
+def test_printable_escapes_controls_but_tab_and_newline() -> None:
+    from pipeline.cli.terminal import printable
+
+    assert printable("a\tb\nc") == "a\tb\nc"
+    assert printable("\x1b[2J\x07\x7f\x9b\x85é€") == "\\u001b[2J\\u0007\\u007f\\u009b\\u0085é€"
+
+
+# --- a refusal at build fails check (issue 20, case 9)
+
+
+def test_structure_refusal_at_build_is_a_blocking_check_finding(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path
+    write(root / "pipeline.toml", '[check.codes]\npage-missing = "off"\n')  # the page's links lead nowhere here
+    write(root / "source" / "join.md", PAGE)
+    (root / "locales" / "nl").mkdir(parents=True)
+    assert run(root, "sync").code == 0
+    po_file = root / "locales" / "nl" / "join.po"
+    catalog = po.read_po(po_file)
+    msgs = tuple(
+        replace(m, msgstr="Neem een vriend mee\n---") if m.msgid == "Bring a friend." else m for m in catalog.messages
+    )
+    po.write_po(po_file, replace(catalog, messages=msgs))
+    synced = run(root, "sync")
+    assert "would change the page structure" in synced.err
+    line = next(m.msgstr_lineno for m in po.read_po(po_file).messages if m.msgid == "Bring a friend.")
+    result = run(root, "check")
+    assert result.code == 1, result.out + result.err
+    assert f"locales/nl/join.po:{line}: error [build-refused] " in result.out, result.out
+    github = run(root, "check", "--format", "github")
+    assert f"::error file=locales/nl/join.po,line={line},title=build-refused::" in github.out
+    write(root / "pipeline.toml", '[check.codes]\npage-missing = "off"\nbuild-refused = "warning"\n')  # on purpose
+    assert run(root, "check").code == 0

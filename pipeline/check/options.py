@@ -6,6 +6,8 @@ file's text for error lines); the checks receive these values and never read the
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,16 +26,18 @@ CODES: dict[str, Severity] = {
     "id-shifted": Severity.ERROR,
     "link-target": Severity.ERROR,
     "link-count": Severity.WARNING,
+    "link-localized": Severity.NOTICE,
     "code-span": Severity.WARNING,
     "markup": Severity.WARNING,
     "placeholder": Severity.ERROR,
     "id-in-translation": Severity.WARNING,
     "unsafe": Severity.ERROR,
     "untranslated-same": Severity.WARNING,
+    "build-refused": Severity.ERROR,
 }
 """Every finding code ``check`` emits and its default severity (``[check.codes]`` re-grades)."""
 
-_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "off": None}
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "notice": Severity.NOTICE, "off": None}
 
 
 def code_levels(table: dict[str, Any], src: ConfigText = NO_FILE) -> dict[str, Severity | None]:
@@ -48,7 +52,7 @@ def code_levels(table: dict[str, Any], src: ConfigText = NO_FILE) -> dict[str, S
                 code, f"unknown check code {code!r} in [check.codes]", f"known codes: {', '.join(sorted(CODES))}"
             )
         if value not in _LEVELS:
-            raise src.error(code, f"[check.codes] {code} = {value!r}", 'use "error", "warning" or "off"')
+            raise src.error(code, f"[check.codes] {code} = {value!r}", 'use "error", "warning", "notice" or "off"')
         levels[code] = _LEVELS[value]
     return levels
 
@@ -89,6 +93,8 @@ class SiteOptions:
                 if not isinstance(table[key], str):
                     raise src.error(key, f"[site] {key} must be a string")
                 values[key] = table[key]
+        if table.get("dialect") == "mdx":
+            values["smartypants"] = False  # MDX (Astro/Starlight, Docusaurus): ids are slugs of the text as written
         if "smartypants" in table:
             if not isinstance(table["smartypants"], bool):
                 raise src.error("smartypants", "[site] smartypants must be true or false")
@@ -111,7 +117,8 @@ class SiteOptions:
         return opts
 
 
-_SITE_KEYS = set(SiteOptions.__dataclass_fields__)
+_SITE_KEYS = set(SiteOptions.__dataclass_fields__) | {"dialect", "extensions", "heading_ids"}
+"""With the keys of ``pipeline.workspace.dialect`` (read there)."""
 
 
 # --------------------------------------------------------------------------- [check] gate policies
@@ -120,8 +127,13 @@ STALE = "stale-catalog"
 FUZZY = "fuzzy"
 UNTRANSLATED = "untranslated"
 
+UPSTREAM_ENGLISH = "upstream-english"
+"""A ``[check] fail_on`` entry: findings in English pages pulled from ``[upstream]`` block too."""
+
 GATE_CODES = (STALE, FUZZY, UNTRANSLATED)
-"""Codes ``fail_on`` accepts."""
+"""The gate's own codes (``fail_on`` makes them errors)."""
+ACCEPTED = (*GATE_CODES, UPSTREAM_ENGLISH)
+"""What ``fail_on`` accepts: ``upstream-english`` makes site findings in ``[upstream]`` English pages block too."""
 DEFAULT_FAIL_ON = (STALE,)
 
 
@@ -131,6 +143,76 @@ class Policy:
 
     fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
     min_translated: float = 0.0
+
+
+# --------------------------------------------------------------------------- [check] link_equivalents
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalent:
+    """An English link pattern and a pattern of its localized equivalents.
+
+    ``*`` matches any run of characters (each side on its own: a localized article has its own
+    title); ``{locale}`` is the translation's locale (``pt_BR``) and ``{lang}`` its language
+    (``pt``). Everything else matches literally (``?`` and ``[`` too, as URLs have them).
+    """
+
+    english: str
+    localized: str
+
+    def matches(self, english: str, translated: str, locale: str) -> bool:
+        """Whether ``translated`` is a localization of ``english`` by this rule, in ``locale``."""
+        if not _pattern(self.english).fullmatch(english.strip()):
+            return False
+        lang = re.split(r"[_-]", locale, maxsplit=1)[0]
+        wanted = self.localized.replace("{locale}", locale).replace("{lang}", lang)
+        return bool(_pattern(wanted).fullmatch(translated.strip()))
+
+
+def _pattern(glob: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in glob.split("*")), re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOptions:
+    """What the link checks read from ``[check]``: known localizations, and whether upstream English blocks.
+
+    ``[check.link_equivalents]`` maps an English link pattern to one pattern (or a list) of links
+    a translation may use instead; such a change is a ``link-localized`` notice, not a
+    ``link-target`` error.
+    """
+
+    link_equivalents: tuple[Equivalent, ...] = ()
+    """Known localizations of links: reported as ``link-localized`` notices."""
+    upstream_blocks: bool = False
+    """``fail_on`` names ``upstream-english``: findings in ``[upstream]`` English pages are errors as graded."""
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], src: ConfigText = NO_FILE) -> LinkOptions:
+        """Validate ``link_equivalents`` of ``[check]`` (``fail_on`` is validated with the gate's policy)."""
+        equivalents: list[Equivalent] = []
+        raw = table.get("link_equivalents", {})
+        if not isinstance(raw, Mapping):
+            raise src.error(
+                "link_equivalents",
+                "[check] link_equivalents must be a table of English pattern = localized pattern(s)",
+                '[check.link_equivalents] "https://en.wikipedia.org/wiki/*" = "https://{locale}.wikipedia.org/wiki/*"',
+            )
+        for english, value in raw.items():
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+                message = f"[check.link_equivalents] {english!r} must be a pattern or a list of patterns"
+                raise src.error(english, message)
+            if not english.strip():
+                raise src.error("link_equivalents", "[check.link_equivalents] has an empty pattern")
+            equivalents.extend(Equivalent(english.strip(), v.strip()) for v in values)
+        fail_on = table.get("fail_on", [])
+        blocks = isinstance(fail_on, list) and UPSTREAM_ENGLISH in fail_on
+        return cls(tuple(equivalents), blocks)
+
+    def localized(self, english: str, translated: str, locale: str) -> bool:
+        """Whether a translation's link is a known localization of the English one."""
+        return any(e.matches(english, translated, locale) for e in self.link_equivalents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +225,8 @@ class CheckOptions:
     """The gate's policy of every locale without its own ``[check.locales.<locale>]``."""
     overrides: tuple[tuple[str, Policy, int | None], ...] = ()
     """Per-locale policies: (locale, policy, line of its table)."""
+    links: LinkOptions = LinkOptions()
+    """``link_equivalents`` and whether findings in upstream English block."""
     src: ConfigText = NO_FILE
 
     @classmethod
@@ -158,7 +242,7 @@ class CheckOptions:
             if not isinstance(sub, dict):
                 raise src.error(locale, f"[check.locales.{locale}] must be a table")
             found.append((locale, _policy(src, sub, base, locale), src.key_line(f"check.locales.{locale}")))
-        return cls(levels, base, tuple(found), src)
+        return cls(levels, base, tuple(found), LinkOptions.from_table(table, src), src)
 
     def policies(self, locales: tuple[str, ...]) -> dict[str, Policy]:
         """The policy of each locale: ``[check]`` with ``[check.locales.<locale>]`` on top."""
@@ -185,11 +269,11 @@ def _policy(src: ConfigText, table: dict[str, Any], base: Policy, locale: str | 
     if "fail_on" in table:
         value = table["fail_on"]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise error("fail_on", f"[{where}] fail_on must be a list of strings", f"use codes from {list(GATE_CODES)}")
-        unknown = sorted(set(value) - set(GATE_CODES))
+            raise error("fail_on", f"[{where}] fail_on must be a list of strings", f"use codes from {list(ACCEPTED)}")
+        unknown = sorted(set(value) - set(ACCEPTED))
         if unknown:
             raise error(
-                "fail_on", f"[{where}] fail_on: unknown code {unknown[0]!r}", f"use codes from {list(GATE_CODES)}"
+                "fail_on", f"[{where}] fail_on: unknown code {unknown[0]!r}", f"use codes from {list(ACCEPTED)}"
             )
         fail_on = frozenset(value)
     minimum = base.min_translated

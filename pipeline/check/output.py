@@ -12,7 +12,7 @@ FORMATS = ("text", "json", "github")
 
 def format_findings(findings: Iterable[Finding], fmt: str = "text") -> str:
     """All findings, sorted, in one of ``FORMATS``; empty string when there are none (text)."""
-    items = sorted(findings)
+    items = sorted(findings, key=lambda f: (f.group, f))  # grouped findings (upstream English) come last
     if fmt == "json":
         data = [
             {
@@ -23,6 +23,7 @@ def format_findings(findings: Iterable[Finding], fmt: str = "text") -> str:
                 "code": f.code,
                 "message": f.message,
                 "hint": f.hint,
+                **({"group": f.group} if f.group else {}),
             }
             for f in items
         ]
@@ -50,13 +51,13 @@ def _escape(value: str, prop: bool = False) -> str:
 
 
 def _github(f: Finding) -> str:
-    kind = "error" if f.severity is Severity.ERROR else "warning"
+    kind = f.severity.value  # error, warning, notice: the three GitHub annotation levels
     props = [f"file={_escape(f.path, True)}"]
     if f.line:
         props.append(f"line={f.line}")
     if f.col:
         props.append(f"col={f.col}")
-    props.append(f"title={_escape(f.code, True)}")
+    props.append(f"title={_escape(f.code + (' (upstream English)' if f.group else ''), True)}")
     text = f.message + (f" ({f.hint})" if f.hint else "")
     return f"::{kind} {','.join(props)}::{_escape(text)}"
 

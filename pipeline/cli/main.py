@@ -18,10 +18,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from pipeline import __version__
 from pipeline.check.output import FORMATS, format_findings, has_errors
+from pipeline.cli.hints import GIT_MISSING, did_you_mean, git_missing
+from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
 from pipeline.workspace import project, review, runlock
+from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
 from pipeline.workspace.shard import Shard, parse_shard
@@ -52,7 +55,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"pipeline: error: {message}; see 'pipeline --help'\n")
+        text = did_you_mean(message)
+        sys.stderr.write(f"pipeline: error: {text}{' ' if text.endswith('?') else '; '}see 'pipeline --help'\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -103,7 +107,7 @@ def progress_for(args: argparse.Namespace, io: Io) -> AbstractContextManager[Pro
 
     from pipeline.workspace.progress import Bars
 
-    return Bars(Console(file=io.err, force_terminal=True))
+    return Bars(Console(file=raw_stream(io.err), force_terminal=True))
 
 
 def _run_extract(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -144,14 +148,54 @@ def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
         outcome = project.sync(cfg, progress, shard)
-    return _report(outcome, "sync", args, io)
+    code = _report(outcome, "sync", args, io)
+    if "translate" in cfg.raw:
+        code = max(code, _translate_on_sync(cfg, args, io, shard))
+    _report_news(cfg, args, io)
+    return code
+
+
+def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
+    """One line per locale: new problems in changed translations (what 'check' would say about them)."""
+    from pipeline.check.news import new_problems
+
+    try:
+        found = new_problems(cfg)
+    except PipelineError as exc:  # sync itself succeeded; say why there is no summary, and go on
+        io.err.write(f"sync: no summary of new problems: {exc}\n")
+        return
+    for news in found:
+        if news.findings or not args.quiet:
+            io.err.write(news.line() + "\n")
+
+
+def _translate_on_sync(cfg: Config, args: argparse.Namespace, io: Io, shard: Shard | None) -> int:
+    """``[translate] on_sync = true``: sync fills new entries with the default engine, then builds them."""
+    from pipeline.translate import run as translate
+    from pipeline.translate import settings as tsettings
+
+    if not tsettings.load(cfg).on_sync:
+        return EXIT_OK
+    with progress_for(args, io) as progress:
+        outcome = translate.run(cfg, translate.Request(include_fuzzy=True, shard=shard), progress)
+        for r in outcome.rejected:
+            io.err.write(f"{r.po_path}:{r.line}: warning: [machine-rejected] {r.reason}; left untranslated\n")
+        if not args.quiet:
+            io.out.write(translate.summary(outcome) + "\n")
+        if outcome.written:
+            project.sync(cfg, progress, shard)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- pull
 
 
 def _add_pull(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--commit", metavar="SHA", help="pull this upstream commit and pin it in pipeline.git.lock")
+    parser.add_argument(
+        "--commit",
+        metavar="REV",
+        help="pull this upstream revision (commit id, tag, branch, main~40 …) and pin its commit in pipeline.lock",
+    )
 
 
 def _run_pull(cfg: Config, args: argparse.Namespace, io: Io) -> int:
@@ -204,7 +248,7 @@ def _run_status(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     if args.format == "json":
         io.out.write(statusview.status_json(rows))
         return EXIT_OK
-    statusview.render(rows, statusview.console_for(io.out))
+    statusview.render(rows, statusview.console_for(raw_stream(io.out)))
     return EXIT_OK
 
 
@@ -233,7 +277,7 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         rows=tuple(rows),
         findings=tuple(findings),
         fuzzy=tuple(staleness.fuzzy_entries(cfg, rows)),
-        last_change=project.last_changes(cfg),
+        last_change=_last_changes(cfg),
     )
     page = dashboard.render(data).encode("utf-8")
     out: Path = args.html
@@ -251,6 +295,16 @@ def _run_report(cfg: Config, args: argparse.Namespace, io: Io) -> int:
             + "\n"
         )
     return EXIT_OK
+
+
+def _last_changes(cfg: Config) -> dict[str, str]:
+    """Date of each page's last English change: this repository's history, the upstream's for pulled pages."""
+    from pipeline.git.dates import upstream_changes
+
+    dates = project.last_changes(cfg)
+    pages = {file.relative_to(cfg.source_dir).as_posix(): name for name, file in project.page_names(cfg)}
+    dates.update(upstream_changes(cfg, pages))
+    return dates
 
 
 # --------------------------------------------------------------------------- import
@@ -307,6 +361,11 @@ def _run_import(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         io.err.write(format_findings(outcome.findings, "text"))
         if not args.quiet:
             _import_table(outcome, args.verbose, io)
+    if outcome.failed:
+        io.err.write(
+            f"import: nothing written: {outcome.failed} of {len(outcome.pages)} pages cannot be imported (all or "
+            "nothing); fix them, or move them out of the folder, and run the import again\n"
+        )
     return EXIT_FINDINGS if outcome.failed else EXIT_OK
 
 
@@ -425,7 +484,14 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
-        io.err.write(f"check: {errors} errors, {len(found) - errors} warnings\n")
+        notices = sum(1 for f in found if f.severity.value == "notice")
+        upstream = sum(1 for f in found if f.group)
+        io.err.write(
+            f"check: {errors} errors, {len(found) - errors - notices} warnings"
+            + (f", {notices} notices" if notices else "")
+            + (f" ({upstream} in upstream English: tell the site's maintainers)" if upstream else "")
+            + "\n"
+        )
     return EXIT_FINDINGS if has_errors(found) else EXIT_OK
 
 
@@ -449,7 +515,7 @@ def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
     rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
-        file=io.out,
+        file=raw_stream(io.out),
         force_terminal=True if args.color == "always" else None,
         no_color=args.color == "never" or None,
         highlight=False,
@@ -482,9 +548,9 @@ def _english(row: review.Review) -> Text:
     from pipeline.stages.worddiff import word_diff
 
     if row.previous is None:
-        return Text(row.msgid)
+        return Text(printable(row.msgid))
     text = Text()
-    for op, piece in word_diff(row.previous, row.msgid):
+    for op, piece in word_diff(printable(row.previous), printable(row.msgid)):
         text.append(piece, style=_DIFF_STYLE[op])
     return text
 
@@ -493,17 +559,17 @@ def _diff_table(po_path: str, rows: list[review.Review]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=po_path, title_justify="left", show_lines=True, expand=True)
+    table = Table(title=printable(po_path), title_justify="left", show_lines=True, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("English: previous -> current", ratio=1)
     table.add_column(f"{rows[0].locale}: current translation", ratio=1)
     for r in rows:
         english = _english(r)
         if r.where:
-            english = Text.assemble((r.where + "\n", "dim italic"), english)
+            english = Text.assemble((printable(r.where) + "\n", "dim italic"), english)
         if r.carried:
-            english.append("\n" + "\n".join("carried " + note for note in r.carried), style="cyan")
-        table.add_row(str(r.line), english, Text(r.msgstr))
+            english.append("\n" + "\n".join("carried " + printable(note) for note in r.carried), style="cyan")
+        table.add_row(str(r.line), english, Text(printable(r.msgstr)))
     return table
 
 
@@ -522,6 +588,79 @@ def _diff_plain(rows: list[review.Review]) -> str:
     return "".join(out)
 
 
+# --------------------------------------------------------------------------- init
+
+
+def _add_init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locales", required=True, metavar="L1,L2", help="the languages to translate into: nl,de")
+    parser.add_argument("--upstream", metavar="URL", help="a separate translation repository: the site's git URL")
+    parser.add_argument("--path", metavar="DIR", help="with --upstream: the English pages' folder in it (src/posts)")
+    parser.add_argument("--ref", metavar="REF", help="with --upstream: branch or tag to follow (default: its HEAD)")
+    parser.add_argument("--source", metavar="DIR", help="without --upstream: the English pages' folder here")
+    parser.add_argument("--dialect", choices=("mdsvex", "mdx", "markdown"), help="how the site renders its pages")
+    parser.add_argument("--redirects", metavar="FILE", help="a redirects file whose sources the site serves")
+    parser.add_argument("--install", metavar="SPEC", help="what the workflow pip-installs (default: this version)")
+    parser.add_argument("--no-workflow", action="store_true", help="do not write .github/workflows/translations.yml")
+    parser.add_argument("--no-pre-commit", action="store_true", help="do not write .pre-commit-config.yaml")
+
+
+def _run_init(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.cli.init import run_init
+
+    return run_init(cfg.root, args, io.out, io.err)
+
+
+# --------------------------------------------------------------------------- translate
+
+
+def _add_translate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", action="append", default=[], help="only this locale (repeatable)")
+    parser.add_argument(
+        "--engine", metavar="NAME", help="a [translate.engines.NAME] table (default: [translate] engine)"
+    )
+    parser.add_argument("--pages", action="append", default=[], metavar="GLOB", help="only pages matching (repeatable)")
+    parser.add_argument(
+        "--include-fuzzy", action="store_true", help="also redo fuzzy entries a machine made (never a human's)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="send nothing; print the plan and its estimated cost")
+    parser.add_argument("--spend", type=float, metavar="N", help="allow an estimated cost up to N this run")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_shard(parser)
+
+
+def _run_translate(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.translate import run as translate
+
+    request = translate.Request(
+        tuple(args.locale),
+        args.engine,
+        tuple(args.pages),
+        args.include_fuzzy,
+        args.dry_run,
+        args.spend,
+        parse_shard(args.shard) if args.shard else None,
+    )
+    with progress_for(args, io) as progress:
+        outcome = translate.run(cfg, request, progress)
+    return _report_translate(outcome, args, io)
+
+
+def _report_translate(outcome: object, args: argparse.Namespace, io: Io) -> int:
+    from pipeline.translate import run as translate
+
+    assert isinstance(outcome, translate.Outcome)
+    if args.format == "json":
+        io.out.write(json.dumps(translate.outcome_data(outcome), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for r in outcome.rejected:
+            io.err.write(f"{r.po_path}:{r.line}: warning: [machine-rejected] {r.reason}; left untranslated\n")
+        if outcome.dry_run or args.verbose:
+            io.out.write(translate.plan_table(outcome))
+        if not args.quiet:
+            io.out.write(translate.summary(outcome) + "\n")
+    return EXIT_FINDINGS if outcome.rejected else EXIT_OK
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -534,20 +673,27 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("init", "start a project: pipeline.toml, CI workflow, pre-commit hooks", _add_init, _run_init),
     Command("extract", "English pages -> locales/templates/*.pot", _add_nothing, _run_extract),
     Command("update", "templates + PO files -> updated PO files", _add_nothing, _run_update),
     Command("build", "PO files -> translated pages", _add_nothing, _run_build),
     Command("sync", "pull (with [upstream]), extract, update and build", _add_sync, _run_sync),
     Command("status", "translation progress and freshness per locale and page", _add_status, _run_status),
-    Command("pull", "English pages at the upstream ref -> source/ and pipeline.git.lock", _add_pull, _run_pull),
+    Command("pull", "English pages at the upstream ref -> source/ and pipeline.lock", _add_pull, _run_pull),
     Command("import", "existing translated pages (or a message file) -> PO files", _add_import, _run_import),
     Command("check", "CI gate and site checks: stale catalogs, policy, links, anchors, unsafe", _add_check, _run_check),
     Command("report", "HTML dashboard: progress, pages, findings, fuzzy entries", _add_report, _run_report),
     Command("diff", "fuzzy entries: word diff of the English beside the translation", _add_diff, _run_diff),
+    Command(
+        "translate", "machine pre-translation of untranslated entries (fuzzy, marked)", _add_translate, _run_translate
+    ),
 )
 
 
-WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import"})
+NO_PROJECT = frozenset({"init"})
+"""Commands that make a project rather than work in one: no search upwards for ``pipeline.toml``."""
+
+WRITING_COMMANDS = frozenset({"extract", "update", "build", "sync", "pull", "import", "translate"})
 """Commands that write into the project: they run one at a time under ``runlock``.
 
 A new command that writes gets the lock by being listed here, not by code of its own.
@@ -556,7 +702,9 @@ A new command that writes gets the lock by being listed here, not by code of its
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description="Segment-level gettext translation for markdown sites.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    parser.add_argument(
+        "--root", type=Path, help="project folder (default: the nearest folder up from here with pipeline.toml)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each stage did")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
@@ -571,8 +719,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run one command; return its exit code (tests call this directly)."""
-    io = Io(out or sys.stdout, err or sys.stderr)
+    """Run one command; return its exit code (tests call this directly).
+
+    Everything a command writes is made ``printable`` (no terminal control sequences).
+    """
+    io = Io(printable_stream(out or sys.stdout), printable_stream(err or sys.stderr))
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -580,8 +731,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        cfg = load(args.root)
-        attach(cfg)  # one read-once workspace for the whole command
+        root = _project_root(args.root, command.name)
+        cfg = Config(root=root.resolve()) if command.name in NO_PROJECT else load(root)
+        if command.name not in WRITING_COMMANDS:
+            # status, check, report …: one read-once workspace for the whole command (a writing command
+            # reads each file once anyway, and keeping every parsed file would only raise its peak memory)
+            attach(cfg)
         if command.name not in WRITING_COMMANDS and not getattr(args, "fix", False):  # check --fix writes
             return command.run(cfg, args, io)
         with runlock.hold(cfg.root, command.name) as held:
@@ -593,7 +748,49 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return command.run(cfg, args, io)
     except PipelineError as exc:
         io.err.write(f"{exc}\n")
+        if getattr(args, "format", None) == "github":  # the CI log shows it on the file, like a finding
+            io.out.write(_annotation(exc))
         return exc.exit_code
+    except Exception as exc:  # GitPython without git (ImportError or GitCommandNotFound); others re-raised
+        if not git_missing(exc):
+            raise
+        io.err.write(GIT_MISSING + "\n")
+        return EXIT_USAGE
+
+
+def _project_root(root: Path | None, command: str) -> Path:
+    """``--root``, or the nearest folder up from the current one with the settings.
+
+    Without either, the current folder with the default settings, as long as it has the
+    English pages (``source/``): a command typed in the wrong folder says so instead of
+    leaving a ``.pipeline/`` state folder behind.
+    """
+    if root is not None:
+        return root
+    found = find_root(Path.cwd())
+    if command in NO_PROJECT:
+        if found is not None and found != Path.cwd().resolve():
+            raise ConfigError(
+                f"{Path.cwd()} is inside the project at {found}",
+                hint="work in that project, or pass --root . to start another project here",
+            )
+        return Path.cwd()
+    if found is not None:
+        return found
+    if not (Path.cwd() / "source").is_dir():
+        raise ConfigError(
+            f"no pipeline.toml in {Path.cwd()} or any folder above it",
+            hint="run the command inside the project, pass --root DIR, or start a project with 'pipeline init'",
+        )
+    return Path.cwd()
+
+
+def _annotation(exc: PipelineError) -> str:
+    """An error as a GitHub ``::error`` annotation (``check --format github``)."""
+    from pipeline.model import Severity
+
+    finding = Finding(exc.path or "", exc.line or 0, 0, exc.code, Severity.ERROR, exc.message, exc.hint)
+    return format_findings([finding], "github")
 
 
 def entry() -> None:

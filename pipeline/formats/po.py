@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import ConflictError, InputError
 from pipeline.model import Catalog, Message
 from pipeline.workspace.files import decode, write_atomic
 
@@ -646,6 +646,8 @@ _BAD_COMMENT = re.compile(r"[\r\x00]|\\$")
 """What no comment line can hold once written again (``_check_line``)."""
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_CONFLICT = re.compile(r"(?:<{7}|>{7}|={7}|\|{7})(?:[ \t]|$)")
+"""Lines git writes around a merge conflict."""
 _INDEX = re.compile(r"[ \t\r\f\v]*\[[ \t\r\f\v]*(\d+)[ \t\r\f\v]*\]")
 _ESCAPE = re.compile(r'\\(?:([ntbrfva\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))', re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
@@ -847,6 +849,7 @@ class _Parser:
             if not draft.obsolete:
                 self.header = draft
             return
+        self.check_line_breaks(draft)
         self.messages.append(
             Message(
                 msgid=draft.msgid,
@@ -866,6 +869,31 @@ class _Parser:
                 msgstr_lineno=draft.msgstr_lineno,
             )
         )
+
+    def check_line_breaks(self, draft: _Draft) -> None:
+        """Refuse a translation whose leading or trailing line break differs from its msgid's.
+
+        ``msgfmt -c`` rejects such a file; fuzzy and obsolete entries are not compiled, so not checked.
+        """
+        if draft.obsolete or "fuzzy" in _flag_tokens(draft.flags):
+            return
+        if draft.msgid_plural is None:
+            pairs = [("msgstr", draft.msgstr)]
+        else:  # as msgfmt -c: every form, and msgid_plural, against msgid
+            pairs = [(f"msgstr[{i}]", form) for i, form in enumerate(draft.plural)]
+            pairs += [("msgid_plural", draft.msgid_plural)] if any(draft.plural) else []
+        for name, target in pairs:
+            if not target:
+                continue
+            for side, test in (("begin", str.startswith), ("end", str.endswith)):
+                english = test(draft.msgid, "\n")
+                if english != test(target, "\n"):
+                    raise self.error(
+                        f"msgid and {name} do not both {side} with '\\n'",
+                        draft.msgstr_lineno or draft.lineno,
+                        f"{'add' if english else 'remove'} the line break at the {side} of the {name} "
+                        "(msgfmt -c rejects the file)",
+                    )
 
     # -- lexing -------------------------------------------------------------------------
 
@@ -909,6 +937,13 @@ class _Parser:
             else:
                 match = _WORD.match(text, pos)
                 if match is None:
+                    if pos == 0 and _CONFLICT.match(text):
+                        raise ConflictError(
+                            "merge conflict markers (<<<<<<<, =======, >>>>>>>) left in the file",
+                            self.path,
+                            self.line,
+                            "resolve the conflict: keep the right msgstr of each block and delete the marker lines",
+                        )
                     hint = "expected a keyword or a quoted string"
                     raise self.error(f"syntax error at {char!r}", hint=hint)
                 word = match.group()

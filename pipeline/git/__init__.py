@@ -1,1 +1,1 @@
-"""Upstream cache, pull, pipeline.git.lock, history: the only place git is called."""
+"""Upstream cache, pull, pipeline.lock, history: the only place git is called."""

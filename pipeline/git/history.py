@@ -24,6 +24,7 @@ from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.extract import content_hash, template_messages
 from pipeline.stages.merge import squash
+from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import decode
 
 if TYPE_CHECKING:
@@ -94,6 +95,18 @@ def version_at(cwd: Path, rel: str, date: str) -> Version | None:
     return None
 
 
+def newest_dates(log: str, names: Mapping[str, str]) -> dict[str, str]:
+    """Per name, the date of its newest commit in ``git log --format=%x00<date> --name-only`` output."""
+    dates: dict[str, str] = {}
+    for record in log.split("\x00")[1:]:
+        date, _, changed_files = record.partition("\n")
+        for path in changed_files.split("\n"):
+            changed = names.get(path.strip())
+            if changed is not None and changed not in dates:
+                dates[changed] = date.strip()
+    return dates
+
+
 def last_changes(root: Path, folder: Path, files: Mapping[str, Path]) -> dict[str, str]:
     """Per name: the date (``YYYY-MM-DD``) of the last commit that changed its file, or ``uncommitted``.
 
@@ -118,13 +131,7 @@ def last_changes(root: Path, folder: Path, files: Mapping[str, Path]) -> dict[st
         return {}
     finally:
         repo.close()
-    dates: dict[str, str] = {}
-    for record in log.split("\x00")[1:]:
-        date, _, changed_files = record.partition("\n")
-        for path in changed_files.split("\n"):
-            changed = names.get(path.strip())
-            if changed is not None and changed not in dates:
-                dates[changed] = date.strip()
+    dates = newest_dates(log, names)
     for line in dirty.splitlines():
         changed = names.get(line[3:].split(" -> ")[-1].strip().strip('"'))
         if changed is not None:
@@ -143,6 +150,8 @@ class History:
     settings: upstream.Settings
     options: Options
     _hashes: dict[str, str] = field(default_factory=dict)
+    cfg: Config | None = None
+    """The project, to find a page's file extension (``[site] dialect``)."""
 
     @classmethod
     @contextlib.contextmanager
@@ -156,7 +165,7 @@ class History:
             yield None
             return
         try:
-            yield cls(repo, upstream.settings(cfg), options)
+            yield cls(repo, upstream.settings(cfg), options, cfg=cfg)
         finally:
             repo.close()
 
@@ -178,7 +187,8 @@ class History:
             return ()
         if not (upstream.has_commit(self.repo, since) and upstream.has_commit(self.repo, until)):
             return ()
-        repo_path = self.settings.repo_path(page + ".md")
+        suffix = page_file(self.cfg, self.cfg.source_dir, page).suffix if self.cfg is not None else ".md"
+        repo_path = self.settings.repo_path(page + suffix)
         try:
             found = upstream.page_changes(self.repo, repo_path, since, until)
         except git.GitCommandError:
@@ -193,3 +203,22 @@ class History:
                 continue
             kept.append(change)
         return tuple(kept)
+
+
+def changed_files(cwd: Path, folder: str) -> list[str] | None:
+    """Paths under ``folder`` (relative to ``cwd``) that differ from HEAD or are untracked; None outside git."""
+    try:
+        out = git.Git(str(cwd)).execute(
+            ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", folder],
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    except _ERRORS:
+        return None
+    entries = bytes(out).decode("utf-8", "replace").split("\0")
+    return [entry[3:] for entry in entries if len(entry) > 3]
+
+
+def committed_text(cwd: Path, rel: str) -> str | None:
+    """The text of ``rel`` as committed at HEAD; None when it is not committed (or not in git)."""
+    return _show(cwd, "HEAD", rel)

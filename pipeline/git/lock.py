@@ -1,4 +1,4 @@
-"""``pipeline.git.lock``: which upstream commit ``source/`` holds, and each page's blob id.
+"""``pipeline.lock``: which upstream commit ``source/`` holds, and each page's blob id.
 
 Written by ``pipeline pull`` (deterministically: sorted keys, one TOML writer), committed with
 the project, read by ``sync``, ``status`` and ``check``. A lock edited into something else is
@@ -21,11 +21,11 @@ from pipeline.tables import toml_error_line
 if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
 
-LOCK_FILE = "pipeline.git.lock"
+LOCK_FILE = "pipeline.lock"
 _HEADER = "# Written by 'pipeline pull': the upstream commit in source/ and each page's blob id. Do not edit.\n"
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _KEYS = ("url", "ref", "path", "commit", "date", "pinned", "pages")
-_HINT = "restore it with 'git checkout pipeline.git.lock', or delete it and run 'pipeline pull'"
+_HINT = "restore it with 'git checkout pipeline.lock', or delete it and run 'pipeline pull'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def parse_lock(text: str, where: str = LOCK_FILE) -> Lock:
         raise fail("pages must be a table of page path = blob id", "pages")
     for name, blob in pages.items():
         if not _page_path(name):
-            raise fail(f"page {name!r} is not a relative path to a .md file", name, "pages")
+            raise fail(f"page {name!r} is not a relative path to a page file", name, "pages")
         if not isinstance(blob, str) or not _SHA.match(blob):
             raise fail(f"blob id of {name!r} is not 40 hex digits", name, "pages")
     return Lock(pinned=pinned, pages=dict(pages), **strings)
@@ -97,23 +97,31 @@ def parse_lock(text: str, where: str = LOCK_FILE) -> Lock:
 
 def _page_path(name: str) -> bool:
     pure = PurePosixPath(name)
-    return bool(name) and not name.startswith("/") and ".." not in pure.parts and name.endswith(".md")
+    return bool(name) and not name.startswith("/") and ".." not in pure.parts and bool(pure.suffix)
 
 
 def _line(text: str, key: str, table: str | None) -> int | None:
-    """Line of ``key =`` (bare or quoted) at top level, or inside ``[table]``."""
+    """Line of ``key =`` (bare or quoted) at top level, or inside ``[table]``.
+
+    TOML lines end at ``\n`` only (not at U+2028 and the like, as ``str.splitlines`` would
+    have it); a key written with escapes is not found as typed, so its table's header line
+    stands in for it.
+    """
     current: str | None = None
+    header_line: int | None = None
     pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
         if header:
             current = header.group(1)
             if current == key and table is None:
                 return number
+            if current == table:
+                header_line = number
             continue
         if current == table and pattern.match(line):
             return number
-    return None
+    return header_line
 
 
 def lock_path(cfg: Config) -> Path:

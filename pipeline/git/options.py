@@ -11,6 +11,9 @@ from pipeline.errors import ConfigError
 from pipeline.tables import ConfigText, key_line
 
 _KEYS = frozenset({"url", "ref", "path"})
+_HELPER = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)::")
+"""git's ``<transport>::<address>`` syntax for remote helpers (``fd::17`` waits on a descriptor, ``ext::`` runs a
+command): not a repository address, refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,14 @@ class Settings:
         if not isinstance(url, str) or not url.strip():
             hint = "set url to the English site's git URL or a local path"
             raise error("url", "[upstream] url must be a non-empty string", hint)
+        helper = _HELPER.match(url.strip())
+        if helper:
+            raise error(
+                "url",
+                f"[upstream] url uses git's '{helper.group(1).lower()}::' remote-helper transport, "
+                "not a repository address",
+                "use an https://, ssh://, git:// or file:// URL, host:path, or a local path",
+            )
         ref = table.get("ref", "HEAD")
         if not isinstance(ref, str) or not ref.strip() or any(c.isspace() for c in ref) or ref.startswith("-"):
             hint = "use a name such as main, v1.2 or a commit id"

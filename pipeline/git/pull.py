@@ -1,4 +1,4 @@
-"""``pipeline pull``: the English pages at an upstream commit -> ``source/`` and ``pipeline.git.lock``.
+"""``pipeline pull``: the English pages at an upstream commit -> ``source/`` and ``pipeline.lock``.
 
 All or nothing: everything is fetched, read and checked (each page must segment) before a
 byte is written, so a failure (network, unknown ref, bad path, a page that cannot be read)
@@ -22,8 +22,11 @@ from pipeline.git import upstream
 from pipeline.git.lock import Lock, format_lock, lock_path, read_lock
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
+from pipeline.workspace.dialect import dialect
 from pipeline.workspace.files import decode, display_path, remove, write_atomic
+from pipeline.workspace.paths import inside
 from pipeline.workspace.project import options, page_names, po_path
+from pipeline.workspace.runlock import state_dir
 
 if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
@@ -83,8 +86,7 @@ def pull(cfg: Config, commit: str | None = None, *, follow_pin: bool = False) ->
 def _pull(cfg: Config, commit: str | None, follow_pin: bool) -> Pulled:
     up = upstream.settings(cfg)
     old = read_lock(cfg)  # a nonsense lock stops us before anything else
-    (cfg.root / upstream.CACHE_DIR).mkdir(exist_ok=True)
-    with FileLock(str(cfg.root / upstream.CACHE_DIR / "pull.lock")):
+    with FileLock(str(state_dir(cfg.root) / "pull.lock")):
         pinned = commit is not None
         if commit is None and follow_pin and old is not None and old.pinned:
             commit, pinned = old.commit, True
@@ -144,9 +146,11 @@ def _target(cfg: Config, repo: git.Repo, up: upstream.Settings, commit: str | No
         return found
     found = upstream.resolve(repo, commit.lower()) if _looks_like_commit(commit) else None
     if found is None:
+        found = upstream.resolve_revision(repo, commit)
+    if found is None:
         raise GitError(
-            f"unknown commit {commit!r} in upstream {up.url!r}",
-            hint="pass a commit id that exists upstream to --commit",
+            f"unknown {'commit' if _looks_like_commit(commit) else 'revision'} {commit!r} in upstream {up.url!r}",
+            hint="pass a commit id, tag, branch or a revision such as main~40 that exists upstream to --commit",
         )
     return found
 
@@ -166,7 +170,8 @@ def _plan(
     """Everything the pull will write, checked; nothing is written here."""
     plan = _Plan()
     src = cfg.source_dir
-    on_disk = {name + ".md": file for name, file in page_names(cfg)} if src.is_dir() else {}
+    on_disk = {file.relative_to(src).as_posix(): file for _name, file in page_names(cfg)} if src.is_dir() else {}
+    ext = dialect(cfg)
     opts = options(cfg)
     for page in pages:
         file = src / page.relative
@@ -183,11 +188,11 @@ def _plan(
         if name not in wanted:
             plan.removals.add(file)
             plan.removed.append(display_path(cfg.root, file))
-    for before, after in _renames(repo, up, old, target, pages):
+    for before, after in _renames(cfg, repo, up, old, target, pages):
         plan.renamed.append((f"{cfg.source}/{before}", f"{cfg.source}/{after}"))
         for locale in cfg.target_locales():
-            a = po_path(cfg, locale, before.removesuffix(".md"))
-            b = po_path(cfg, locale, after.removesuffix(".md"))
+            a = po_path(cfg, locale, before.removesuffix(ext.suffix(before) or ".md"))
+            b = po_path(cfg, locale, after.removesuffix(ext.suffix(after) or ".md"))
             if not a.is_file():
                 continue
             if b.exists():
@@ -202,6 +207,7 @@ def _plan(
 
 
 def _renames(
+    cfg: Config,
     repo: git.Repo,
     up: upstream.Settings,
     old: Lock | None,
@@ -213,7 +219,7 @@ def _renames(
         return []
     now = {p.relative for p in pages}
     if old.path == up.path and upstream.has_commit(repo, old.commit):
-        pairs = upstream.renames(repo, old.commit, target, up)
+        pairs = upstream.renames(repo, old.commit, target, up, dialect(cfg).extensions)
     else:  # the old commit is gone (history rewritten): an unchanged page under a new name
         by_blob: dict[str, list[str]] = {}
         for name, blob in old.pages.items():
@@ -230,7 +236,7 @@ def _check_page(data: bytes, relative: str, rel: str, up: upstream.Settings, com
     """A pulled page must read and segment, or the pull stops before writing anything."""
     try:
         text, bom = decode(data, rel)
-        segment_page(Page(name=relative.removesuffix(".md"), path=rel, text=text, bom=bom), opts)
+        segment_page(Page(name=relative.rsplit(".", 1)[0], path=rel, text=text, bom=bom), opts)
     except InputError as exc:
         raise InputError(
             f"{exc.message} (upstream {up.repo_path(relative)} at {commit[:12]})",
@@ -250,7 +256,12 @@ def _read(file: Path) -> bytes | None:
 
 
 def _apply(cfg: Config, plan: _Plan) -> None:
-    """New and changed pages, then PO moves, then removals (the lock is written last by the caller)."""
+    """New and changed pages, then PO moves, then removals (the lock is written last by the caller).
+
+    Every path is checked to stay inside the project (links resolved) before the first write.
+    """
+    for path in sorted({*plan.writes, *plan.removals, *(p for move in plan.moves for p in move)}):
+        inside(cfg, path)
     for path in sorted(plan.writes):
         write_atomic(path, plan.writes[path])
     for a, b in plan.moves:

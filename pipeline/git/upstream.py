@@ -9,6 +9,7 @@ inside ``.pipeline/``.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from pipeline.errors import ConfigError, GitError
 from pipeline.git.options import Settings as Settings
 from pipeline.git.options import upstream_line
 from pipeline.model import Change as Change
+from pipeline.workspace.runlock import private_dir, state_dir
 
 if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
@@ -32,12 +34,25 @@ CACHE_DIR = ".pipeline"
 
 REMOTE = "origin"
 LOCKED_REF = "refs/pipeline/locked"
-"""Keeps the commit of ``pipeline.git.lock`` reachable in the cache, whatever upstream does."""
+"""Keeps the commit of ``pipeline.lock`` reachable in the cache, whatever upstream does."""
 
 _KEYS = frozenset({"url", "ref", "path"})
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
-_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1"}
-"""Never wait for a password prompt; take paths literally (no pathspec magic)."""
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh"}
+"""Never wait for a password prompt; take paths literally (no pathspec magic); fetch only over
+real repository transports, never a remote helper such as ``ext::`` (runs a command) or ``fd::``."""
+TIMEOUT_ENV = "PIPELINE_GIT_TIMEOUT"
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a fetch may take before it is stopped (``PIPELINE_GIT_TIMEOUT`` overrides it)."""
+
+
+def fetch_timeout() -> float:
+    """Seconds a fetch may run: ``PIPELINE_GIT_TIMEOUT`` when it is a positive number, else the default."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +85,22 @@ def settings(cfg: Config) -> Settings:
 # --------------------------------------------------------------------------- the cache
 
 
+MARKER = "pipeline-upstream-cache"
+"""A file the pipeline puts in every cache it creates: only a folder with it is ever replaced."""
+
+_MARKER_TEXT = b"This bare repository is the upstream cache of pipeline; it is safe to delete.\n"
+
+
 def cache_path(cfg: Config) -> Path:
-    return cfg.root / CACHE_DIR / "upstream"
+    """``.pipeline/upstream``; a symbolic link there (or at ``.pipeline``) is refused."""
+    path = private_dir(cfg.root) / "upstream"
+    if path.is_symlink():
+        raise GitError(
+            "is a symbolic link; the upstream cache is never read, written or replaced through a link",
+            f"{CACHE_DIR}/upstream",
+            hint=f"delete the link ('rm {CACHE_DIR}/upstream'; what it points at is left alone) and pull again",
+        )
+    return path
 
 
 def open_cache(cfg: Config) -> git.Repo | None:
@@ -90,6 +119,7 @@ def open_upstream(cfg: Config, fetch: bool = True) -> git.Repo:
     up = settings(cfg)
     path = cache_path(cfg)
     if not (path / "HEAD").is_file():
+        state_dir(cfg.root)
         _create(path)
     repo = _repo(path)
     try:
@@ -116,17 +146,21 @@ def _repo(path: Path) -> git.Repo:
 def _create(path: Path) -> None:
     """Make the bare cache repository in a temporary folder, then move it into place.
 
-    ``.pipeline/`` gets a ``.gitignore`` of ``*``, so git ignores the cache in any project.
+    A folder already at ``path`` is replaced only when it carries our ``MARKER`` (a cache of
+    ours without HEAD is a broken leftover); anything else there is someone's, and refused.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# the pipeline's caches: never committed\n*\n", encoding="utf-8")
+    if (path.exists() or path.is_symlink()) and not (path / MARKER).is_file():
+        raise GitError(
+            "is not the pipeline's upstream cache (no marker file); left as it is",
+            f"{CACHE_DIR}/upstream",
+            hint=f"move it out of {CACHE_DIR}/ (or delete it yourself): the next pull makes a new cache there",
+        )
     tmp = Path(tempfile.mkdtemp(prefix=".upstream-", dir=path.parent))
     try:
         git.Repo.init(tmp, bare=True)
+        (tmp / MARKER).write_bytes(_MARKER_TEXT)
         if path.exists():
-            shutil.rmtree(path)  # a cache without HEAD is a broken leftover
+            shutil.rmtree(path)  # ours (marked) but without HEAD: a broken leftover
         tmp.rename(path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -145,10 +179,13 @@ def _fetch(cfg: Config, repo: git.Repo, up: Settings) -> None:
     specs = [f"+refs/heads/*:refs/remotes/{REMOTE}/*", "+refs/tags/*:refs/tags/*"]
     if up.ref == "HEAD":
         specs.append(f"+HEAD:refs/remotes/{REMOTE}/HEAD")
+    timeout = fetch_timeout()
     try:
-        repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs)
+        repo.git.fetch("--quiet", "--prune", "--no-write-fetch-head", REMOTE, *specs, kill_after_timeout=timeout)
     except git.GitCommandError as exc:
         why = reason(exc)
+        if "did not complete in" in str(exc.stderr or ""):
+            why = f"no answer within {timeout:g} s (set {TIMEOUT_ENV} to wait longer)"
         what = "upstream" if up.location in why or up.url in why else f"upstream {up.url!r}"
         raise git_error(
             cfg,
@@ -199,9 +236,28 @@ def resolve(repo: git.Repo, ref: str, *, fetch_missing: bool = True) -> str | No
             return found
     if fetch_missing and re.fullmatch(r"[0-9a-f]{40}", ref.lower()):
         with contextlib.suppress(git.GitCommandError):
-            repo.git.fetch("--quiet", "--no-write-fetch-head", REMOTE, ref.lower())
+            repo.git.fetch("--quiet", "--no-write-fetch-head", REMOTE, ref.lower(), kill_after_timeout=fetch_timeout())
             return _verify(repo, ref.lower())
     return None
+
+
+_REVISION = re.compile(r"([^~^:\s]+?)((?:[~^][0-9]*)*)")
+
+
+def resolve_revision(repo: git.Repo, rev: str) -> str | None:
+    """The commit of any revision git understands, in the upstream's terms: ``main~40``, ``v2^``, a tag, a short id.
+
+    Branch names mean the upstream's branches (the cache keeps them under ``refs/remotes/``), so
+    ``main~40`` is forty commits before the upstream's ``main``, as it would be in a clone of it.
+    """
+    if not rev or rev.startswith("-"):
+        return None
+    m = _REVISION.fullmatch(rev)
+    if m is not None:
+        base = resolve(repo, m.group(1), fetch_missing=False)
+        if base is not None:
+            return _verify(repo, base + m.group(2)) if m.group(2) else base
+    return _verify(repo, rev)
 
 
 def git_error(cfg: Config, key: str, message: str, hint: str) -> GitError:
@@ -253,7 +309,7 @@ def list_pages(cfg: Config, repo: git.Repo, commit: str, up: Settings) -> tuple[
         relative = up.relative(repo_path)
         if relative is None or kind != "blob" or mode not in ("100644", "100755"):
             continue
-        if not relative.endswith(".md") or any(part.startswith(".") for part in relative.split("/")):
+        if cfg.dialect.suffix(relative) is None or any(part.startswith(".") for part in relative.split("/")):
             continue
         pages.append(UpstreamPage(relative, blob))
     if not pages:
@@ -276,7 +332,9 @@ def read_blob(repo: git.Repo, blob: str) -> bytes:
 # --------------------------------------------------------------------------- history
 
 
-def renames(repo: git.Repo, old: str, new: str, up: Settings) -> list[tuple[str, str]]:
+def renames(
+    repo: git.Repo, old: str, new: str, up: Settings, extensions: tuple[str, ...] = (".md",)
+) -> list[tuple[str, str]]:
     """Pages renamed (or moved) between two commits, as (old, new) paths relative to ``up.path``.
 
     git's own rename detection (similarity ≥ 50 %) decides, so an edited-and-moved page counts.
@@ -287,7 +345,7 @@ def renames(repo: git.Repo, old: str, new: str, up: Settings) -> list[tuple[str,
         if not d.renamed_file or d.rename_from is None or d.rename_to is None:
             continue
         a, b = up.relative(d.rename_from), up.relative(d.rename_to)
-        if a is not None and b is not None and a.endswith(".md") and b.endswith(".md"):
+        if a is not None and b is not None and a.endswith(extensions) and b.endswith(extensions):
             found.append((a, b))
     return sorted(found)
 

@@ -28,14 +28,16 @@ from typing import Any
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
 from pipeline.git import upstream
+from pipeline.git.lock import source_commit
 from pipeline.importer import keep
 from pipeline.importer.align import Alignment, Vocabulary, align, sentences
 from pipeline.importer.structure import reread
 from pipeline.model import Catalog, Finding, Message, Page, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
-from pipeline.stages.extract import HASH_FIELD, content_hash, make_template, now_stamp, template_messages
-from pipeline.stages.merge import new_header, update
+from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, content_hash, make_template, now_stamp, template_messages
+from pipeline.stages.merge import TRANSLATED_FIELD, new_header, update
+from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.project import Plan, apply, options, po_path, template_path
@@ -527,14 +529,14 @@ class Request:
     versions: int = DEFAULT_VERSIONS
 
 
-def translated_pages(pages_dir: Path) -> list[tuple[str, Path]]:
+def translated_pages(pages_dir: Path, extensions: tuple[str, ...] = (".md",)) -> list[tuple[str, Path]]:
     """Translated pages as (page name, file), sorted; hidden files and folders skipped."""
     if not pages_dir.is_dir():
         raise InputError("folder of translated pages does not exist", str(pages_dir), hint="pass an existing folder")
     found: list[tuple[str, Path]] = []
-    for file in pages_dir.rglob("*.md"):
+    for file in sorted(f for ext in extensions for f in pages_dir.rglob(f"*{ext}")):
         rel = file.relative_to(pages_dir)
-        if any(part.startswith(".") for part in rel.parts) or not file.is_file():
+        if any(part.startswith(".") for part in rel.parts) or not file.is_file() or rel.suffix not in extensions:
             continue
         found.append((rel.with_suffix("").as_posix(), file))
     found.sort()
@@ -544,7 +546,7 @@ def translated_pages(pages_dir: Path) -> list[tuple[str, Path]]:
 def run_import(cfg: Config, request: Request, progress: Progress = SILENT) -> ImportOutcome:
     """Import every page of ``request.pages_dir``, then write the PO files (all computed first)."""
     opts = options(cfg)
-    pages = translated_pages(request.pages_dir)
+    pages = translated_pages(request.pages_dir, dialect(cfg).extensions)
     finder = _version_finder(cfg, request, opts)
     plan = Plan()
     outcomes: list[PageOutcome] = []
@@ -555,7 +557,8 @@ def run_import(cfg: Config, request: Request, progress: Progress = SILENT) -> Im
         outcomes.append(outcome)
         findings.extend(_findings(cfg, outcome))
         progress.advance()
-    written, _removed, _unchanged = apply(cfg, plan)
+    # all or nothing: one page that cannot be imported and no PO file is written
+    written = [] if any(o.error is not None for o in outcomes) else apply(cfg, plan)[0]
     done = set(written)
     outcomes = [replace(o, written=o.po_path in done) for o in outcomes]
     return ImportOutcome(request.locale, tuple(outcomes), tuple(sorted(findings)), tuple(written))
@@ -572,10 +575,10 @@ def _version_finder(cfg: Config, request: Request, opts: Options) -> _Finder:
             raise InputError("folder of English pages does not exist", str(source_dir), hint="pass --source-dir DIR")
 
         def from_folder(name: str, translated: Page) -> tuple[EnglishVersion, Alignment | None]:
-            file = source_dir / f"{name}.md"
+            file = page_file(cfg, source_dir, name)
             if not file.is_file():
                 raise InputError(
-                    f"no English page {name}.md in {display_path(cfg.root, source_dir)}",
+                    f"no English page {file.name} in {display_path(cfg.root, source_dir)}",
                     translated.path,
                     hint="name the translated page like its English page, or leave it out",
                 )
@@ -600,7 +603,7 @@ def _version_finder(cfg: Config, request: Request, opts: Options) -> _Finder:
     commit = found
 
     def from_history(name: str, translated: Page) -> tuple[EnglishVersion, Alignment | None]:
-        path = up.repo_path(f"{name}.md")
+        path = up.repo_path(name + page_file(cfg, cfg.source_dir, name).suffix)
         history = upstream.page_history(repo, path, commit, request.versions)
         candidates = [Candidate(sha, date, text) for sha, date, text in history]
         chosen = choose_version(candidates, translated, opts, path) if candidates else None
@@ -624,6 +627,8 @@ def _import_one(
     try:
         translated = read_page(cfg.root, file, name)
         existing = _read(cfg, target)
+        if existing is not None and not any(m.msgstr for m in existing.messages):
+            existing = None  # an empty catalog (as sync leaves one) holds nothing to keep: import into it
         if existing is not None and not request.merge:
             raise InputError(
                 f"exists already; not overwritten with the import of {translated_path}",
@@ -633,7 +638,8 @@ def _import_one(
         version, _ = finder(name, translated)
         english = Page(name, version.where, version.text)
         result = import_page(english, translated, request.locale, version, opts, _stamp(version))
-        final, notes = _carry(cfg, request, opts, name, result.catalog, existing)
+        imported = result.catalog.with_header(**{COMMIT_FIELD: version.commit, TRANSLATED_FIELD: version.commit})
+        final, notes = _carry(cfg, request, opts, name, imported, existing)
     except PipelineError as exc:
         return PageOutcome(name, translated_path, rel_target, None, exc)
     plan.writes[target] = po.format_po(final).encode("utf-8")
@@ -658,11 +664,12 @@ def _carry(
     cfg: Config, request: Request, opts: Options, name: str, imported: Catalog, existing: Catalog | None
 ) -> tuple[Catalog, tuple[str, ...]]:
     """Carry an imported catalog to today's English (``source/``), and fill the gaps of an existing one."""
-    today_file = cfg.source_dir / f"{name}.md"
+    today_file = page_file(cfg, cfg.source_dir, name)
     notes: list[str] = []
     if today_file.is_file():
         doc = segment_page(read_page(cfg.root, today_file, name), opts)
-        template = make_template(doc, _read(cfg, template_path(cfg, name)), _today_stamp(doc, existing))
+        old_template = _read(cfg, template_path(cfg, name))
+        template = make_template(doc, old_template, _today_stamp(doc, existing), source_commit(cfg))
         carried = update(template, imported, request.locale)
         base = update(template, existing, request.locale) if existing is not None else None
     else:

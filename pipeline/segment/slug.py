@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -52,3 +53,13 @@ class Slugger:
             result = f"{base}-{self._seen[base]}"
         self._seen[result] = 0
         return result
+
+
+_NBSP = re.compile("[\u00a0\u2007\u202f]")
+_EXTRA_HYPHENS = re.compile(r"^-+|(?<=-)-+|-+$")
+
+
+def astro_id(slugger: Slugger, text: str) -> str:
+    """The id Astro's ``rehypeHeadingIds`` serves: github-slugger over the text with no-break
+    spaces as spaces, then repeated, leading and trailing hyphens removed."""
+    return _EXTRA_HYPHENS.sub("", slugger.slug(_NBSP.sub(" ", text)))

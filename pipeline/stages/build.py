@@ -24,7 +24,9 @@ import yaml
 from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
+from pipeline.stages.mdx_rules import structure_reason
 from pipeline.stages.safety import placeholders, unsafe_reason
+from pipeline.translate.mark import unreviewed
 
 Key = tuple[str | None, str]
 
@@ -36,6 +38,8 @@ _BLOCK_START = re.compile(
     r"(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$"
     r"|[-:|][-:|\s]*$|\||```|~~~|<|\{[#:/@]|[*_](?:[ \t]*[*_]){2,}[ \t]*$)"
 )
+_MDX_LINE_START = re.compile(r"(?:\{|:{2,}|(?:import|export)[ \t{*])")
+"""In MDX a line starting like this would open an expression, a directive or ESM."""
 _FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
 _ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
@@ -43,11 +47,19 @@ _PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\
 _LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
-def translations(catalog: Catalog | None) -> dict[Key, str]:
-    """Usable translations of a catalog: translated, not fuzzy, not obsolete."""
+def translations(catalog: Catalog | None, machine: bool = False) -> dict[Key, str]:
+    """Usable translations of a catalog: translated, not fuzzy, not obsolete.
+
+    ``machine`` (``[translate] publish = true``): machine translations of the current English
+    that nobody has reviewed yet are used too.
+    """
     if catalog is None:
         return {}
-    return {m.key: m.msgstr for m in catalog.messages if m.translated and m.msgid_plural is None}
+    return {
+        m.key: m.msgstr
+        for m in catalog.messages
+        if (m.translated or (machine and unreviewed(m))) and m.msgid_plural is None
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +91,14 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != _english_placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
+        if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
+            fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
+            continue
+        if options.mdx and seg.render not in (Render.YAML, Render.ATTR, Render.JS_STRING):
+            reason = structure_reason(seg.msgid, t)
+            if reason is not None:
+                fallbacks.append((seg, reason))
+                continue
         edit = _render(doc, seg, t)
         if edit is None:
             fallbacks.append((seg, "cannot be written in this construct"))
@@ -88,7 +108,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         return Built(text=text, used=0, fallbacks=tuple(fallbacks))
     active = dict(edits)
     out = _assemble(doc, active, options)
-    if all(_plain_swap(edit) for edit in active.values()):
+    if all(_plain_swap(text, edit) for edit in active.values()):
         return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
     if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
         return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
@@ -100,7 +120,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if _reads_back(doc, active, out, options):
             return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
         culprit = _first_culprit(doc, active, options)
-        fallbacks.append((active[culprit].segment, "would change the page structure"))
+        fallbacks.append((active[culprit].segment, _structure_change(doc, active[culprit], options)))
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
 
@@ -112,11 +132,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
 """Characters that can make or unmake markdown structure inside a segment's text."""
 _NO_READ_BACK = frozenset(
-    {Render.INLINE, Render.ATX, Render.SETEXT, Render.CELL, Render.HTML_TEXT, Render.IMAGE_ALT, Render.ATTR}
+    {
+        Render.INLINE,
+        Render.ATX,
+        Render.SETEXT,
+        Render.CELL,
+        Render.HTML_TEXT,
+        Render.IMAGE_ALT,
+        Render.ATTR,
+        Render.LABEL,
+        Render.JS_STRING,
+    }
 )
 
 
-def _plain_swap(edit: _Edit) -> bool:
+def _plain_swap(text: str, edit: _Edit) -> bool:
     """True when an edit only swaps words: the same structural characters in the same order.
 
     Such a translation cannot change the page's structure: line starts are escaped or never
@@ -130,6 +160,10 @@ def _plain_swap(edit: _Edit) -> bool:
         return seg.style in ("", "'", '"')
     if seg.render not in _NO_READ_BACK:
         return False
+    if seg.render is Render.SETEXT and "|" in edit.text.rsplit("\n", 1)[-1]:
+        last = seg.pieces[-1]  # a pipe moved above the underline may make a table: read it back
+        if "|" not in text[last.start : last.end]:
+            return False
     return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
 
 
@@ -169,7 +203,7 @@ def _check_blocks(
                 else:
                     hi = mid
             culprit = keys[lo - 1]
-            fallbacks.append((group[culprit].segment, "would change the page structure"))
+            fallbacks.append((group[culprit].segment, _structure_change(doc, group[culprit], options)))
             del group[culprit], active[culprit]
 
 
@@ -200,6 +234,25 @@ def _block_reads_back(
         if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
             return False
     return True
+
+
+def _structure_change(doc: Document, edit: _Edit, options: Options) -> str:
+    """Why an edit is refused: in MDX, the first structure line it changes, when it changes one."""
+    if not options.mdx:
+        return "would change the page structure"
+    text = doc.page.text
+    out = text[: edit.start] + edit.text + text[edit.end :]
+    try:
+        again = segment_page(Page(doc.page.name, doc.page.path, out, doc.page.bom), options, inline=False)
+    except Exception:  # any reading error: the generic reason
+        return "would change the page structure"
+    for old, new in zip(doc.structure, again.structure, strict=False):
+        if old != new:
+            return f"would change the MDX structure ({old.split(' ', 1)[-1][:40]!r} would read as {new[:40]!r})"
+    if len(again.structure) != len(doc.structure):
+        lines = f"{len(doc.structure)} JSX/ESM/directive lines would be {len(again.structure)}"
+        return f"would change the MDX structure ({lines})"
+    return "would change the page structure"
 
 
 def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) -> int:
@@ -242,6 +295,8 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     typography (smartypants) would turn the ``--`` of an id into a dash, even inside
     ``{#…}``, the heading gets an anchor ``<a id="…"></a>`` instead, which it leaves alone.
     """
+    if options.mdx:
+        return []  # MDX serves each locale's headings under ids of their own text: no {#id}
     by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
     slugger = Slugger()
     inserts: list[tuple[int, int, str]] = []
@@ -300,6 +355,8 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
         expected = edit.expected if edit else _normal(old.msgid)
         if _normal(new.msgid) != expected:
             return False
+    if options.mdx:
+        return again.structure == doc.structure and len(again.headings) == len(doc.headings)
     return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
 
 
@@ -346,7 +403,9 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
     soft_i = 0
     for gi, part in enumerate(parts):
         eg = groups[min(gi, len(groups) - 1)]
-        lines = _distribute(part, [english[i] for i in eg])
+        lines = _distribute(part, [english[i] for i in eg], doc.dialect == "mdx")
+        if seg.render is Render.SETEXT and gi == len(parts) - 1 and "|" not in english[-1]:
+            lines = _no_pipe_above_underline(lines)
         if seg.render in (Render.INLINE, Render.SETEXT):
             lines[0] = _escape_block_start(lines[0])
         if gi > 0:
@@ -357,6 +416,22 @@ def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
                 soft_i += 1
             out.append(line)
     return _edit(seg, "".join(out), t)
+
+
+def _no_pipe_above_underline(lines: list[str]) -> list[str]:
+    """Lay out a setext heading so that the line above its underline has no ``|``.
+
+    A ``|`` (even escaped) on that line makes GFM read the line and the underline as a table
+    header and delimiter row. The last line is cut after the last ``|`` where a break is allowed;
+    where none is, the whole-page read-back refuses the translation.
+    """
+    if "|" not in lines[-1]:
+        return lines
+    text = " ".join(lines)
+    after = [i for i in _break_points(text) if i > text.rindex("|")]
+    if not after:
+        return [text]
+    return [text[: after[-1]].rstrip(" "), text[after[-1] + 1 :].strip(" ")]
 
 
 def _render_html_text(doc: Document, seg: Segment, t: str) -> _Edit | None:
@@ -462,7 +537,39 @@ def _plain_ok(value: str) -> bool:
         return False
 
 
+_JS_UNSAFE = {"`": re.compile(r"[`\\]|\$\{"), "'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
+"""What text inside a JavaScript string literal may not hold, by quote (build refuses it there)."""
+
+
+def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template)."""
+    quote = seg.style or "'"
+    one = t.replace("\n", " ") if quote != "`" else t
+    escaped = one.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    if quote == "`":
+        escaped = escaped.replace("${", "\\${")
+    return _edit(seg, escaped, one)
+
+
+def _render_toml(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A TOML string with its quotes: literal ('…') when the English was one and it fits, else basic."""
+    one = t.replace("\n", " ")
+    if seg.style == "'" and "'" not in one and not _CONTROL.search(one):
+        return _edit(seg, f"'{one}'", one)
+    return _edit(seg, json.dumps(one, ensure_ascii=False), one)
+
+
+def _render_label(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    t = t.replace("\n", " ")
+    if seg.style == "[":
+        return _render_alt(doc, seg, t)
+    return _edit(seg, t, t)
+
+
 _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
+    Render.LABEL: _render_label,
+    Render.JS_STRING: _render_js_string,
+    Render.TOML: _render_toml,
     Render.INLINE: _render_inline,
     Render.ATX: _render_atx,
     Render.SETEXT: _render_setext,
@@ -498,7 +605,7 @@ def _escape_block_start(line: str) -> str:
     return line
 
 
-def _break_points(text: str) -> list[int]:
+def _break_points(text: str, mdx: bool = False) -> list[int]:
     """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     points: list[int] = []
@@ -512,7 +619,8 @@ def _break_points(text: str) -> list[int]:
             k = i + 1
             while k < n and text[k] == " ":
                 k += 1
-            if k != n and not _BLOCK_START.match(text, k):  # never start a line with block syntax
+            # never start a line with block syntax (nor, in MDX, with a JSX tag or directive)
+            if k != n and not _BLOCK_START.match(text, k) and not (mdx and _MDX_LINE_START.match(text, k)):
                 points.append(i)
         i = text.find(" ", i + 1)
     return points
@@ -532,7 +640,7 @@ def _ends_sentence(text: str, end: int) -> bool:
     return k > 0 and text[k - 1] in _ENDERS
 
 
-def _distribute(text: str, english: list[str]) -> list[str]:
+def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
     """Lay out a translation over lines the way its English was laid out.
 
     A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
@@ -543,7 +651,7 @@ def _distribute(text: str, english: list[str]) -> list[str]:
     """
     if len(english) <= 1:
         return [text]
-    points = _break_points(text)
+    points = _break_points(text, mdx)
     if not points:
         return [text]
     ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]

@@ -15,7 +15,7 @@ from pipeline.segment.walker import Document
 HASH_FIELD = "X-Pipeline-Source-Hash"
 SOURCE_FIELD = "X-Pipeline-Source"
 COMMIT_FIELD = "X-Pipeline-Source-Commit"
-"""Upstream commit of the English text (from ``pipeline.git.lock``); moves only when the text changes."""
+"""Upstream commit of the English text (from ``pipeline.lock``); moves only when the text changes."""
 
 
 def template_messages(doc: Document) -> tuple[Message, ...]:

@@ -159,6 +159,8 @@ def new_header(template: Catalog, locale: str) -> tuple[tuple[str, str], ...]:
 
 
 def _merged_header(template: Catalog, old: Catalog, locale: str) -> Catalog:
+    if not old.header:  # an empty file (or one without a header entry): start from a complete header
+        old = replace(old, header=new_header(template, locale))
     updates = {name.replace("-", "_"): template.header_value(name) or "" for name in _OURS}
     merged = old.with_header(**updates)
     if merged.header_value("Language") in (None, ""):
@@ -205,6 +207,11 @@ def merge(template: Catalog, old: Catalog | None, locale: str, options: UpdateOp
         prior = exact.get(tm.key) or loose.get((tm.msgctxt, squash(tm.msgid)))
         if prior is not None and prior.key in used and prior.key != tm.key:
             prior = None  # a loose match lends its translation once
+        if prior is not None and plural_mismatch(tm, prior):
+            used.add(prior.key)
+            out.append(_keep_plural_fuzzy(tm, prior))
+            decisions.append(Decision(tm.msgctxt, tm.msgid, Outcome.FUZZY, prior.key, "plural"))
+            continue
         if prior is not None:
             used.add(prior.key)
             out.append(_keep(tm, prior))
@@ -244,6 +251,32 @@ def _keep(tm: Message, prior: Message) -> Message:
         previous_msgid_plural=prior.previous_msgid_plural if fuzzy else None,
         obsolete=False,
         lineno=0,
+    )
+
+
+def plural_mismatch(tm: Message, prior: Message) -> bool:
+    """True when an old entry has plural forms (``msgid_plural``) that its singular English lacks.
+
+    ``msgfmt -c`` accepts such an entry, but taking only its ``msgstr`` would lose every form.
+    """
+    return prior.msgid_plural is not None and tm.msgid_plural is None and any(prior.msgstr_plural)
+
+
+def _keep_plural_fuzzy(tm: Message, prior: Message) -> Message:
+    """The template entry with the old entry's plural forms, all of them, marked fuzzy.
+
+    Nothing is lost, build does not use it (fuzzy), and ``sync`` warns until a translator
+    makes it one ``msgstr`` again.
+    """
+    return replace(
+        _keep(tm, prior),
+        msgid_plural=prior.msgid_plural,
+        msgstr="",
+        msgstr_plural=prior.msgstr_plural,
+        flags=("fuzzy", *(f for f in tm.flags if f != "fuzzy")),
+        previous_msgctxt=None,
+        previous_msgid=None,
+        previous_msgid_plural=None,
     )
 
 

@@ -17,6 +17,7 @@ from pipeline.segment.tags import closed_in_order, inline_tags
 from pipeline.stages.extract import template_catalog
 from pipeline.stages.merge import UpdateOptions, update
 from pipeline.stages.safety import unsafe_reason
+from pipeline.translate.mark import unreviewed
 from pipeline.workspace.files import page_bytes
 from pipeline.workspace.message_sources import MessageSource
 
@@ -191,7 +192,8 @@ def catalog_findings(catalog: Catalog, po_path: str) -> list[Finding]:
         if not m.translated or m.msgid_plural is not None:
             continue
         for p in problems(m.msgid, m.msgstr):
-            out.append(Finding(po_path, m.lineno, 0, p.code, Severity.ERROR, f"{m.msgctxt}: {p.message}", p.hint))
+            line = m.msgstr_lineno or m.lineno  # the msgstr line, as sync's fallback warnings say
+            out.append(Finding(po_path, line, 0, p.code, Severity.ERROR, f"{m.msgctxt}: {p.message}", p.hint))
     return out
 
 
@@ -208,15 +210,22 @@ class BuiltMessages:
     fallbacks: tuple[tuple[Message, str], ...] = ()
 
 
-def build_messages(spec: MessageSource, english: MessageFile, catalog: Catalog | None) -> BuiltMessages:
+def build_messages(
+    spec: MessageSource, english: MessageFile, catalog: Catalog | None, machine: bool = False
+) -> BuiltMessages:
     """The translated file: English key order, ``$`` keys kept, notes left out, gaps per ``spec.fallback``.
 
     A translation that :func:`problems` objects to is not used (the key falls back like an
-    untranslated one) and is returned in ``fallbacks``.
+    untranslated one) and is returned in ``fallbacks``. ``machine`` (``[translate] publish``):
+    unreviewed machine translations of the current English are used too.
     """
     table: dict[tuple[str | None, str], Message] = {}
     if catalog is not None:
-        table = {m.key: m for m in catalog.messages if m.translated and m.msgid_plural is None}
+        table = {
+            m.key: m
+            for m in catalog.messages
+            if (m.translated or (machine and unreviewed(m))) and m.msgid_plural is None
+        }
     pairs: list[tuple[str, str]] = []
     fallbacks: list[tuple[Message, str]] = []
     used = 0

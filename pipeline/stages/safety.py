@@ -22,7 +22,11 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
+from markdown_it.common.html_re import HTML_TAG_RE
+from markdown_it.helpers import parseLinkDestination
+
 from pipeline.model import Kind
+from pipeline.stages.links import link_destinations
 
 _DANGEROUS_TAGS = frozenset(
     {
@@ -63,6 +67,7 @@ _URL_SCHEMES = frozenset({*_SCRIPT_SCHEMES, "data"})
 # A tag as an HTML tokenizer starts one: '<' then a letter (no space between), or '</'.
 _TAG_START = re.compile(r"<(/?)([a-z][^\s/>]*)")
 _ATTR = re.compile(r"""[\s/]*(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|\{[^{}]*\}?|[^\s>]*))?""")
+_ANGLE_DEST = re.compile(r"\]\([ \t]*\n?[ \t]*(?=<)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*(?=<)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-z][a-z0-9+.\-]{1,31}):")
 _LINK_DEST = re.compile(r"\]\(\s*<?([^\s)>]*)")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)
@@ -97,7 +102,7 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
         return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
     if "<" not in folded and "{" not in folded and "<" not in msgstr and "{" not in msgstr:
-        squeezed = _URL_JUNK.sub("", folded)
+        squeezed = _URL_JUNK.sub("", folded).replace("\\", "")  # a backslash escape is gone once rendered
         if not any(scheme + ":" in squeezed for scheme in _URL_SCHEMES):
             return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
     code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
@@ -211,7 +216,10 @@ def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
     translation could close it.
     """
     out: list[tuple[bool, str, list[tuple[str, str | None]]]] = []
+    destinations = _angle_destinations(text) if "<" in text else frozenset()
     for m in _TAG_START.finditer(text):
+        if m.start() in destinations:
+            continue
         closing, name = bool(m.group(1)), m.group(2)
         attrs: list[tuple[str, str | None]] = []
         pos = m.end()
@@ -226,11 +234,26 @@ def _tags(text: str) -> list[tuple[bool, str, list[tuple[str, str | None]]]]:
     return out
 
 
+def _angle_destinations(text: str) -> frozenset[int]:
+    """Offsets of ``<`` that open a ``<…>`` link destination (``[a](<url>)``, ``[a]: <url>``).
+
+    Read with markdown-it's own destination parser; a destination that markdown-it would also
+    read as an HTML tag (``<img src=x>``) is not one, so it still counts as a tag.
+    """
+    found: set[int] = set()
+    for m in _ANGLE_DEST.finditer(text):
+        start = m.end()
+        if parseLinkDestination(text, start, len(text)).ok and not HTML_TAG_RE.match(text[start:]):
+            found.add(start)
+    return frozenset(found)
+
+
 def _urls(text: str) -> list[str]:
     """Strings in URL positions: markdown link and image targets, autolinks, reference definitions."""
     urls = [m.group(1) + ":" for m in _AUTOLINK.finditer(text)]
     urls += [m.group(1) for m in _LINK_DEST.finditer(text)]
     urls += [m.group(1) for m in _REF_DEF.finditer(text)]
+    urls += link_destinations(text)  # as CommonMark reads them: escapes, entities, <...> resolved
     return urls
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from pipeline.model import Finding, FuzzyEntry, Severity
+from pipeline.model import Finding, FuzzyEntry
 from pipeline.stages.worddiff import Op, word_diff
 from pipeline.status.rows import STATE_ORDER, PageStatus, totals
 from pipeline.status.view import percent, state, words_left
@@ -96,7 +96,9 @@ def _progress(data: Dashboard) -> str:
             f"<h3>{_e(t.locale)}</h3><p class='share'>{_e(percent(c))}</p>{bar}"
             f"<p class='words'><b class='words-translated'>{_num(c.translated_words)}</b> of "
             f"<b class='words-total'>{_num(total)}</b> words translated</p>"
-            f"<p class='counts'><b class='fuzzy'>{_num(c.fuzzy)}</b> fuzzy · "
+            f"<p class='counts'><b class='fuzzy'>{_num(c.fuzzy)}</b> fuzzy"
+            + (f" (<b class='machine'>{_num(c.machine)}</b> machine, unreviewed)" if c.machine else "")
+            + " · "
             f"<b class='untranslated'>{_num(c.untranslated)}</b> untranslated entries · "
             f"<b class='pages-done'>{t.done}/{t.pages}</b> pages done</p>"
             "</article>"
@@ -169,10 +171,12 @@ def _findings(findings: Sequence[Finding]) -> str:
     if not findings:
         return "<section id='findings'><h2>Findings</h2><p class='none'>No findings.</p></section>"
     rows: list[str] = []
-    for f in sorted(findings):
+    for f in sorted(findings, key=lambda f: (f.group, f)):  # upstream English last, as check prints it
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.col}" if f.line and f.col else "")
-        sev = "error" if f.severity is Severity.ERROR else "warning"
+        sev = f.severity.value
         hint = f"<div class='hint'>{_e(f.hint)}</div>" if f.hint else ""
+        if f.group:
+            hint += "<div class='hint'>upstream English</div>"
         rows.append(
             f"<tr class='{sev}'><td><span class='sev {sev}'>{sev}</span></td><td><code>{_e(f.code)}</code></td>"
             f"<td><code>{_e(where)}</code></td><td>{_e(f.message)}{hint}</td></tr>"
@@ -260,6 +264,7 @@ th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] bu
 .state{border-radius:10px;padding:1px 8px;font-size:.82rem;white-space:nowrap}
 .s0,.s1{background:#ffe3e3}.s2{background:#fff3bf}.s3{background:#e7f5ff}.s4{background:#d3f9d8}
 .sev{border-radius:10px;padding:1px 8px;font-size:.82rem}.sev.error{background:#ffe3e3}.sev.warning{background:#fff3bf}
+.sev.notice{background:#e7f5ff}
 td .hint{margin-top:2px}
 details.group{border:1px solid var(--line);border-radius:8px;margin:8px 0;padding:4px 12px}
 summary{cursor:pointer;font-weight:600;padding:4px 0}

@@ -6,6 +6,7 @@ import re
 
 from pipeline.model import Catalog, Counts, Message
 from pipeline.segment.inline import strip_markup
+from pipeline.translate.mark import machine_made
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -17,7 +18,7 @@ def words(text: str) -> int:
 
 def count(catalog: Catalog) -> Counts:
     """Translated / fuzzy / untranslated entries and words of one catalog."""
-    t = f = u = tw = fw = uw = ob = 0
+    t = f = u = tw = fw = uw = ob = mc = mw = 0
     for m in catalog.messages:
         if m.obsolete:
             ob += 1
@@ -27,9 +28,11 @@ def count(catalog: Catalog) -> Counts:
             t, tw = t + 1, tw + n
         elif m.fuzzy and _has_text(m):
             f, fw = f + 1, fw + n
+            if machine_made(m):
+                mc, mw = mc + 1, mw + n
         else:
             u, uw = u + 1, uw + n
-    return Counts(t, f, u, tw, fw, uw, ob)
+    return Counts(t, f, u, tw, fw, uw, ob, mc, mw)
 
 
 def _has_text(m: Message) -> bool:

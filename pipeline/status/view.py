@@ -96,11 +96,13 @@ def _counts_json(c: Counts) -> dict[str, Any]:
     return {
         "translated": c.translated,
         "fuzzy": c.fuzzy,
+        "machine": c.machine,
         "untranslated": c.untranslated,
         "obsolete": c.obsolete,
         "words": {
             "translated": c.translated_words,
             "fuzzy": c.fuzzy_words,
+            "machine": c.machine_words,
             "untranslated": c.untranslated_words,
             "total": c.total_words,
         },
@@ -172,7 +174,8 @@ def _cell(c: Counts, st: State | None) -> Text:
         text.append("  no PO file", style="dim")
         return text
     if c.fuzzy:
-        text.append(f"  {c.fuzzy} fuzzy", style="yellow")
+        machine = f" ({c.machine} machine)" if c.machine else ""
+        text.append(f"  {c.fuzzy} fuzzy{machine}", style="yellow")
     if c.untranslated:
         text.append(f"  {c.untranslated} untranslated", style="red" if c.translated == 0 else "")
     return text

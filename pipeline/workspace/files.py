@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -61,15 +64,88 @@ TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """Names ``write_atomic`` gives its temporary files (``.<name>.<8 random>.tmp``)."""
 
 
-def write_atomic(path: Path, data: bytes, *, compare: bool = True, sync_folder: bool = True) -> bool:
+class ReadOnlyError(PermissionError):
+    """A file the pipeline would rewrite has no write permission for its owner: left as it is."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            errno.EACCES,
+            "the file is read-only (make it writable with 'chmod u+w' if pipeline may update it)",
+            str(path),
+        )
+
+
+def _mode_of(path: Path) -> int | None:
+    """Permission bits of an existing file (links followed), or None when there is none."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def refuse_read_only(path: Path, data: bytes) -> None:
+    """Raise ``ReadOnlyError`` when ``path`` is read-only and ``data`` would change it.
+
+    Checked for every file of a run before the first write, so a refusal leaves all as it was.
+    """
+    mode = _mode_of(path)
+    if mode is None or mode & stat.S_IWUSR:
+        return
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    raise ReadOnlyError(path)
+
+
+ABSENT = ""
+"""``digest`` of a file that does not exist."""
+
+
+def digest(data: bytes | None) -> str:
+    """What ``write_atomic``'s ``expect`` compares: a hash of a file's bytes (``ABSENT``: no file)."""
+    return ABSENT if data is None else hashlib.sha256(data).hexdigest()
+
+
+def current_digest(path: Path) -> str:
+    """``digest`` of what ``path`` holds now."""
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return ABSENT
+
+
+class ChangedOnDiskError(Exception):
+    """The file no longer holds the bytes the run read: someone saved it meanwhile; it was not replaced."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    expect: str | None = None,
+    *,
+    compare: bool = True,
+    sync_folder: bool = True,
+) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
     over the target, and the folder is flushed too: a reader, a crash or a power cut sees
     either the old or the new file, never a mix. A kill leaves at most a temporary file
-    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run. ``compare=False``
-    skips reading the file first (the caller knows it differs); ``sync_folder=False`` leaves
-    flushing the folder to the caller (one ``fsync_dir`` per folder after many writes).
+    (``TEMP_NAME``), which ``remove_stale_temps`` clears on the next run. The new file keeps
+    the old one's permission bits (a 0600 PO file stays private); a read-only file is refused
+    (``ReadOnlyError``) rather than replaced; a new file gets 0644.
+
+    ``expect`` (a ``digest``) is compare-and-rename: right before the rename the file is read
+    again, and if it no longer holds the bytes the run read (an editor saved it meanwhile),
+    nothing is replaced and ``ChangedOnDiskError`` is raised. ``compare=False`` skips reading
+    the file first (the caller knows it differs); ``sync_folder=False`` leaves flushing the
+    folder to the caller (one ``fsync_dir`` per folder after many writes).
     """
     if compare:
         try:
@@ -77,6 +153,9 @@ def write_atomic(path: Path, data: bytes, *, compare: bool = True, sync_folder: 
                 return False
         except FileNotFoundError:
             pass
+    mode = _mode_of(path)
+    if mode is not None and not mode & stat.S_IWUSR:
+        raise ReadOnlyError(path)
     make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -85,7 +164,9 @@ def write_atomic(path: Path, data: bytes, *, compare: bool = True, sync_folder: 
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, 0o644 if mode is None else mode)
+        if expect is not None and current_digest(path) != expect:
+            raise ChangedOnDiskError(path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

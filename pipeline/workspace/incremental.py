@@ -4,7 +4,7 @@ The record lives in ``.pipeline/sync-cache.json`` (ours, never committed, safe t
 it the next sync does all the work). For each page it keeps the content hash of every file the
 page's sync read or wrote: the English page, its template, and per locale the PO file and the
 built page. A page is *clean* when all of them still hash the same and nothing global changed:
-the pipeline's own code, the configuration text, ``pipeline.git.lock`` and the locales. A change
+the pipeline's own code, the configuration text, ``pipeline.lock`` and the locales. A change
 anywhere in that list makes the page (or, for a global change, every page) dirty again.
 
 Hashes are read from the file's bytes; the size and modification time only let an unchanged
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.workspace.files import write_atomic
+from pipeline.workspace.runlock import private_dir
 from pipeline.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def run_key(cfg: Config) -> str:
     h.update(code_version().encode())
     h.update(b"\0" + (cfg.config_path or "").encode() + b"\0" + cfg.text.encode())
     h.update(b"\0" + ",".join(cfg.target_locales()).encode())
-    lock = cfg.root / "pipeline.git.lock"
+    lock = cfg.root / "pipeline.lock"
     h.update(b"\0" + (lock.read_bytes() if lock.is_file() else b"-"))
     h.update(b"\0" + os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return h.hexdigest()
@@ -84,7 +85,7 @@ class Cache:
 
     @classmethod
     def load(cls, cfg: Config) -> Cache:
-        path = cfg.root / ".pipeline" / CACHE_FILE
+        path = private_dir(cfg.root) / CACHE_FILE
         key = run_key(cfg)
         read = Workspace.of(cfg).read_bytes
         try:
@@ -97,7 +98,9 @@ class Cache:
             return cls(path, key, read=read)  # no cache, or one we cannot read: do all the work
 
     def _digest(self, root: Path, rel: str) -> str | None:
-        file = root / rel
+        file = _inside(root, rel)
+        if file is None:
+            return None  # a link leading out: the page is dirty, and sync's own path check refuses it
         try:
             st = file.stat()
         except OSError:
@@ -132,7 +135,10 @@ class Cache:
         """
         wanted = sorted(paths)
         for rel in wanted:
-            file = root / rel
+            file = _inside(root, rel)
+            if file is None:
+                self.pages.pop(page, None)
+                return
             try:
                 st = file.stat()
                 sha = digests.get(rel) or hashlib.sha256(self.read(file)).hexdigest()
@@ -164,6 +170,19 @@ class Cache:
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """``root/rel`` when it (links resolved) stays inside ``root``; None when a link leads out.
+
+    Checked before the file is even opened, so the cache never reads through such a link.
+    """
+    file = root / rel
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(file)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return file
 
 
 def _now_ns(folder: Path) -> int:

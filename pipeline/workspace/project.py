@@ -7,7 +7,7 @@ as it was, an interruption leaves each file old or new, and a second run writes 
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -16,22 +16,38 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.formats import po
+from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
 from pipeline.model import Catalog, Finding, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import make_template
-from pipeline.stages.merge import UpdateOptions
+from pipeline.stages.merge import UpdateOptions, plural_mismatch
+from pipeline.translate.mark import publishing
 from pipeline.wording import counted as _count
 from pipeline.workspace import messages
-from pipeline.workspace.files import display_path, fsync_dir, page_bytes, remove, remove_stale_temps, write_atomic
+from pipeline.workspace.dialect import dialect, page_file
+from pipeline.workspace.files import (
+    ABSENT,
+    ChangedOnDiskError,
+    current_digest,
+    digest,
+    display_path,
+    fsync_dir,
+    page_bytes,
+    refuse_read_only,
+    remove,
+    remove_stale_temps,
+    write_atomic,
+)
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
 from pipeline.workspace.shard import Shard, owns_path
-from pipeline.workspace.sources import MESSAGES, PAGE, SourceKind, kind_of
+from pipeline.workspace.sources import PAGE, SourceKind, kind_of
+from pipeline.workspace.workers import die_with_parent
 from pipeline.workspace.workspace import Workspace
 
 ORPHANED_CATALOG = "orphaned-catalog"
@@ -74,6 +90,14 @@ class Plan:
     """Files sync planned whose bytes are already on disk (left out of ``writes``)."""
     digests: dict[Path, str] = field(default_factory=dict)
     """sha256 of each file sync's workers planned (written or unchanged), for the incremental cache."""
+    read: dict[Path, str] = field(default_factory=dict)
+    """PO files the run read and will rewrite: the ``files.digest`` of the bytes it read.
+
+    ``apply`` replaces such a file only while it still holds those bytes (compare and rename),
+    so a translator's save during the run is never reverted.
+    """
+    page_of: dict[Path, str] = field(default_factory=dict)
+    """Which page (or message file) each planned write belongs to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +140,15 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
         )
     root = cfg.root.resolve()
     found: list[tuple[str, Path]] = []
+    d = dialect(cfg)
     base = str(src)
     for top, dirs, names in os.walk(src):  # linked folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         folder = Path(top)
         prefix = top[len(base) + 1 :].replace(os.sep, "/")
         for n in names:
-            if not n.endswith(".md") or n.startswith("."):
+            ext = d.suffix(n)
+            if ext is None or n.startswith("."):
                 continue
             file = folder / n
             # only a linked file can lead outside (linked folders are not walked): resolve just those
@@ -134,10 +160,18 @@ def page_names(cfg: Config) -> list[tuple[str, Path]]:
                 )
             if not file.is_file():
                 continue
-            name = f"{prefix}/{n[:-3]}" if prefix else n[:-3]
+            stem = n[: -len(ext)]
+            name = f"{prefix}/{stem}" if prefix else stem
             _check_page_name(name, cfg.source)
             found.append((name, file))
     found.sort()
+    for (a, _), (b, fb) in itertools.pairwise(found):
+        if a == b:
+            raise InputError(
+                f"two pages named '{a}' (one file per extension)",
+                display_path(cfg.root, fb),
+                hint="rename one of them: a page's translations are kept by its name",
+            )
     return found
 
 
@@ -182,17 +216,32 @@ def po_path(cfg: Config, locale: str, name: str) -> Path:
 
 
 def output_path(cfg: Config, locale: str, name: str) -> Path:
-    return cfg.output_dir(locale) / f"{name}.md"
+    """The translated page: same name and extension as the English page."""
+    return page_file(cfg, cfg.output_dir(locale), name)
 
 
 def _read_catalog(cfg: Config, path: Path) -> Catalog | None:
+    return _read_catalog_bytes(cfg, path)[0]
+
+
+def _read_catalog_bytes(cfg: Config, path: Path) -> tuple[Catalog | None, str]:
+    """The catalog at ``path`` (None when absent) and the ``digest`` of the bytes it was read from."""
     if not path.is_file():
-        return None
+        if path.is_dir():
+            raise InputError(
+                "is a folder, not a PO file", display_path(cfg.root, path), hint="move the folder out of the way"
+            )
+        return None, ABSENT
     inside(cfg, path)
     rel = display_path(cfg.root, path)
-    catalog = Workspace.of(cfg).catalog(path, rel)
+    ws = Workspace.of(cfg)
+    try:
+        data = ws.read_bytes(path)  # first the bytes, then the catalog: a save in between is seen as a change
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", rel) from None
+    catalog = ws.catalog(path, rel)
     check_references(catalog, rel)
-    return catalog
+    return catalog, digest(data)
 
 
 read_catalog = _read_catalog
@@ -244,6 +293,7 @@ def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) ->
     tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
+    plan.page_of[path] = doc.page.name
     return tpl
 
 
@@ -273,7 +323,7 @@ def plan_extract(
 ) -> dict[str, Catalog]:
     """Templates for all pages; stale templates (page gone) are removed.
 
-    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.git.lock``), recorded in templates
+    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.lock``), recorded in templates
     whose text changed. ``keep``: pages left out of ``docs`` because they are clean (not stale).
     """
     templates: dict[str, Catalog] = {}
@@ -296,11 +346,38 @@ def _update_one(
 ) -> Catalog:
     """One catalog updated to its template, planned for writing."""
     path = po_path(cfg, locale, name)
-    old = _read_catalog(cfg, path)
+    old, read = _read_catalog_bytes(cfg, path)
+    if old is not None and kind is PAGE:
+        plan.warnings.extend(_plural_warnings(cfg, path, tpl, old))
     new = kind.update(tpl, old, locale, opts)
     plan.writes[path] = po.format_po(new).encode("utf-8")
     plan.stage_of[path] = "update"
+    plan.read[path] = read
+    plan.page_of[path] = name
     return new
+
+
+PLURAL = "plural-forms"
+"""Code of the warning for plural forms on an entry whose English has one text (kept, fuzzy)."""
+
+
+def _plural_warnings(cfg: Config, path: Path, tpl: Catalog, old: Catalog) -> list[Finding]:
+    """Entries with plural forms the English lacks: update keeps them fuzzy, whole; say so."""
+    english = {m.key: m for m in tpl.messages}
+    rel = display_path(cfg.root, path)
+    return [
+        Finding(
+            rel,
+            m.lineno,
+            0,
+            PLURAL,
+            Severity.WARNING,
+            "this entry has plural forms (msgid_plural) but the English has none; kept as fuzzy with all "
+            f"{len(m.msgstr_plural)} forms: write one msgstr and delete the msgid_plural and msgstr[n] lines",
+        )
+        for m in old.messages
+        if not m.obsolete and m.key in english and plural_mismatch(english[m.key], m)
+    ]
 
 
 def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -> None:
@@ -352,13 +429,14 @@ def _build_one(
     cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
 ) -> int:
     """One translated page, planned for writing; returns the segments written from translations."""
-    built = build_page(doc, translations(catalog), opts)
+    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts)
     text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)
     plan.stage_of[out] = "build"
+    plan.page_of[out] = doc.page.name
     if catalog is not None:
-        lines = {m.key: m.lineno for m in catalog.messages if not m.obsolete}
+        lines = {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete}
         rel = display_path(cfg.root, po_path(cfg, locale, doc.page.name))
         for seg, reason in built.fallbacks:
             line = lines.get((seg.msgctxt, seg.msgid), 0)
@@ -372,7 +450,7 @@ def _build_rest(
     """Outputs of vanished pages removed; message files built. ``names``: all page names."""
     templates = _names_under(cfg.templates_dir, ".pot")
     for locale in locales:
-        stale = _names_under(cfg.output_dir(locale), ".md") - names
+        stale = set().union(*(_names_under(cfg.output_dir(locale), ext) for ext in dialect(cfg).extensions)) - names
         known = templates | _names_under(cfg.locale_dir(locale), ".po")
         for name in sorted(stale & known):
             plan.removals.add(output_path(cfg, locale, name))
@@ -428,12 +506,15 @@ def plan_build_messages(
                     hint="leave the source language out of locales",
                 )
             catalog = catalogs.get((locale, spec.name))
-            built = messages.build_messages(spec, english, catalog)
+            built = messages.build_messages(spec, english, catalog, publishing(cfg.raw))
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
+            plan.page_of[out] = spec.name
             rel = display_path(cfg.root, po_path(cfg, locale, spec.name))
             for m, reason in built.fallbacks:
-                plan.fallbacks.append(Fallback(locale, spec.name, rel, m.lineno, m.msgid, reason, m.msgctxt))
+                plan.fallbacks.append(
+                    Fallback(locale, spec.name, rel, m.msgstr_lineno or m.lineno, m.msgid, reason, m.msgctxt)
+                )
 
 
 def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
@@ -441,21 +522,50 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
 
     Every path is checked to stay inside the project before anything is touched, and
     temporary files left by a killed run in the folders written to are cleared first.
+    A PO file the run read is replaced only while it still holds the bytes read (checked
+    before the first write and again right before its rename); when one changed, nothing
+    more of its page is written and an error names it once the other pages are done.
     ``changed`` (if given) counts the files each stage actually wrote or removed.
     """
     for path in sorted(plan.writes.keys() | plan.removals):
         inside(cfg, path)
+    for path in sorted(plan.writes):
+        try:
+            refuse_read_only(path, plan.writes[path])
+        except OSError as exc:
+            raise _write_error(cfg, path, exc) from None
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
         remove_stale_temps(folder)
+    changed_on_disk: list[Path] = []
+    held: set[str] = set()
     written: list[str] = []
     removed: list[str] = []
     unchanged = 0
     tally = changed if changed is not None else {}
     path = cfg.root
     try:
-        for path in sorted(plan.writes):
-            # a file a worker already compared (it has a digest) differs from the disk: no read-back
-            if write_atomic(path, plan.writes[path], compare=path not in plan.digests, sync_folder=False):
+        for path in sorted(plan.read):  # saved since the run read them: their pages are held back
+            if path in plan.writes and current_digest(path) != plan.read[path]:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
+        # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
+        for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
+            if plan.page_of.get(path, "") in held and path in plan.page_of:
+                continue
+            try:
+                # a file a worker already compared (it has a digest) differs from the disk: no read-back
+                done = write_atomic(
+                    path,
+                    plan.writes[path],
+                    plan.read.get(path),
+                    compare=path not in plan.digests,
+                    sync_folder=False,
+                )
+            except ChangedOnDiskError:
+                changed_on_disk.append(path)
+                held.add(plan.page_of.get(path, ""))
+                continue
+            if done:
                 written.append(display_path(cfg.root, path))
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
@@ -469,12 +579,30 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
     except OSError as exc:
-        raise PipelineError(
-            f"cannot write: {exc.strerror or exc}",
-            display_path(cfg.root, path),
-            hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
-        ) from None
+        raise _write_error(cfg, path, exc) from None
+    if changed_on_disk:
+        raise _changed_error(cfg, changed_on_disk, plan)
     return written, removed, unchanged + len(plan.unchanged)
+
+
+def _changed_error(cfg: Config, paths: list[Path], plan: Plan) -> PipelineError:
+    """PO files saved by someone while the run worked: kept as saved, their pages not written."""
+    first = paths[0]
+    page = plan.page_of.get(first, "?")
+    others = f" (and {_count(len(paths) - 1, 'other file')})" if len(paths) > 1 else ""
+    return PipelineError(
+        f"changed on disk while sync ran (saved by an editor?); nothing of page '{page}' was written{others}",
+        display_path(cfg.root, first),
+        hint="the saved file is kept as it is: run the command again to take it in",
+    )
+
+
+def _write_error(cfg: Config, path: Path, exc: OSError) -> PipelineError:
+    return PipelineError(
+        f"cannot write: {exc.strerror or exc}",
+        display_path(cfg.root, path),
+        hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
+    )
 
 
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
@@ -511,7 +639,9 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
                 if data is None and path in plan.unchanged:  # sync found it already as it would write it
                     data = path.read_bytes()
                 catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
-                lines[f.po_path] = {m.key: m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+                lines[f.po_path] = (
+                    {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
+                )
             line = lines[f.po_path].get((f.msgctxt, f.msgid), 0)
             f = Fallback(f.locale, f.page, f.po_path, line, f.msgid, f.reason, f.msgctxt)
         fixed.append(f)
@@ -545,6 +675,7 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
 
 def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     plan = Plan()
     templates = _templates_on_disk(cfg)
     plan_update(cfg, templates, locales, plan, progress)
@@ -582,7 +713,7 @@ class SyncPlan:
 
 
 def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> SyncPlan:
-    """extract -> update in memory, with the upstream commit of ``pipeline.git.lock`` (if any).
+    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any).
 
     Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
     """
@@ -650,6 +781,7 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     """
     cache = Cache.load(cfg)
     locales = cfg.target_locales()
+    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     everything = page_names(cfg)
     pages = [(n, f) for n, f in everything if shard.owns(n)] if shard else everything
     files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
@@ -659,14 +791,9 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
     names = {name for name, _ in everything}
     templates = _extract_rest(cfg, plan, names)
-    message_names = set(templates)
+    message_names = frozenset(templates)
     _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
-    catalogs: dict[tuple[str, str], Catalog] = {}
-    opts = cfg.update
-    for locale in locales:
-        for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, MESSAGES)
-    _orphans(cfg, locales, names | message_names, plan)
+    catalogs = plan_update(cfg, templates, locales, plan, keep=frozenset(names))  # the message files' catalogs
     fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
     _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
     _build_rest(cfg, names, catalogs, locales, plan)
@@ -675,7 +802,7 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     for name in sorted(clean):  # what a skipped page's last real sync had to say
         plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
     if shard is not None:
-        _keep_own(cfg, plan, shard, frozenset(message_names))
+        _keep_own(cfg, plan, shard, message_names)
     outcome = _outcome(cfg, plan, len(pages), locales)
     outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
     by_page: dict[str, list[list[object]]] = {}
@@ -735,7 +862,7 @@ def _settle(plan: Plan) -> None:
     """
     for path in list(plan.writes):
         data = plan.writes[path]
-        plan.digests[path] = hashlib.sha256(data).hexdigest()
+        plan.digests[path] = digest(data)
         try:
             same = path.stat().st_size == len(data) and path.read_bytes() == data
         except OSError:
@@ -776,7 +903,8 @@ def _sync_pages_parallel(
         parts = []
         from concurrent.futures import ProcessPoolExecutor  # a no-op sync does not pay for importing it
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+        with pool:
             futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
             for future, chunk in zip(futures, chunks, strict=True):
                 parts.append(future.result())  # in page order; a worker's error is raised here
@@ -788,6 +916,8 @@ def _sync_pages_parallel(
         plan.unchanged.update(part.unchanged)
         plan.digests.update(part.digests)
         plan.stage_of.update(part.stage_of)
+        plan.read.update(part.read)
+        plan.page_of.update(part.page_of)
         plan.fallbacks.extend(part.fallbacks)
         plan.warnings.extend(part.warnings)
         entries, fuzzy, used = entries + e, fuzzy + f, used + u
@@ -798,8 +928,8 @@ def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> l
     """Project-relative paths of everything one page's sync reads or writes."""
     paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
     for locale in locales:
-        output = cfg.output.replace("{locale}", locale)
-        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", f"{output}/{name}.md"]
+        output = output_path(cfg, locale, name).relative_to(cfg.root).as_posix()
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", output]
     return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 

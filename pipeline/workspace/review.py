@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
 from pipeline.stages.merge import CARRY_PREFIX
+from pipeline.workspace.dialect import dialect
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import names_under, po_path, read_catalog
 
@@ -35,7 +36,9 @@ class Review:
 
 def page_name(cfg: Config, value: str) -> str:
     """A page as the user names it (``faq``, ``faq.md``, ``source/faq.md``, a PO path) -> its name."""
-    name = value.replace("\\", "/").removesuffix(".md").removesuffix(".po").removesuffix(".pot")
+    name = value.replace("\\", "/")
+    for ext in (*dialect(cfg).extensions, ".po", ".pot"):
+        name = name.removesuffix(ext)
     for prefix in (
         cfg.source,
         cfg.locales_dir + "/templates",

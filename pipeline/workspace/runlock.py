@@ -20,7 +20,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from pipeline.errors import PipelineError
+from pipeline.errors import InputError, PipelineError
 from pipeline.workspace.files import make_dirs, write_atomic
 
 STATE_DIR = ".pipeline"
@@ -52,9 +52,31 @@ class Held:
     took_over: Holder | None
 
 
+def private_dir(root: Path) -> Path:
+    """``root/.pipeline`` when it is a real folder (or absent); a symbolic link there is refused.
+
+    ``/.pipeline/`` in ``.gitignore`` does not match a link, so a pull request can commit one
+    that leads anywhere; nothing is read, written or deleted through it.
+    """
+    folder = root / STATE_DIR
+    if folder.is_symlink():
+        raise InputError(
+            "is a symbolic link; the tool keeps its own files there and reads or writes nothing through a link",
+            STATE_DIR,
+            hint=f"delete the link ('rm {STATE_DIR}'; what it points at is left alone): the next run makes its own",
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            "is not a folder; the tool keeps its own files there",
+            STATE_DIR,
+            hint=f"move the file '{STATE_DIR}' away: the next run makes its own folder",
+        )
+    return folder
+
+
 def state_dir(root: Path) -> Path:
     """``root/.pipeline``, created with a ``.gitignore`` that keeps it out of git."""
-    folder = root / STATE_DIR
+    folder = private_dir(root)
     try:
         make_dirs(folder)
         ignore = folder / ".gitignore"

@@ -24,6 +24,7 @@ from pipeline.stages.merge import UpdateOptions
 from pipeline.stages.stamp import BuildOptions
 from pipeline.tables import CONFIG_FILE, ConfigText, key_line, toml_error_line
 from pipeline.tables import line_of as _line_of
+from pipeline.workspace.dialect import MDX_PROPS, Dialect
 from pipeline.workspace.message_sources import MessageSource, parse_sources
 from pipeline.workspace.paths import escapes
 
@@ -55,6 +56,7 @@ _TOP_KEYS = frozenset(
         "check",
         "update",
         "messages",
+        "translate",
     }
 )
 """Top-level keys and sections; each section is parsed by the ``from_table`` of the stage that owns it."""
@@ -105,6 +107,8 @@ class Settings:
     build: BuildOptions = field(default_factory=BuildOptions)
     """``[build]``."""
     site: SiteOptions = field(default_factory=SiteOptions)
+    dialect: Dialect = field(default_factory=Dialect)
+    """``[site] dialect``: how pages are read and which files are pages."""
     """``[site]``: how the website serves pages (``check``)."""
     check: CheckOptions = field(default_factory=CheckOptions)
     """``[check]``: severities of check's codes, the gate's policies."""
@@ -315,6 +319,14 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
     kwargs["build"] = BuildOptions.from_table(src.table(data, "build"), src)
     site = kwargs["site"] = SiteOptions.from_table(src.table(data, "site"), src)
     kwargs["check"] = CheckOptions.from_table(src.table(data, "check"), src)
+    d = kwargs["dialect"] = Dialect.from_table(src.table(data, "site"), src)
     settings = Settings(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
-    segment = Options(settings.front_matter, settings.html_attributes, smartypants=site.smartypants)
+    attributes = MDX_PROPS if d.mdx and "html_attributes" not in seg else settings.html_attributes
+    segment = Options(
+        settings.front_matter,
+        attributes,
+        smartypants=site.smartypants,
+        dialect=d.name,
+        heading_ids=d.heading_ids if d.mdx else "github",
+    )
     return replace(settings, segment=segment)

@@ -10,8 +10,10 @@ A file that changes on disk while the command runs (``apply`` and ``check --fix`
 ``write_atomic``: a new file, renamed into place) is read again: every cached value is keyed
 by the file's identity (inode, size, modification time), taken with one ``stat``.
 
-The CLI opens one workspace per command (:func:`attach`); library calls without one get a
-fresh workspace per call (the old behaviour: nothing is kept between calls). Worker processes
+The CLI opens one workspace per reading command (``status``, ``check``, ``report``, ``diff``:
+:func:`attach`); a writing command (``sync`` …) reads each file once anyway and would only
+hold every parsed file in memory, and library calls get a fresh workspace per call (nothing
+kept between calls). Worker processes
 of a parallel sync receive the settings and page names only: the workspace does not pickle.
 """
 

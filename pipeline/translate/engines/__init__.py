@@ -1,0 +1,1 @@
+"""Translation engines: one module per kind, all behind ``base.Engine``."""
