@@ -894,6 +894,9 @@ def test_fast_reader_leaves_odd_shapes_to_the_full_parser() -> None:
         '  msgid "a"\nmsgstr "b"\n',
         'msgid "a\\\n"\nmsgstr "b"\n',
         'msgstr "b"\n',
+        'msgid "a"\nmsgstr "b\\n"\n',  # line breaks differ: an error only the full parser reports
+        'msgid "\\na"\nmsgstr "b"\n',
+        'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs\\n"\n',
     ):
         assert po._parse_fast(odd, "x.po") is None
     assert po._parse_fast(good, "x.po") == po._parse_slow(good, "x.po")

@@ -1093,6 +1093,15 @@ _FAST_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _FAST_REFS = re.compile(r"[ \t]+")
 
 
+def _breaks_differ(msgid: str, plural: str | None, msgstr: str, forms: tuple[str, ...]) -> bool:
+    """True when a translation's leading or trailing line break differs from its msgid's."""
+    targets = [t for t in (forms if plural is not None else (msgstr,)) if t]
+    if plural is not None and targets:
+        targets.append(plural)
+    begins, ends = msgid.startswith("\n"), msgid.endswith("\n")
+    return any(t.startswith("\n") != begins or t.endswith("\n") != ends for t in targets)
+
+
 class _GiveUp(Exception):
     """The fast path met something it leaves to ``_Parser``."""
 
@@ -1147,6 +1156,9 @@ def _parse_fast(text: str, path: str) -> Catalog | None:
         forms: tuple[str, ...] = ()
         if plural:
             forms = tuple(value(f[i]) for i in range(len(f) - (3 if msgctxt is not None else 2)))
+        if not e.obsolete and _breaks_differ(msgid, value(f["msgid_plural"]) if plural else None, msgstr, forms):
+            if "fuzzy" not in _flag_tokens(e.flags):
+                raise _GiveUp  # an error (msgfmt -c rejects it): ``_Parser`` says where and why
         messages.append(
             Message(
                 msgid=msgid,
