@@ -89,7 +89,7 @@ def origin(site: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch)
     (site / "source" / "more" / "p03.md").unlink()
     messages = site / "messages" / "en.json"
     if messages.exists():
-        messages.write_text(messages.read_text(encoding="utf-8").replace('{\n', '{\n  "shard_added": "Added",\n', 1))
+        messages.write_text(messages.read_text(encoding="utf-8").replace("{\n", '{\n  "shard_added": "Added",\n', 1))
     git(site, "add", "-A")
     git(site, "commit", "-qm", "English edits")
     return site

@@ -1156,15 +1156,15 @@ def _parse_fast(text: str, path: str) -> Catalog | None:
         forms: tuple[str, ...] = ()
         if plural:
             forms = tuple(value(f[i]) for i in range(len(f) - (3 if msgctxt is not None else 2)))
-        if not e.obsolete and _breaks_differ(msgid, value(f["msgid_plural"]) if plural else None, msgstr, forms):
-            if "fuzzy" not in _flag_tokens(e.flags):
-                raise _GiveUp  # an error (msgfmt -c rejects it): ``_Parser`` says where and why
+        plural_id = value(f["msgid_plural"]) if plural else None
+        if not e.obsolete and _breaks_differ(msgid, plural_id, msgstr, forms) and "fuzzy" not in _flag_tokens(e.flags):
+            raise _GiveUp  # an error (msgfmt -c rejects it): ``_Parser`` says where and why
         messages.append(
             Message(
                 msgid=msgid,
                 msgstr=msgstr,
                 msgctxt=msgctxt,
-                msgid_plural=value(f["msgid_plural"]) if plural else None,
+                msgid_plural=plural_id,
                 msgstr_plural=forms,
                 flags=tuple(e.flags),
                 auto_comments=tuple(e.auto_comments),

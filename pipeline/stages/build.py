@@ -687,9 +687,7 @@ def _proportional(text: str, points: list[int], english: list[str], ends: list[b
     sentence = [
         p
         for p in points
-        if _ends_sentence(text, p)
-        and (m := _CUT_BEFORE.match(text, p + 1)) is not None
-        and not m.group(0).islower()
+        if _ends_sentence(text, p) and (m := _CUT_BEFORE.match(text, p + 1)) is not None and not m.group(0).islower()
     ]
     total = sum(len(line) for line in english) + len(english) - 1
     cuts: list[int] = []
