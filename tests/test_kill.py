@@ -181,8 +181,9 @@ def server() -> Iterator[SyncServer]:
 def write_window(server: SyncServer, scenario: Scenario, work: Path, runs: int = 3) -> tuple[float, float]:
     """Seconds after start when a complete run writes its first and its last file.
 
-    Read afterwards from the files' modification times (polling during the run would slow
-    it down and skew the window); the median of a few runs.
+    Read afterwards from the files' status-change times (polling during the run would slow
+    it down and skew the window): a rename sets it, so it is when each file appeared, even
+    when threads write the temporary files well before their renames; the median of a few runs.
     """
     firsts: list[float] = []
     lasts: list[float] = []
@@ -194,7 +195,7 @@ def write_window(server: SyncServer, scenario: Scenario, work: Path, runs: int =
         assert server.finished(timeout=60) == 0, "the complete run failed"
         tree, _ = snapshot(folder)
         assert tree == scenario.new
-        stamps = [(folder / rel).stat().st_mtime_ns - t0 for rel in tree if scenario.old.get(rel) != scenario.new[rel]]
+        stamps = [(folder / rel).stat().st_ctime_ns - t0 for rel in tree if scenario.old.get(rel) != scenario.new[rel]]
         firsts.append(max(min(stamps), 0) / 1e9)
         lasts.append(max(max(stamps), 0) / 1e9)
         shutil.rmtree(folder)

@@ -7,6 +7,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -163,8 +164,11 @@ _HAS_TEXT_CUTS = (
 )
 
 
+@lru_cache(maxsize=16384)
 def has_text(msgid: str) -> bool:
-    """True when a string has letters outside code, link targets, tags and Svelte expressions."""
+    """True when a string has letters outside code, link targets, tags and Svelte expressions.
+
+    Cached: a sync asks it of the same msgids once per locale."""
     t = msgid
     for pattern, repl in _HAS_TEXT_CUTS:
         t = pattern.sub(repl, t)

@@ -9,6 +9,9 @@ import os
 import re
 import stat
 import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
@@ -52,12 +55,14 @@ def page_bytes(text: str, bom: bool) -> bytes:
 
 def display_path(root: Path, file: Path) -> str:
     """A path for messages: relative to the project root when inside it (as named, else links resolved)."""
-    for base, path in ((root.absolute(), file.absolute()), (root.resolve(), file.resolve())):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return str(file)
+    try:
+        return file.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        pass
+    try:  # links resolved only when the names as given do not nest (realpath costs a syscall a part)
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(file)
 
 
 TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -175,6 +180,72 @@ def write_atomic(
     if sync_folder:
         fsync_dir(path.parent)
     return True
+
+
+WRITE_THREADS = 8
+"""Threads that write files at once: each write waits on ``fsync``, which lets the others run,
+and the file system commits concurrent flushes together (about ten times less waiting)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteJob:
+    """One ``write_atomic`` call of a batch (``sync_folder`` is left to the caller)."""
+
+    path: Path
+    data: bytes
+    expect: str | None = None
+    compare: bool = True
+
+
+WriteResult = bool | OSError | ChangedOnDiskError | None
+"""Per path: True written, False already held the bytes, the error raised, None not attempted."""
+
+
+def write_groups(groups: Sequence[Sequence[WriteJob]], threads: int = WRITE_THREADS) -> dict[Path, WriteResult]:
+    """``write_atomic`` every job, the groups side by side in threads, each group in its order.
+
+    A group (one page's files) stops at its first ``ChangedOnDiskError``: the rest of that page
+    stays as it was. Any other ``OSError`` stops every group from starting another file.
+    """
+    results: dict[Path, WriteResult] = {}
+    stop = threading.Event()
+
+    def run(group: Sequence[WriteJob]) -> None:
+        for job in group:
+            if stop.is_set():
+                return
+            try:
+                results[job.path] = write_atomic(job.path, job.data, job.expect, compare=job.compare, sync_folder=False)
+            except ChangedOnDiskError as exc:
+                results[job.path] = exc
+                return
+            except OSError as exc:
+                results[job.path] = exc
+                stop.set()
+                return
+
+    if threads <= 1 or len(groups) <= 1:
+        for group in groups:
+            run(group)
+        return results
+    from concurrent.futures import ThreadPoolExecutor  # not on a no-op's start-up path (it imports logging)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(run, groups))
+    return results
+
+
+def fsync_dirs(folders: Iterable[Path], threads: int = WRITE_THREADS) -> None:
+    """``fsync_dir`` of several folders, side by side in threads."""
+    todo = list(folders)
+    if threads <= 1 or len(todo) <= 1:
+        for folder in todo:
+            fsync_dir(folder)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(fsync_dir, todo))
 
 
 def fsync_dir(folder: Path) -> None:

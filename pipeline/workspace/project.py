@@ -31,15 +31,16 @@ from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import (
     ABSENT,
     ChangedOnDiskError,
+    WriteJob,
     current_digest,
     digest,
     display_path,
-    fsync_dir,
+    fsync_dirs,
     page_bytes,
     refuse_read_only,
     remove,
     remove_stale_temps,
-    write_atomic,
+    write_groups,
 )
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
@@ -548,31 +549,30 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             if path in plan.writes and current_digest(path) != plan.read[path]:
                 changed_on_disk.append(path)
                 held.add(plan.page_of.get(path, ""))
-        # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
-        for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
+        # the PO files a run read go first, so a save caught at its rename holds back the rest of its
+        # page; the pages are written side by side in threads (their flushes overlap), each in this order
+        order = sorted(plan.writes, key=lambda p: (p not in plan.read, p))
+        groups: dict[object, list[WriteJob]] = {}
+        for path in order:
             if plan.page_of.get(path, "") in held and path in plan.page_of:
                 continue
-            try:
-                # a file a worker already compared (it has a digest) differs from the disk: no read-back
-                done = write_atomic(
-                    path,
-                    plan.writes[path],
-                    plan.read.get(path),
-                    compare=path not in plan.digests,
-                    sync_folder=False,
-                )
-            except ChangedOnDiskError:
+            # a file a worker already compared (it has a digest) differs from the disk: no read-back
+            job = WriteJob(path, plan.writes[path], plan.read.get(path), compare=path not in plan.digests)
+            groups.setdefault(plan.page_of.get(path, path), []).append(job)
+        results = write_groups(list(groups.values()))
+        for path in order:
+            done = results.get(path)
+            if isinstance(done, ChangedOnDiskError):
                 changed_on_disk.append(path)
-                held.add(plan.page_of.get(path, ""))
-                continue
-            if done:
+            elif isinstance(done, OSError):
+                raise done
+            elif done:
                 written.append(display_path(cfg.root, path))
                 stage = plan.stage_of.get(path, "")
                 tally[stage] = tally.get(stage, 0) + 1
-            else:
+            elif done is not None:
                 unchanged += 1
-        for folder in sorted({p.parent for p in plan.writes}):  # each folder flushed once, after its renames
-            fsync_dir(folder)
+        fsync_dirs(sorted({p.parent for p in plan.writes}))  # each folder flushed once, after its renames
         for path in sorted(plan.removals):
             if remove(path):
                 removed.append(display_path(cfg.root, path))
