@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.check.codes import Collector, code_levels
-from pipeline.check.po_mode import LocaleCatalog
-from pipeline.check.site import site_options
-from pipeline.check.sitemodel import build_site
-from pipeline.check.whole import check_po_site
 from pipeline.errors import InputError
 from pipeline.formats import po
-from pipeline.git import history
+from pipeline.git.committed import changed_files
 from pipeline.model import Finding
 from pipeline.workspace import project
 from pipeline.workspace.files import display_path
@@ -59,7 +54,7 @@ class LocaleNews:
 
 def _changed_files(cfg: Config) -> list[Path] | None:
     """PO files under the locales folder that differ from HEAD or are untracked; None outside git."""
-    changed = history.changed_files(cfg.root, cfg.locales_dir)
+    changed = changed_files(cfg.root, cfg.locales_dir)
     if changed is None:
         return None
     return sorted(f for f in (cfg.root / rel for rel in changed if rel.endswith(".po")) if f.is_file())
@@ -68,6 +63,8 @@ def _changed_files(cfg: Config) -> list[Path] | None:
 def _committed(cfg: Config, path: Path) -> dict[tuple[str | None, str], str]:
     """msgstr of each entry of ``path`` as committed at HEAD (empty when not committed)."""
     rel = display_path(cfg.root, path)
+    from pipeline.git import history  # GitPython: only when a PO file changed
+
     text = history.committed_text(cfg.root, rel)
     if text is None:
         return {}
@@ -92,6 +89,13 @@ def new_problems(cfg: Config) -> list[LocaleNews]:
                 wanted.append((locale, path.relative_to(folder).with_suffix("").as_posix(), path))
     if not wanted:
         return []
+    # the checker only when there is something to check: a sync that changed no PO file does not import it
+    from pipeline.check.codes import Collector, code_levels
+    from pipeline.check.po_mode import LocaleCatalog
+    from pipeline.check.site import site_options
+    from pipeline.check.sitemodel import build_site
+    from pipeline.check.whole import check_po_site
+
     docs = project.load_documents(cfg)
     names = {d.page.name for d in docs}
     catalogs: list[LocaleCatalog] = []

@@ -35,6 +35,19 @@ def _git(root: Path, *args: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def changed_files(root: Path, folder: str) -> list[str] | None:
+    """Paths under ``folder`` (relative to ``root``) that differ from HEAD or are untracked; None outside git.
+
+    One ``git status`` in a subprocess: sync's summary asks it every run, so it does not pay
+    for importing GitPython.
+    """
+    out = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", folder)
+    if out is None:
+        return None
+    entries = out.decode("utf-8", "replace").split("\0")
+    return [entry[3:] for entry in entries if len(entry) > 3]
+
+
 def _translated(data: bytes, name: str) -> int | None:
     """Active entries with a msgstr (fuzzy ones too), or None when the bytes do not parse."""
     try:

@@ -35,10 +35,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from babel.messages.plurals import get_plural
-from rapidfuzz import process
-from rapidfuzz.distance import Indel
-
 from pipeline.model import Catalog, Message
 from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass, carry, classify
 from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
@@ -134,6 +130,8 @@ class Merged:
 
 def plural_forms(locale: str) -> str:
     """The ``Plural-Forms`` header value for a locale, from babel's CLDR data."""
+    from babel.messages.plurals import get_plural  # babel and rapidfuzz load on first use: not on a no-op's start-up
+
     try:
         return str(get_plural(locale.replace("-", "_")).plural_forms)
     except Exception:
@@ -332,6 +330,8 @@ def _obsolete(m: Message) -> Message:
 
 def similarity(a: str, b: str) -> float:
     """GNU ``fstrcmp`` of two strings: 2·(common subsequence)/(total length), on UTF-8 bytes."""
+    from rapidfuzz.distance import Indel
+
     x, y = a.encode("utf-8"), b.encode("utf-8")
     total = len(x) + len(y)
     if total == 0:
@@ -362,6 +362,9 @@ class _Pool:
         if group is None:
             return []
         indexes, encoded = group
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
         found = process.extract(
             query.encode("utf-8"), encoded, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
         )
@@ -373,6 +376,9 @@ class _Pool:
         if group is None:
             return None
         indexes, encoded = group
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
         found = process.extractOne(
             query.encode("utf-8"), encoded, scorer=Indel.normalized_similarity, score_cutoff=cutoff
         )

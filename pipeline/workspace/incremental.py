@@ -82,6 +82,8 @@ class Cache:
     """Per page: the warnings its last real sync printed (repeated when it is skipped)."""
     read: Callable[[Path], bytes] = Path.read_bytes
     """How a file is read (the command's ``Workspace``, so a page is read once per command)."""
+    folders: dict[str, str] = field(default_factory=dict)
+    """Folders' real paths as this command found them (``_inside`` resolves each folder once)."""
 
     @classmethod
     def load(cls, cfg: Config) -> Cache:
@@ -98,7 +100,7 @@ class Cache:
             return cls(path, key, read=read)  # no cache, or one we cannot read: do all the work
 
     def _digest(self, root: Path, rel: str) -> str | None:
-        file = _inside(root, rel)
+        file = _inside(root, rel, self.folders)
         if file is None:
             return None  # a link leading out: the page is dirty, and sync's own path check refuses it
         try:
@@ -135,7 +137,7 @@ class Cache:
         """
         wanted = sorted(paths)
         for rel in wanted:
-            file = _inside(root, rel)
+            file = _inside(root, rel, self.folders)
             if file is None:
                 self.pages.pop(page, None)
                 return
@@ -172,14 +174,24 @@ class Cache:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
-def _inside(root: Path, rel: str) -> Path | None:
+def _inside(root: Path, rel: str, folders: dict[str, str] | None = None) -> Path | None:
     """``root/rel`` when it (links resolved) stays inside ``root``; None when a link leads out.
 
     Checked before the file is even opened, so the cache never reads through such a link.
     """
     file = root / rel
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(file)
+    known = {} if folders is None else folders  # folder -> its realpath, for one command (one Cache)
+
+    def realpath(folder: str) -> str:
+        if folder not in known:
+            known[folder] = os.path.realpath(folder)
+        return known[folder]
+
+    real_root = realpath(str(root))
+    folder, name = os.path.split(str(file))
+    real = os.path.join(realpath(folder), name)  # each folder's links resolved once, not once per file
+    if os.path.islink(real):
+        real = os.path.realpath(real)
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         return None
     return file
