@@ -318,7 +318,13 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     return inserts
 
 
+_NO_INLINE_MARKUP = re.compile(r"[^\n\r!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00]*")
+"""Text in which no inline rule of ``MD`` can start (nor normalising change a character)."""
+
+
 def _plain(markdown: str) -> str:
+    if _NO_INLINE_MARKUP.fullmatch(markdown):
+        return markdown  # what parseInline would give back: one text token (most headings)
     tokens = MD.parseInline(markdown)
     out: list[str] = []
     for tok in tokens:

@@ -96,7 +96,7 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     """
     if not msgstr or msgstr == msgid:
         return None
-    if kind in (None, Kind.HEADING):
+    if kind in (None, Kind.HEADING) and "{" in msgstr:
         msgstr = _TRAILING_HEADING_ID.sub("", msgstr)
     folded = fold(msgstr)
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
@@ -126,8 +126,12 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
 # --------------------------------------------------------------------------- features
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """The text a browser, markdown or Svelte may end up seeing, made comparable.
+
+    Cached: build asks it of each translation twice (``unsafe_reason``, ``placeholders``) and of
+    each msgid once per locale.
 
     Entities are decoded until nothing changes (three rounds cover double encoding),
     compatibility characters are folded (NFKC: full-width ``＜`` becomes ``<``), case is

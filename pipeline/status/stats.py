@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.model import Catalog, Counts, Message
 from pipeline.segment.inline import strip_markup
@@ -11,6 +12,7 @@ from pipeline.translate.mark import machine_made
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
+@lru_cache(maxsize=16384)
 def words(text: str) -> int:
     """English words of a msgid, markup, link targets and code left out."""
     return len(_WORD.findall(strip_markup(text)))

@@ -863,10 +863,13 @@ def _settle(plan: Plan) -> None:
     for path in list(plan.writes):
         data = plan.writes[path]
         plan.digests[path] = digest(data)
-        try:
-            same = path.stat().st_size == len(data) and path.read_bytes() == data
-        except OSError:
-            same = False
+        if plan.read.get(path):  # a PO file this run read: its digest says, without reading it again
+            same = plan.digests[path] == plan.read[path]
+        else:
+            try:
+                same = path.stat().st_size == len(data) and path.read_bytes() == data
+            except OSError:
+                same = False
         if same:
             del plan.writes[path]
             plan.unchanged.add(path)
