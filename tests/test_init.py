@@ -145,6 +145,43 @@ def test_init_writes_a_pull_request_workflow_and_hooks_that_install_the_tool(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_init_shards_writes_the_sharded_sync_workflow_for_n_runners(tmp_path: Path, run: Callable[..., Run]) -> None:
+    from test_adoption import _lint_workflow
+
+    root = sveltekit_site(tmp_path / "site")
+    result = run(root, "init", "--locales", "nl", "--shards", "3", "--install", "markdown-po-pipeline==0.1.0")
+    assert result.code == 0, result.err
+    assert "wrote .github/workflows/translations-sync.yml" in result.out
+    path = root / ".github/workflows/translations-sync.yml"
+    flow = yaml.load(path.read_text(), Loader=yaml.BaseLoader)
+    assert flow["env"]["SHARDS"] == "3"
+    assert flow["jobs"]["shard"]["strategy"]["matrix"]["shard"] == ["1", "2", "3"]
+    for job in ("shard", "merge"):
+        steps = flow["jobs"][job]["steps"]
+        runs = " ".join(s.get("run", "") for s in steps)
+        assert "python -m pip install markdown-po-pipeline==0.1.0" in runs and "pip install .\n" not in runs
+        pinned = [
+            s["uses"] for s in steps if s.get("uses", "").startswith(("actions/checkout", "actions/setup-python"))
+        ]
+        assert pinned and all(len(u.split("@")[1]) == 40 for u in pinned), pinned
+        assert not any("cache" in s.get("with", {}) for s in steps)
+    shard_runs = " ".join(s.get("run", "") for s in flow["jobs"]["shard"]["steps"])
+    assert 'pipeline sync --offline --shard "${{ matrix.shard }}/$SHARDS"' in shard_runs
+    assert (root / ".github/workflows/translations.yml").is_file()  # the pull-request gate as well
+    _lint_workflow(path)
+
+
+@pytest.mark.parametrize("shards", ["1", "-2"])
+def test_init_refuses_a_shard_count_below_two_and_writes_nothing(
+    tmp_path: Path, run: Callable[..., Run], shards: str
+) -> None:
+    root = sveltekit_site(tmp_path / "site")
+    before = _files(root)
+    result = run(root, "init", "--locales", "nl", "--shards", shards)
+    assert result.code != 0
+    assert _files(root) == before
+
+
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 

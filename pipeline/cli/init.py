@@ -35,7 +35,10 @@ def run_init(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
         install=args.install or "",
         workflow=not args.no_workflow,
         pre_commit=not args.no_pre_commit,
+        shards=args.shards,
     )
+    if request.shards:
+        init.sharded_workflow_text(request.install or init.install_spec(), request.shards)  # refuses N < 2 first
     init.check_free(root, request)  # before reading the upstream: a refusal leaves everything as it was
     site = _upstream_site(root, request, args.redirects, err) if request.upstream else _local_site(root, args.redirects)
     planned = init.plan(root, request, site, dialect_key=_knows_dialect(root))

@@ -602,6 +602,9 @@ def _add_init(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--install", metavar="SPEC", help="what the workflow pip-installs (default: this version)")
     parser.add_argument("--no-workflow", action="store_true", help="do not write .github/workflows/translations.yml")
     parser.add_argument("--no-pre-commit", action="store_true", help="do not write .pre-commit-config.yaml")
+    parser.add_argument(
+        "--shards", type=int, default=0, metavar="N", help="also write a sharded sync workflow for N runners (N >= 2)"
+    )
 
 
 def _run_init(cfg: Config, args: argparse.Namespace, io: Io) -> int:

@@ -23,6 +23,8 @@ from pipeline.workspace.settings import CONFIG_FILE
 from pipeline.workspace.sitedetect import Site
 
 WORKFLOW = ".github/workflows/translations.yml"
+SHARDED_WORKFLOW = ".github/workflows/translations-sync.yml"
+"""``init --shards N``: the sharded sync (``pipeline/templates/sharded.yml`` with N shards)."""
 PRE_COMMIT = ".pre-commit-config.yaml"
 GITIGNORE = ".gitignore"
 IGNORED = ("/.pipeline/",)
@@ -57,6 +59,8 @@ class Request:
     """``pip install`` argument the workflow uses; default ``install_spec()``."""
     workflow: bool = True
     pre_commit: bool = True
+    shards: int = 0
+    """``--shards N``: also write the sharded sync workflow with N shards (0: none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,7 @@ def check_free(root: Path, request: Request) -> None:
             "this folder is a pipeline project already", existing, hint="edit its settings instead of running init"
         )
     names = [CONFIG_FILE] + ([WORKFLOW] if request.workflow else []) + ([PRE_COMMIT] if request.pre_commit else [])
+    names += [SHARDED_WORKFLOW] if request.shards else []
     for name in names:
         if (root / name).exists():
             flag = {
@@ -114,6 +119,8 @@ def plan(root: Path, request: Request, site: Site, *, dialect_key: bool = True) 
         files.append((WORKFLOW, workflow_text(install)))
     if request.pre_commit:
         files.append((PRE_COMMIT, pre_commit_text(watched)))
+    if request.shards:
+        files.append((SHARDED_WORKFLOW, sharded_workflow_text(install, request.shards)))
     return Plan(tuple(files), _gitignore(root), source, output)
 
 
@@ -321,6 +328,36 @@ jobs:
             echo '```'
           }} >> "$GITHUB_STEP_SUMMARY"
 """
+
+
+SHARDED_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "sharded.yml"
+
+
+def sharded_workflow_text(install: str, shards: int) -> str:
+    """The sharded sync workflow (``pipeline/templates/sharded.yml``) for ``shards`` runners.
+
+    The shipped template with its count and matrix set to ``shards``, this tool installed as
+    the gate workflow installs it (not ``pip install .``: the site is not the tool), the
+    checkout and Python set-up pinned as the gate's are, and no pip cache (a site has no
+    requirements file for it to key on).
+    """
+    if shards < 2:
+        raise ConfigError(f"--shards {shards}: a sharded sync needs at least 2 shards", "--shards")
+    text = SHARDED_TEMPLATE.read_text(encoding="utf-8")
+    matrix = ", ".join(str(i) for i in range(1, shards + 1))
+    edits = (
+        ('SHARDS: "4"', f'SHARDS: "{shards}"'),
+        ("shard: [1, 2, 3, 4]", f"shard: [{matrix}]"),
+        ("python -m pip install .\n", f"python -m pip install {_shell(install)}\n"),
+        ("uses: actions/checkout@v4", f"uses: {CHECKOUT}"),
+        ("uses: actions/setup-python@v5", f"uses: {SETUP_PYTHON}"),
+        ("          cache: pip\n", ""),
+    )
+    for old, new in edits:
+        if old not in text:  # the template changed shape: fail loudly rather than write half of it
+            raise AssertionError(f"sharded.yml has no {old!r}")
+        text = text.replace(old, new)
+    return text
 
 
 def _shell(value: str) -> str:
