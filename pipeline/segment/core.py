@@ -164,14 +164,21 @@ _HAS_TEXT_CUTS = (
 )
 
 
+_HAS_TEXT_MARKUP = re.compile(r"[`\]<{&]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 @lru_cache(maxsize=16384)
 def has_text(msgid: str) -> bool:
     """True when a string has letters outside code, link targets, tags and Svelte expressions.
 
     Cached: a sync asks it of the same msgids once per locale."""
     t = msgid
-    for pattern, repl in _HAS_TEXT_CUTS:
-        t = pattern.sub(repl, t)
+    if _HAS_TEXT_MARKUP.search(t):  # each cut needs one of these characters to match at all
+        for pattern, repl in _HAS_TEXT_CUTS:
+            t = pattern.sub(repl, t)
+    if t.isascii():  # the ASCII letters are exactly the ASCII characters of category L
+        return _ASCII_LETTER.search(t) is not None
     return any(unicodedata.category(ch)[0] == "L" for ch in t)
 
 
