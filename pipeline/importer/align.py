@@ -11,7 +11,8 @@ and one English segment translated as two (1:2). Each step is scored as log-odds
 what survives translation: the kind of construct, heading ids, link URLs, numbers, inline
 code, emoji, names and other words both pages share, identical text, and the length ratio.
 Forward-backward over the same lattice gives each chosen step a posterior probability,
-which with a few plain checks (length, kind) decides whether a pair is confident or fuzzy.
+which with a few plain checks (length, kind) decides whether a pair is confident or fuzzy;
+an unsure pair between two confident ones is marked ``enclosed`` (its place is certain).
 Not positional: a dropped paragraph, an added note or a split paragraph shifts nothing.
 """
 

@@ -3,7 +3,8 @@
 For each translated page: find the English text it was translated from (a folder of English
 pages as they were, or the upstream git history: the version that aligns best), segment both
 with the one segmenter, align them (``align.py``), fill the template of that English version
-with the translations (uncertain pairs fuzzy, with a translator comment saying why), then carry
+with the translations (uncertain pairs fuzzy, with a translator comment saying why; an uncertain
+pair whose place is certain, ``Link.enclosed``, kept translated with a comment asking for review), then carry
 the catalog to today's English with ``merge.update`` (changed text becomes fuzzy with ``#|``
 previous). The page is rebuilt from the catalog against the same English version and compared
 with the translated page, so a user sees what the import could not carry over. Translated
