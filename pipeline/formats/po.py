@@ -553,7 +553,48 @@ def _line_encoding(header_text: str) -> bytes:
 _BAD_CHARS = re.compile("[\x00\x04]")
 
 
+_SEP = "\x1f"
+_BAD_IN_STRINGS = re.compile(r"[\x00\x04]")
+_BAD_IN_LINES = re.compile(r"[\n\r\x00]|\\\x1f")
+_BAD_IN_REFERENCES = re.compile(r"[\n\r\x00 \t]|\\\x1f|\x1f\x1f")
+
+
 def _check(catalog: Catalog) -> None:
+    """``_check_all``, with one scan over all strings, comments and references of the catalog
+    where the entry-by-entry loop would make a dozen tests a line; anything the scan cannot
+    clear (or any entry of a rarer shape) goes through ``_check_all``, which names the culprit."""
+    strings: list[str] = []
+    lines: list[str] = list(catalog.header_comments)
+    references: list[str] = []
+    for m in catalog.messages:
+        if (
+            m.msgid == ""
+            or m.msgctxt is not None
+            or m.msgid_plural is not None
+            or m.msgstr_plural
+            or m.previous_msgctxt is not None
+            or m.previous_msgid_plural is not None
+        ):
+            return _check_all(catalog)
+        strings.append(m.msgid)
+        strings.append(m.msgstr)
+        if m.previous_msgid is not None:
+            strings.append(m.previous_msgid)
+        lines.extend(m.comments)
+        lines.extend(m.auto_comments)
+        references.extend(m.references)
+    if (
+        _BAD_IN_STRINGS.search(_SEP.join(strings))
+        or _BAD_IN_LINES.search(_SEP.join(lines) + _SEP)
+        or (references and _BAD_IN_REFERENCES.search(_SEP + _SEP.join(references) + _SEP))
+    ):
+        return _check_all(catalog)
+    for name, value in catalog.header:
+        if not name or ":" in name or "\n" in name or "\n" in value or _BAD_CHARS.search(name + value):
+            raise ValueError(f"header field {name!r}: {value!r} cannot be written")
+
+
+def _check_all(catalog: Catalog) -> None:
     """Refuse what no PO file can hold or what msgcat would read back differently."""
     for name, value in catalog.header:
         if not name or ":" in name or "\n" in name or "\n" in value or _BAD_CHARS.search(name + value):
