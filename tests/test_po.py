@@ -846,6 +846,16 @@ def _every_field(catalog: Catalog) -> tuple[object, ...]:
     return (catalog.header, catalog.header_comments, catalog.header_flags, rows)
 
 
+def test_fast_reader_takes_an_empty_msgid_plural_beside_a_msgid_with_line_breaks() -> None:
+    """An empty ``msgid_plural`` is not compared with the msgid's line breaks (msgfmt -c skips
+    empty strings; the full parser does too), so the fast path reads such an entry itself."""
+    entry = Message(msgid="\n", msgid_plural="", msgstr_plural=("", "\n0\n"), flags=("no-wrap",))
+    text = po.format_po(Catalog(header=(), messages=(entry,)))
+    fast = po._parse_fast(text, "x.po")
+    assert fast is not None
+    assert _every_field(fast) == _every_field(po._parse_slow(text, "x.po"))
+
+
 _MUTATIONS = ['"', "\\", "#", "#~ ", "#| ", "#~| ", " ", "\t", "\n", "msgid ", "msgstr ", "msgstr[1] ", "\\0", "\\x4"]
 
 

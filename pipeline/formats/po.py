@@ -1141,7 +1141,7 @@ _FAST_REFS = re.compile(r"[ \t]+")
 def _breaks_differ(msgid: str, plural: str | None, msgstr: str, forms: tuple[str, ...]) -> bool:
     """True when a translation's leading or trailing line break differs from its msgid's."""
     targets = [t for t in (forms if plural is not None else (msgstr,)) if t]
-    if plural is not None and targets:
+    if plural and targets:  # an empty msgid_plural is not checked, as ``_Parser.check_line_breaks`` skips it
         targets.append(plural)
     begins, ends = msgid.startswith("\n"), msgid.endswith("\n")
     return any(t.startswith("\n") != begins or t.endswith("\n") != ends for t in targets)
