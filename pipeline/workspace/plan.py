@@ -77,6 +77,8 @@ class Plan:
     """
     page_of: dict[Path, str] = field(default_factory=dict)
     """Which page (or message file) each planned write belongs to."""
+    command: str = "sync"
+    """The command that planned it, for the error when a file it read changed on disk meanwhile."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,7 @@ def _changed_error(cfg: Config, paths: list[Path], plan: Plan) -> PipelineError:
     page = plan.page_of.get(first, "?")
     others = f" (and {_count(len(paths) - 1, 'other file')})" if len(paths) > 1 else ""
     return PipelineError(
-        f"changed on disk while sync ran (saved by an editor?); nothing of page '{page}' was written{others}",
+        f"changed on disk while {plan.command} ran (saved by an editor?); nothing of page '{page}' was written{others}",
         display_path(cfg.root, first),
         hint="the saved file is kept as it is: run the command again to take it in",
     )
