@@ -23,7 +23,7 @@ from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
-from pipeline.workspace import project, review, runlock
+from pipeline.workspace import project, runlock
 from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: a command loads only the modules it ne
 
     from pipeline.git.pull import Pulled
     from pipeline.importer import run as importer
+    from pipeline.workspace import review
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -512,6 +513,8 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from rich.console import Console
+
+    from pipeline.workspace import review
 
     rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
