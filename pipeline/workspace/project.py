@@ -793,9 +793,11 @@ def plan_sync(cfg: Config) -> SyncPlan:
         if template is not None:
             planned.templates[name] = template
         for locale in planned.locales:
-            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+            path = po_path(cfg, locale, name)
+            catalog, read = _read_catalog_bytes(cfg, path)
             if catalog is not None:
                 planned.catalogs[(locale, name)] = catalog
+                planned.plan.read[path] = read  # what a later write (translate) expects to find
     return planned
 
 
