@@ -171,6 +171,14 @@ def _site(cfg: Config, docs: Sequence[Document], locales: Sequence[str]) -> Site
     return site
 
 
+def _as_served(cfg: Config, catalogs: Sequence[LocaleCatalog]) -> Sequence[LocaleCatalog]:
+    """The catalogs as the site serves them: with ``[translate] publish``, unreviewed machine entries
+    are on it (a new list); else ``catalogs`` itself."""
+    if not publishing(cfg.raw):
+        return catalogs
+    return [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
+
+
 def _po_findings(
     cfg: Config,
     site: Site,
@@ -182,8 +190,7 @@ def _po_findings(
     catalogs (``check --fix``'s pass), so the site is not checked again."""
     if out is None:
         out = Collector(cfg.check.levels)
-        if publishing(cfg.raw):  # the site as served: unreviewed machine entries are on it
-            catalogs = [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
+        catalogs = _as_served(cfg, catalogs)
         check_po_site(site, catalogs, project.options(cfg), out, history)
     check_refusals(site.docs, catalogs, project.options(cfg), out)
     if cfg.upstream is not None:
@@ -284,7 +291,7 @@ def fix(cfg: Config) -> Fixed:
         plan.read[path] = read[path]
         plan.page_of[path] = page_of[path]
         plan.stage_of[path] = "fix"
-    if not plan.writes and not publishing(cfg.raw):
+    if not plan.writes and _as_served(cfg, catalogs) is catalogs:  # the check above was of these very files
         return Fixed(planned, plan, _po_findings(cfg, site, catalogs, history, out))
     fixed = [
         replace(lc, catalog=po.loads_po(plan.writes[files[lc.path]], lc.path)) if files[lc.path] in plan.writes else lc
