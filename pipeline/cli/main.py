@@ -392,15 +392,16 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     rows = [p for p in outcome.pages if p.result is not None]
     width = max([len(p.name) for p in rows] + [4])
     io.out.write(
-        f"{'page':{width}}  {'segs':>5}  {'confid':>6}  {'fuzzy':>5}  {'no tr':>5}  {'extra':>5}  rebuilt  english\n"
+        f"{'page':{width}}  {'segs':>5}  {'confid':>6}  {'review':>6}  {'fuzzy':>5}  {'no tr':>5}  {'extra':>5}  "
+        "rebuilt  english\n"
     )
     for p in rows:
         r = p.result
         assert r is not None
         same = "equal" if r.equal else "differs"
         io.out.write(
-            f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {r.fuzzy:>5}  {r.unmatched_english:>5}  "
-            f"{len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
+            f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {len(r.review):>6}  {r.fuzzy:>5}  "
+            f"{r.unmatched_english:>5}  {len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
         )
         if verbose and r.source.why:
             io.out.write(f"{'':{width}}  {r.source.why}\n")
@@ -409,10 +410,10 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     io.out.write(
         f"import {outcome.locale}: {t['imported']} of {t['pages']} pages imported ({t['failed']} failed), "
         f"{t['written']} PO files written; {t['segments']} segments: {t['confident']} confident ({share:.1%}), "
-        f"{t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; {t['unmatched_translated']} translated "
-        f"segments without English ({t['notes']} kept as translator comments); {t['rebuilt_equal']} pages "
-        f"rebuild equal to the translated page ({t['refused']} translations the build refuses count as not equal); "
-        f"{t['lost_words']} words lost\n"
+        f"{t['review']} kept for review, {t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; "
+        f"{t['unmatched_translated']} translated segments without English ({t['notes']} kept as translator "
+        f"comments); {t['rebuilt_equal']} pages rebuild equal to the translated page ({t['refused']} translations "
+        f"the build refuses count as not equal); {t['lost_words']} words lost\n"
     )
 
 
