@@ -311,9 +311,8 @@ def test_a_save_while_the_engine_works_is_kept_and_the_run_stops(tmp_path: Path,
     root = make_site(tmp_path / "site", pages={"index": PAGE})
     po_file = root / "locales/es/index.po"
     script = tmp_path / "saver.py"
-    script.write_text(  # the translator saves the PO file while the engine translates
-        f"from pathlib import Path\npo = Path({str(po_file)!r})\npo.write_bytes(po.read_bytes() + b'\\n')\n" + UPPER_SCRIPT
-    )
+    saver = f"from pathlib import Path\npo = Path({str(po_file)!r})\npo.write_bytes(po.read_bytes() + b'\\n')\n"
+    script.write_text(saver + UPPER_SCRIPT)  # the translator saves the PO file while the engine translates
     (root / "pipeline.toml").write_text('locales = ["es"]\n' + command_config(script), encoding="utf-8")
     run(root, "sync", "-q")
     before = po_file.read_bytes()
