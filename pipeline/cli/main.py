@@ -23,7 +23,7 @@ from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
-from pipeline.workspace import project, review, runlock
+from pipeline.workspace import project, runlock
 from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: a command loads only the modules it ne
 
     from pipeline.git.pull import Pulled
     from pipeline.importer import run as importer
+    from pipeline.workspace import review
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -465,19 +466,19 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         )
     elif args.source_dir is not None or args.locale:
         raise ConfigError("--locale and --source-dir go with --translated DIR", hint="add --translated DIR")
-    if args.fix:
-        plan = check.fix(cfg)
-        written = check.apply_fix(plan)
-        for line in plan.rewrites:
+    if args.fix:  # one pass: the check that plans the rewrites gives the findings of the fixed files
+        fixed = check.fix(cfg)
+        written, _, _ = project.apply(cfg, fixed.plan)
+        for line in fixed.fix.rewrites:
             io.err.write(f"{line}\n")
-        for line in plan.listed:
+        for line in fixed.fix.listed:
             io.err.write(f"{line}\n")
         if not args.quiet:
             io.err.write(
-                f"fix: {len(plan.rewrites)} links rewritten in {len(written)} PO files; "
-                f"{len(plan.listed)} links in English pages listed\n"
+                f"fix: {len(fixed.fix.rewrites)} links rewritten in {len(written)} PO files; "
+                f"{len(fixed.fix.listed)} links in English pages listed\n"
             )
-    found = check.findings(cfg, lint)
+    found = fixed.findings if args.fix else check.findings(cfg, lint)
     if lint is None:  # the CI gate (stale catalogs, policy) and the UI strings need the PO files
         found += gate.findings(cfg) + messages.message_findings(cfg)
     if args.shard:  # each runner reports its own pages' findings (and shard 1 the global ones)
@@ -513,6 +514,8 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from rich.console import Console
+
+    from pipeline.workspace import review
 
     rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(

@@ -32,8 +32,8 @@ from pipeline.translate.memory import Memory, Remembered, key
 from pipeline.translate.plan import LocalePlan, cost, gate, tokens
 from pipeline.translate.protect import Protected, protect, restore
 from pipeline.workspace import messages, project
-from pipeline.workspace.files import display_path, read_page, remove_stale_temps, write_atomic
-from pipeline.workspace.paths import inside
+from pipeline.workspace.files import display_path, read_page
+from pipeline.workspace.plan import Plan, apply
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, section
 from pipeline.workspace.shard import Shard
@@ -97,6 +97,8 @@ class _Page:
     items: list[_Item]
     messages: bool = False
     """A ``[[messages]]`` catalog (UI strings), checked as its build checks them."""
+    read: str | None = None
+    """``files.digest`` of the PO file as planning read it: written only while it still holds that."""
 
 
 def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
@@ -131,7 +133,8 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
                 for p in (protect(m.msgid, glossary),)
             ]
             if items:
-                pages.append(_Page(locale, name, file, catalog, items, name in message_names))
+                read = planned.plan.read.get(project.po_path(cfg, locale, name))
+                pages.append(_Page(locale, name, file, catalog, items, name in message_names, read))
         work[locale] = pages
         plans.append(_plan(locale, pages, memory, engine))
     outcome = Outcome(engine.name, engine.kind, plans, request.dry_run)
@@ -335,10 +338,12 @@ def _finish(
     rel = display_path(cfg.root, path)
     changed = [m for m, old in zip(entries, page.catalog.messages, strict=True) if m is not old]
     outcome.filled += len(changed)
-    if changed:
-        inside(cfg, path)
-        remove_stale_temps(path.parent)
-        if write_atomic(path, text.encode("utf-8")):
+    if changed:  # a translator's save since planning read the file is kept: apply refuses to replace it
+        plan = Plan(command="translate", page_of={path: page.name}, stage_of={path: "translate"})
+        plan.writes[path] = text.encode("utf-8")
+        if page.read is not None:
+            plan.read[path] = page.read
+        if apply(cfg, plan)[0]:
             outcome.written.append(rel)
     if refused:
         lines = {m.key: m.msgstr_lineno or m.lineno for m in po.parse_po(text, rel).messages if not m.obsolete}

@@ -17,9 +17,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError
-from pipeline.workspace.settings import Config
+
+if TYPE_CHECKING:
+    from pipeline.workspace.settings import Config
 
 GLOBAL_OWNER = 1
 """The shard that writes what belongs to no page (the ``[[messages]]`` files)."""
