@@ -83,6 +83,10 @@ class Cache:
     read: Callable[[Path], bytes] = Path.read_bytes
     """How a file is read (the command's ``Workspace``, so a page is read once per command)."""
     folders: dict[str, str] = field(default_factory=dict)
+    settled: bool = False
+    """True when a file was hashed only because it was written just before the record was
+    (racy, as git calls it) and still holds those bytes: a record saved now stops that, so a
+    no-op after a big sync does not hash its thousands of fresh files on every run."""
     """Folders' real paths as this command found them (``_inside`` resolves each folder once)."""
 
     @classmethod
@@ -116,9 +120,12 @@ class Cache:
         ):
             return known.sha
         try:
-            return hashlib.sha256(self.read(file)).hexdigest()
+            sha = hashlib.sha256(self.read(file)).hexdigest()
         except OSError:
             return None
+        if known is not None and known.size == st.st_size and known.mtime_ns == st.st_mtime_ns and known.sha == sha:
+            self.settled = True  # racy only (written just before the record): saving again makes it plain
+        return sha
 
     def clean(self, root: Path, page: str, paths: Iterable[str]) -> bool:
         """True when the page's files are exactly the ones the last sync left (same set, same bytes)."""

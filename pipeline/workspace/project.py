@@ -847,7 +847,8 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
         cache.record(cfg.root, name, files[name], by_page.get(name, []), digests)  # type: ignore[arg-type]
     known = len(cache.pages)
     cache.forget_except(set(planned.names))
-    if dirty or known != len(cache.pages) or outcome.written or outcome.removed:  # a no-op leaves it as it was
+    # a no-op leaves it as it was, unless it had to hash files too fresh for their stamps (once)
+    if dirty or known != len(cache.pages) or outcome.written or outcome.removed or cache.settled:
         cache.save()
     return outcome
 
