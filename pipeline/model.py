@@ -24,6 +24,7 @@ class Kind(StrEnum):
     HTML_ATTR = "html attribute"
     IMAGE_ALT = "image alt"
     LABEL = "directive label"
+    CODE = "code block"
 
 
 class Render(StrEnum):
@@ -40,6 +41,7 @@ class Render(StrEnum):
     TOML = "toml"  # a TOML front-matter string, quotes included (style: the English quote)
     JS_STRING = "js-string"  # the content of a JavaScript string literal in a component's props (style: quote)
     LABEL = "label"  # a directive's label: ``[text]`` (style "[") or a Docusaurus title to the line end
+    CODE = "code"  # a fenced code block's lines, verbatim (``[segment] code_blocks``)
 
 
 @dataclass(frozen=True, slots=True)

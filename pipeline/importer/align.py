@@ -152,7 +152,7 @@ def _features(segments: Sequence[Segment], shared: frozenset[str], translated: b
         out.append(
             _Feat(
                 kind=seg.kind,
-                key=seg.key if seg.kind is Kind.FRONT_MATTER else None,
+                key=seg.key if seg.kind in (Kind.FRONT_MATTER, Kind.CODE) else None,
                 anchor=anchor,
                 explicit=seg.explicit_anchor or not translated,
                 length=plain_length(seg.msgid),
@@ -299,8 +299,10 @@ class _Scorer:
         if len(es) == 1 and len(ts) == 1:
             if es[0].text == ts[0].text:
                 score += SAME_TEXT
-        elif Kind.HEADING in kinds_e or Kind.HEADING in kinds_t:
-            score -= SYNC  # a heading is never merged
+            if es[0].kind is ts[0].kind is Kind.CODE:  # code blocks of one language: a sync point
+                score += SYNC / 2 if es[0].key == ts[0].key else 0.0
+        elif kinds_e & {Kind.HEADING, Kind.CODE} or kinds_t & {Kind.HEADING, Kind.CODE}:
+            score -= SYNC  # a heading or a code block is never merged
         score += self._content(es, ts)
         return score, sum(f.length for f in es), sum(f.length for f in ts)
 

@@ -149,9 +149,20 @@ class Options:
     """MDX: how the site slugs heading text: ``github`` (github-slugger, as rehype-slug) or
     ``astro`` (Astro's rehypeHeadingIds: the same, then repeated and edge hyphens removed)."""
 
+    code_blocks: tuple[str, ...] = ()
+    """``[segment] code_blocks``: languages (first word of the info string, ``""`` for none) whose
+    fenced code blocks are segments, ``("*",)`` for all; empty (the default): code is structure."""
+
     @property
     def mdx(self) -> bool:
         return self.dialect == "mdx"
+
+    def translates_code(self, info: str) -> bool:
+        """True when a fenced code block with this info string is a segment."""
+        if not self.code_blocks:
+            return False
+        words = info.split()
+        return "*" in self.code_blocks or (words[0].lower() if words else "") in self.code_blocks
 
 
 def has_text(msgid: str) -> bool:

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import yaml
 
@@ -79,6 +80,15 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
     for index, seg in enumerate(doc.segments):
         t = table.get((seg.msgctxt, seg.msgid))
         if t is None or t == seg.msgid:
+            continue
+        if seg.render is Render.CODE:  # code is literal: no markup, HTML or placeholders to keep
+            edit = _render_code(doc, seg, t)
+            if edit is None:
+                fallbacks.append(
+                    (seg, f"keep the code block's fences: {seg.style}… first, {seg.style} last, none between")
+                )
+            else:
+                edits[index] = edit
             continue
         if not has_text(t):
             fallbacks.append((seg, "the translation has no text"))
@@ -539,6 +549,38 @@ def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
     if quote == "`":
         escaped = escaped.replace("${", "\\${")
     return _edit(seg, escaped, one)
+
+
+def _render_code(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A fenced code block, verbatim: each line after the English lines' container prefix.
+
+    Only line endings are unified and a final newline dropped: indentation and blank lines
+    are the code's. The first line must open a fence of the English's kind, the last close it,
+    and no line between may close it (the read-back judges the rest, the info string included).
+    """
+    lines = t.replace("\r\n", "\n").replace("\r", "\n").removesuffix("\n").split("\n")
+    char = (seg.style or "`")[0]
+    first, last = lines[0], lines[-1]
+    run = len(first) - len(first.lstrip(char))
+    if len(lines) < 2 or run < 3 or (char == "`" and "`" in first[run:]):
+        return None
+    closing = re.compile(rf"[ \t]*{re.escape(char)}{{{run},}}[ \t]*$")  # at least as long as the opening
+    if not closing.match(last) or last[:1] in " \t" or any(closing.match(line) for line in lines[1:-1]):
+        return None
+    text = doc.page.text
+    pieces = seg.pieces
+    glue = [text[a.end : b.start] for a, b in pairwise(pieces)]
+    # a code line's glue: the English's at the same line when that line has code, else the
+    # prefix most code lines have (a blank English line may lack the container's indentation)
+    full = [glue[i] for i in range(len(pieces) - 2) if pieces[i + 1].end > pieces[i + 1].start]
+    prefix = max(set(full), key=full.count) if full else glue[-1]
+    out = [first]
+    for i, line in enumerate(lines[1:-1]):
+        same = i < len(pieces) - 2 and (pieces[i + 1].end > pieces[i + 1].start) == bool(line)
+        g = glue[i] if same else prefix
+        out.append((g.rstrip(" \t") if not line else g) + line)
+    out.append(glue[-1] + last)  # the closing fence where the English has it
+    return _edit(seg, "".join(out), "\n".join(lines))
 
 
 def _render_toml(doc: Document, seg: Segment, t: str) -> _Edit | None:

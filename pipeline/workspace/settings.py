@@ -311,6 +311,7 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
     if "html_attributes" in seg:
         kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
+    code_blocks = _code_blocks(seg.get("code_blocks", False), where, text)
     src = ConfigText(where, text)
     if "upstream" in data:
         kwargs["upstream"] = UpstreamOptions.from_table(src.table(data, "upstream"), src, root)
@@ -328,5 +329,23 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         smartypants=site.smartypants,
         dialect=d.name,
         heading_ids=d.heading_ids if d.mdx else "github",
+        code_blocks=code_blocks,
     )
     return replace(settings, segment=segment)
+
+
+def _code_blocks(value: Any, where: str, text: str) -> tuple[str, ...]:
+    """``[segment] code_blocks``: false (code is structure), true (every fenced block is a segment)
+    or the languages whose blocks are (``["js", "mdx", ""]``; ``""`` for blocks without one)."""
+    if value is False:
+        return ()
+    if value is True:
+        return ("*",)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip().lower() for v in value)
+    raise ConfigError(
+        "[segment] code_blocks must be true, false or a list of languages",
+        where,
+        _line_of(text, "code_blocks"),
+        'e.g. code_blocks = ["js", "ts", "mdx"] (the first word after the opening ```)',
+    )
