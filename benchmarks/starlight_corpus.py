@@ -64,6 +64,7 @@ code_blocks = true
 
 [site]
 dialect = "mdx"
+localize_links = ["href", "link"]
 """
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
 _ESM = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)

@@ -87,6 +87,23 @@ class Segment:
     """For each break between pieces: ``""`` for a soft break, else the hard-break marker."""
 
 
+LINK = "link"
+IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A URL or import path in a page's structure (outside every segment) that build may adapt
+    to a locale's page (``pipeline.segment.targets``)."""
+
+    span: Span
+    """The value itself, without quotes."""
+    kind: str
+    """``link`` (``[site] localize_links``) or ``import`` (a relative MDX import path)."""
+    name: str
+    """The prop or front-matter key (``href``, ``hero.actions[].link``), ``definition`` or ``import``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """An English (or translated) page as read from disk."""

@@ -16,7 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.importer.run import EnglishVersion, import_page
 from pipeline.model import Kind, Message, Page
 from pipeline.segment.walker import Options, segment_page
-from pipeline.stages.build import build_page, translations
+from pipeline.stages.build import Placement, build_page, localized_link, rebased_import, translations
 from pipeline.stages.extract import is_code, template_messages
 from pipeline.workspace.settings import from_dict
 
@@ -236,3 +236,150 @@ def test_sync_check_and_translate_leave_code_entries_to_people(tmp_path: Path, r
     assert "> [zitiert](/nirgends) <b>Laterne</b>\n" in (root / "build" / "de" / "p.mdx").read_text(encoding="utf-8")
     checked = run(root, "check")
     assert checked.code == 0 and "p.po" not in checked.out, checked.out
+
+
+# --------------------------------------------------------------------------- links and imports
+
+LINKED = """---
+title: Harbour
+hero:
+  actions:
+    - text: Set sail
+      link: /voyages/first/
+    - text: Elsewhere
+      link: "https://example.org/"
+prev:
+  link: '/docks/'
+---
+
+import Map from '../../components/map.astro';
+import Tide, { moon } from "./tide.mdx";
+import data from '../data/ports.json?raw';
+import { Card } from '@kit/components';
+
+<LinkCard title="Charts" href="/charts/#north" />
+
+<Button href="/voyages/" variant="big">Board the ship</Button>
+
+Read [the log](/log/) or `<a href="/code/">` and <a href="/inline/">this</a>.
+
+<img src="/favicon.svg" href="/anchor.png" />
+
+See [the tides][tides].
+
+[tides]: /tides/
+"""
+
+LINK_OPTIONS = replace(MDX, link_names=("href", "link"))
+
+
+def _place(locale: str = "de", prefix: str = "/de") -> Placement:
+    return Placement(
+        locale,
+        prefix,
+        ("de", "fr", "en"),
+        "src/content/docs/guides/harbour.mdx",
+        "src/content/docs/de/guides/harbour.mdx",
+        "src/content/docs",
+        (".md", ".mdx"),
+    )
+
+
+def test_structure_lists_link_props_keys_definitions_and_relative_imports() -> None:
+    doc = segment_page(Page("p", "p.mdx", LINKED), LINK_OPTIONS)
+    found = [(t.kind, t.name, LINKED[t.span.start : t.span.end]) for t in doc.targets]
+    assert found == [
+        ("link", "hero.actions[].link", "/voyages/first/"),
+        ("link", "hero.actions[].link", "https://example.org/"),
+        ("link", "prev.link", "/docks/"),
+        ("import", "import", "../../components/map.astro"),
+        ("import", "import", "./tide.mdx"),
+        ("import", "import", "../data/ports.json?raw"),
+        ("link", "href", "/charts/#north"),
+        ("link", "href", "/voyages/"),
+        ("link", "href", "/anchor.png"),
+        ("link", "definition", "/tides/"),
+    ]  # the link in the text and the one in code are the translator's and the code's
+    assert [t.kind for t in segment_page(Page("p", "p.mdx", LINKED), MDX).targets] == ["import"] * 3
+
+
+def test_build_localizes_structure_links_and_rebases_imports_for_the_locale() -> None:
+    doc = segment_page(Page("p", "p.mdx", LINKED), LINK_OPTIONS)
+    table = {
+        (None, "Board the ship"): "An Bord gehen",
+        (
+            None,
+            'Read [the log](/log/) or `<a href="/code/">` and <a href="/inline/">this</a>.',
+        ): 'Lies [das Logbuch](/de/log/) oder `<a href="/code/">` und <a href="/inline/">dies</a>.',
+    }
+    built = build_page(doc, table, LINK_OPTIONS, _place()).text
+    assert "      link: /de/voyages/first/\n" in built and '      link: "https://example.org/"\n' in built
+    assert "  link: '/de/docks/'\n" in built
+    assert "import Map from '../../../components/map.astro';\n" in built
+    assert 'import Tide, { moon } from "./tide.mdx";\n' in built  # a page: its translation lies beside
+    assert "import data from '../../data/ports.json?raw';\n" in built
+    assert '<LinkCard title="Charts" href="/de/charts/#north" />' in built
+    assert '<Button href="/de/voyages/" variant="big">An Bord gehen</Button>' in built
+    assert 'Lies [das Logbuch](/de/log/) oder `<a href="/code/">` und <a href="/inline/">dies</a>.' in built
+    assert '<img src="/favicon.svg" href="/anchor.png" />' in built  # a file is served once
+    assert "[tides]: /de/tides/\n" in built
+    assert build_page(doc, {}, LINK_OPTIONS).text == LINKED  # without a placement: the English bytes
+    kept = build_page(doc, {}, MDX, _place(prefix=""))  # no localize_links: imports only
+    assert "/de/" not in kept.text and "'../../../components/map.astro'" in kept.text
+
+
+def test_a_link_already_under_a_locale_or_external_is_left_alone() -> None:
+    place = _place()
+    assert localized_link("/fr/voyages/", place) is None
+    assert localized_link("/de/", place) is None
+    assert localized_link("//cdn.example.org/x", place) is None
+    assert localized_link("voyages/", place) is None
+    assert localized_link("/", place) == "/de/"
+    assert localized_link("/a.html?x=1", place) == "/de/a.html?x=1"
+    assert rebased_import("@kit/components", place) is None
+    assert rebased_import("./notes.md", place) is None
+    assert rebased_import("./picture.png", place) == "../../guides/picture.png"
+
+
+def test_built_page_with_localized_links_compiles() -> None:
+    _oracle()
+    doc = segment_page(Page("p", "p.mdx", LINKED), LINK_OPTIONS)
+    built = build_page(doc, {}, LINK_OPTIONS, _place())
+    english, translated = compile_pages([("p.mdx", LINKED), ("p.mdx", built.text)])
+    assert english.error is None and translated.error is None
+
+
+def test_sync_writes_localized_links_and_import_paths_one_folder_deeper(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    root = tmp_path / "site"
+    (root / "docs" / "guides").mkdir(parents=True)
+    (root / "docs" / "guides" / "harbour.mdx").write_text(LINKED, encoding="utf-8")
+    (root / "pipeline.toml").write_text(
+        'locales = ["de"]\nsource = "docs"\noutput = "i18n/{locale}/docs"\n\n'
+        '[site]\ndialect = "mdx"\nlocalize_links = ["href", "link"]\n',
+        encoding="utf-8",
+    )
+    assert run(root, "sync", "-q").code == 0
+    built = (root / "i18n" / "de" / "docs" / "guides" / "harbour.mdx").read_text(encoding="utf-8")
+    assert "import Map from '../../../../components/map.astro';\n" in built
+    assert '<LinkCard title="Charts" href="/de/charts/#north" />' in built
+
+
+@pytest.mark.parametrize(
+    ("site", "message"),
+    [
+        ('localize_links = "yes"', "localize_links must be true, false or a list"),
+        ('localize_links = true\nlocale_prefix = ""', "localize_links needs a locale_prefix"),
+    ],
+)
+def test_bad_localize_links_settings(tmp_path: Path, site: str, message: str) -> None:
+    import tomllib
+
+    with pytest.raises(ConfigError, match=message):
+        from_dict(tmp_path, {"site": tomllib.loads(site)})
+
+
+def test_localize_links_true_means_the_usual_link_props(tmp_path: Path) -> None:
+    cfg = from_dict(tmp_path, {"site": {"dialect": "mdx", "localize_links": True}})
+    assert cfg.segment.link_names == ("href", "link", "to")

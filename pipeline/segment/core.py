@@ -12,7 +12,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.model import Kind, Page, Segment, Span
+from pipeline.model import Kind, Page, Segment, Span, Target
 from pipeline.segment.svelte import svelte_tag
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -70,6 +70,9 @@ class Document:
     """Top-level blocks in page order (front matter with its ``---`` lines first): the parts
     of a page that markdown reads independently, so build can check a translation against
     its own block instead of the whole page."""
+    targets: tuple[Target, ...] = ()
+    """Link targets (``Options.link_names``) and relative MDX import paths outside every segment,
+    in page order: what build adapts to a locale (``stages.build.Placement``)."""
 
 
 @dataclass(slots=True)
@@ -149,6 +152,9 @@ class Options:
     """MDX: how the site slugs heading text: ``github`` (github-slugger, as rehype-slug) or
     ``astro`` (Astro's rehypeHeadingIds: the same, then repeated and edge hyphens removed)."""
 
+    link_names: tuple[str, ...] = ()
+    """``[site] localize_links``: JSX/HTML props and front-matter keys whose internal link targets
+    build gives the locale's prefix (link reference definitions too); empty: links are kept."""
     code_blocks: tuple[str, ...] = ()
     """``[segment] code_blocks``: languages (first word of the info string, ``""`` for none) whose
     fenced code blocks are segments, ``("*",)`` for all; empty (the default): code is structure."""

@@ -14,14 +14,15 @@ from __future__ import annotations
 import bisect
 import html
 import json
+import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 import yaml
 
-from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
+from pipeline.model import LINK, Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from pipeline.stages.mdx_rules import structure_reason
@@ -72,8 +73,44 @@ class _Edit:
     expected: str  # what the segment should read back as (normalised)
 
 
-def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS) -> Built:
-    """Splice the translations in ``table`` into the English page of ``doc``."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a locale's built page is served and stored: what build adapts outside the segments.
+
+    ``Document.targets`` lists them: internal link targets of the structure get the locale's
+    prefix (``[site] localize_links``), and relative MDX import paths are rebased from the English
+    page's folder to the built page's, so they still reach the same file.
+    """
+
+    locale: str
+    link_prefix: str = ""
+    """The locale's URL prefix (``/de``) for internal links of the structure; empty: links are kept."""
+    locales: tuple[str, ...] = ()
+    """Every locale the site serves under a prefix: a link already under one is left alone."""
+    english_file: str = ""
+    """The English page, relative to the project root (``source/guides/a.mdx``)."""
+    built_file: str = ""
+    """The built page, relative to the project root (``build/de/guides/a.mdx``)."""
+    source_root: str = ""
+    """The English pages' folder: an import of another page there stays as it is (its build lies beside)."""
+    extensions: tuple[str, ...] = ()
+    """Page file extensions."""
+
+
+def build_page(
+    doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS, place: Placement | None = None
+) -> Built:
+    """Splice the translations in ``table`` into the English page of ``doc``; with ``place``, also
+    adapt the structure's link targets and import paths to that locale's page."""
+    built, active = _splice(doc, table, options)
+    placed = _placed(doc, place) if place is not None else []
+    if not placed:
+        return built
+    return Built(text=_assemble(doc, active, options, placed), used=built.used, fallbacks=built.fallbacks)
+
+
+def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[Built, Mapping[int, _Edit]]:
+    """The translated page and the edits it was assembled from."""
     text = doc.page.text
     fallbacks: list[tuple[Segment, str]] = []
     edits: dict[int, _Edit] = {}
@@ -114,24 +151,24 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
             continue
         edits[index] = edit
     if not edits:
-        return Built(text=text, used=0, fallbacks=tuple(fallbacks))
+        return Built(text=text, used=0, fallbacks=tuple(fallbacks)), {}
     active = dict(edits)
     out = _assemble(doc, active, options)
     if all(_plain_swap(text, edit) for edit in active.values()):
-        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
     if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
-        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
     _check_blocks(doc, active, options, fallbacks)
     # Read back the whole page again (it normally passes now); drop the smallest failing
     # prefix's last edit until the page reads back right.
     for _ in range(len(active) + 1):
         out = _assemble(doc, active, options)
         if _reads_back(doc, active, out, options):
-            return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+            return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
         culprit = _first_culprit(doc, active, options)
         fallbacks.append((active[culprit].segment, _structure_change(doc, active[culprit], options)))
         del active[culprit]
-    return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
+    return Built(text=text, used=0, fallbacks=tuple(fallbacks)), {}  # pragma: no cover - loop always returns
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
@@ -277,10 +314,13 @@ def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) ->
 # --------------------------------------------------------------------------- assembly
 
 
-def _assemble(doc: Document, active: Mapping[int, _Edit], options: Options) -> str:
+def _assemble(
+    doc: Document, active: Mapping[int, _Edit], options: Options, extra: Sequence[tuple[int, int, str]] = ()
+) -> str:
     text = doc.page.text
     spans: list[tuple[int, int, str]] = [(e.start, e.end, e.text) for e in active.values()]
     spans.extend(_anchor_edits(doc, active, options))
+    spans.extend(extra)
     spans.sort(key=lambda s: (s[0], s[1]))
     out: list[str] = []
     pos = 0
@@ -360,6 +400,54 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
     if options.mdx:
         return again.structure == doc.structure and len(again.headings) == len(doc.headings)
     return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
+
+
+# --------------------------------------------------------------------------- placement
+
+_URL_SAFE = re.compile(r"[^\s\"'`\\{}<>]+")
+"""What a rewritten target may hold: it replaces a quoted value or a plain YAML scalar in place."""
+
+
+def _placed(doc: Document, place: Placement) -> list[tuple[int, int, str]]:
+    """Replacements of ``doc.targets`` for ``place``: localized links, rebased import paths."""
+    text = doc.page.text
+    out: list[tuple[int, int, str]] = []
+    for target in doc.targets:
+        value = text[target.span.start : target.span.end]
+        new = localized_link(value, place) if target.kind == LINK else rebased_import(value, place)
+        if new is not None and new != value and _URL_SAFE.fullmatch(new):
+            out.append((target.span.start, target.span.end, new))
+    return out
+
+
+def localized_link(href: str, place: Placement) -> str | None:
+    """``/guides/a/#x`` -> ``/de/guides/a/#x``: an internal link of the structure under the
+    locale's prefix; None for external, relative, already localized or asset links."""
+    if not place.link_prefix or not href.startswith("/") or href.startswith("//"):
+        return None
+    path = re.split(r"[?#]", href, maxsplit=1)[0]
+    parts = path.strip("/").split("/")
+    if parts[0] in place.locales or parts[0] == place.locale:
+        return None
+    last = parts[-1]
+    if "." in last and not last.endswith((".md", ".mdx", ".html", ".htm")):
+        return None  # a static file (/favicon.svg) is served once, not per locale
+    return place.link_prefix.rstrip("/") + href
+
+
+def rebased_import(spec: str, place: Placement) -> str | None:
+    """A relative import path of the English page, as the built page reaches the same file;
+    None when it needs no change (not relative, or another page, built beside this one)."""
+    if not place.english_file or not place.built_file or not spec.startswith(("./", "../")):
+        return None
+    cut = min((i for i in (spec.find("?"), spec.find("#")) if i >= 0), default=len(spec))
+    path, rest = spec[:cut], spec[cut:]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(place.english_file), path))
+    root = place.source_root.rstrip("/") + "/"
+    if target.startswith(root) and target.endswith(place.extensions or (".md", ".mdx")):
+        return None
+    new = posixpath.relpath(target, posixpath.dirname(place.built_file) or ".")
+    return (new if new.startswith("../") else "./" + new) + rest
 
 
 # --------------------------------------------------------------------------- rendering

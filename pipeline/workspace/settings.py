@@ -330,6 +330,7 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         dialect=d.name,
         heading_ids=d.heading_ids if d.mdx else "github",
         code_blocks=code_blocks,
+        link_names=site.localize_links,
     )
     return replace(settings, segment=segment)
 
