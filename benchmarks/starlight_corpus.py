@@ -58,6 +58,7 @@ CONFIG = f"""locales = ["de", "fr"]
 
 [front_matter]
 translate = {json.dumps(FRONT_MATTER)}
+defaults = {{ "sidebar.label" = "title" }}
 
 [segment]
 code_blocks = true

@@ -38,6 +38,7 @@ class Render(StrEnum):
     ATTR = "attr"  # an HTML attribute value inside quotes
     IMAGE_ALT = "image-alt"  # the text between ![ and ]
     YAML = "yaml"  # a front-matter scalar value
+    YAML_KEY = "yaml-key"  # a front-matter key the English lacks, added with its translation (style: "key: ")
     TOML = "toml"  # a TOML front-matter string, quotes included (style: the English quote)
     JS_STRING = "js-string"  # the content of a JavaScript string literal in a component's props (style: quote)
     LABEL = "label"  # a directive's label: ``[text]`` (style "[") or a Docusaurus title to the line end

@@ -383,3 +383,75 @@ def test_bad_localize_links_settings(tmp_path: Path, site: str, message: str) ->
 def test_localize_links_true_means_the_usual_link_props(tmp_path: Path) -> None:
     cfg = from_dict(tmp_path, {"site": {"dialect": "mdx", "localize_links": True}})
     assert cfg.segment.link_names == ("href", "link", "to")
+
+
+# --------------------------------------------------------------------------- front-matter keys the English lacks
+
+LABELLED = replace(MDX, front_matter=("title", "description"), front_matter_defaults=(("sidebar.label", "title"),))
+
+
+@pytest.mark.parametrize(
+    ("front", "built"),
+    [
+        ("title: Tide Tables\n", "title: Gezeitentafeln\nsidebar:\n  label: Gezeiten\n"),
+        (
+            "title: Tide Tables\nsidebar:\n  order: 3\n  badge: New\ndescription: When the sea comes.\n",
+            "title: Gezeitentafeln\nsidebar:\n  order: 3\n  badge: New\n  label: Gezeiten\n"
+            "description: Wann das Meer kommt.\n",
+        ),
+    ],
+)
+def test_a_default_key_is_an_entry_and_its_translation_is_added(front: str, built: str) -> None:
+    text = f"---\n{front}---\n\nThe tide turns.\n"
+    doc = segment_page(Page("p", "p.mdx", text), LABELLED)
+    label = next(s for s in doc.segments if s.msgctxt == "sidebar.label")
+    assert (label.msgid, label.key) == ("Tide Tables", "sidebar.label")
+    assert "sidebar.label: leave it empty to show the translated title" in label.comments[-1]
+    table = {
+        (None, "Tide Tables"): "Gezeitentafeln",
+        (None, "When the sea comes."): "Wann das Meer kommt.",
+        (None, "The tide turns."): "Die Flut kehrt.",
+    }
+    untouched = build_page(doc, table, LABELLED)
+    assert untouched.fallbacks == () and "sidebar:\n  label" not in untouched.text
+    labelled = build_page(doc, {**table, ("sidebar.label", "Tide Tables"): "Gezeiten"}, LABELLED)
+    assert labelled.fallbacks == ()
+    assert labelled.text == f"---\n{built}---\n\nDie Flut kehrt.\n"
+    odd = build_page(doc, {("sidebar.label", "Tide Tables"): "Ebbe: und Flut"}, LABELLED)
+    assert '  label: "Ebbe: und Flut"\n' in odd.text
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["title: Tides\nsidebar:\n  label: Own label\n", "title: Tides\nsidebar: { order: 2 }\n", "description: x y\n"],
+)
+def test_no_default_entry_where_the_key_is_set_cannot_be_added_or_has_no_source(front: str) -> None:
+    doc = segment_page(Page("p", "p.mdx", f"---\n{front}---\n\nText.\n"), LABELLED)
+    assert not any(s.msgctxt == "sidebar.label" for s in doc.segments)
+
+
+def test_import_fills_a_default_key_only_from_a_translation_that_sets_it() -> None:
+    english = "---\ntitle: Tide Tables\n---\n\nThe tide turns at noon.\n\nBoats wait in the harbour.\n"
+    with_label = "---\ntitle: Gezeitentafeln\nsidebar:\n  label: Gezeiten\n---\n\nDie Flut kehrt mittags.\n\n"
+    with_label += "Boote warten im Hafen.\n"
+    without = "---\ntitle: Gezeitentafeln\n---\n\nDie Flut kehrt mittags.\n\nBoote warten im Hafen.\n"
+    en = Page("p", "en/p.mdx", english)
+    for translated, label in ((with_label, "Gezeiten"), (without, "")):
+        result = import_page(en, Page("p", "de/p.mdx", translated), "de", EnglishVersion(english, "en"), LABELLED)
+        assert result.equal, result.difference
+        entries = {m.key: m for m in result.catalog.messages}
+        assert entries[("sidebar.label", "Tide Tables")].msgstr == label
+        assert not any(m.fuzzy for m in result.catalog.messages)
+
+
+def test_front_matter_defaults_settings(tmp_path: Path) -> None:
+    fm = {"translate": ["title"], "defaults": {"sidebar.label": "title"}}
+    cfg = from_dict(tmp_path, {"front_matter": fm})
+    assert cfg.segment.front_matter_defaults == (("sidebar.label", "title"),)
+    for bad, message in (
+        ({"defaults": {"sidebar.label": "heading"}}, "falls back to 'heading', which is not translated"),
+        ({"defaults": {"hero[].label": "title"}}, "must be a key or a dotted path"),
+        ({"defaults": ["sidebar.label"]}, "must be a table of key = key"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            from_dict(tmp_path, {"front_matter": bad})

@@ -32,7 +32,7 @@ from pipeline.git.lock import source_commit
 from pipeline.importer import keep
 from pipeline.importer.align import Alignment, Vocabulary, align, sentences
 from pipeline.importer.structure import reread
-from pipeline.model import Catalog, Finding, Message, Page, Severity
+from pipeline.model import Catalog, Finding, Message, Page, Render, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import Placement, build_page, translations
 from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, content_hash, make_template, now_stamp, template_messages
@@ -167,12 +167,19 @@ def prepare_translated(page: Page) -> tuple[Page, int]:
 
 
 def segment_translated(page: Page, opts: Options) -> tuple[Document, int]:
-    """Segment a translated page; errors point at the line of the file as it is on disk."""
+    """Segment a translated page; errors point at the line of the file as it is on disk.
+
+    A front-matter key the page lacks (``[front_matter] defaults``) is no text of the page:
+    its English entry stays empty unless the translation sets the key.
+    """
     prepared, offset = prepare_translated(page)
     try:
-        return segment_page(prepared, opts), offset
+        doc = segment_page(prepared, opts)
     except InputError as exc:
         raise InputError(exc.message, exc.path, (exc.line or 0) + offset or None, exc.hint) from None
+    if any(s.render is Render.YAML_KEY for s in doc.segments):
+        doc = replace(doc, segments=tuple(s for s in doc.segments if s.render is not Render.YAML_KEY))
+    return doc, offset
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,9 @@ class Options:
     """MDX: how the site slugs heading text: ``github`` (github-slugger, as rehype-slug) or
     ``astro`` (Astro's rehypeHeadingIds: the same, then repeated and edge hyphens removed)."""
 
+    front_matter_defaults: tuple[tuple[str, str], ...] = ()
+    """``[front_matter] defaults``: (key, the key it defaults to) for keys a page may lack and a
+    translation may still set (``("sidebar.label", "title")``); each is an entry of its own."""
     link_names: tuple[str, ...] = ()
     """``[site] localize_links``: JSX/HTML props and front-matter keys whose internal link targets
     build gives the locale's prefix (link reference definitions too); empty: links are kept."""

@@ -140,7 +140,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
         if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
             fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
             continue
-        if options.mdx and seg.render not in (Render.YAML, Render.ATTR, Render.JS_STRING):
+        if options.mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
             reason = structure_reason(seg.msgid, t)
             if reason is not None:
                 fallbacks.append((seg, reason))
@@ -274,9 +274,19 @@ def _block_reads_back(
     for index, new in zip(expected, again, strict=True):
         old = doc.segments[index]
         edit = edits.get(index)
-        if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
+        if old.kind is not new.kind or not _reads_as(old, new, edit):
             return False
     return True
+
+
+def _reads_as(old: Segment, new: Segment, edit: _Edit | None) -> bool:
+    """True when a segment of the built page reads as its English one with its edit applied.
+
+    A key the English page lacks (``Render.YAML_KEY``) and no translation added reads as the
+    value it defaults to, translated or not."""
+    if edit is None and old.render is Render.YAML_KEY:
+        return new.render is Render.YAML_KEY
+    return _normal(new.msgid) == (edit.expected if edit else _normal(old.msgid))
 
 
 def _structure_change(doc: Document, edit: _Edit, options: Options) -> str:
@@ -391,11 +401,7 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
     if len(again.segments) != len(doc.segments):
         return False
     for index, (old, new) in enumerate(zip(doc.segments, again.segments, strict=True)):
-        if old.kind is not new.kind:
-            return False
-        edit = active.get(index)
-        expected = edit.expected if edit else _normal(old.msgid)
-        if _normal(new.msgid) != expected:
+        if old.kind is not new.kind or not _reads_as(old, new, active.get(index)):
             return False
     if options.mdx:
         return again.structure == doc.structure and len(again.headings) == len(doc.headings)
@@ -639,6 +645,15 @@ def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
     return _edit(seg, escaped, one)
 
 
+def _render_yaml_key(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A front-matter key the English page lacks, with the translation as its value (``style``:
+    the key's lines up to its value, ``\n`` for line ends), added before the next line."""
+    one = t.replace("\n", " ")
+    value = one if _plain_ok(one) else _yaml_double_quoted(one)
+    head = seg.style.replace("\n", doc.newline)
+    return _edit(seg, head + value + doc.newline, one)
+
+
 def _render_code(doc: Document, seg: Segment, t: str) -> _Edit | None:
     """A fenced code block, verbatim: each line after the English lines' container prefix.
 
@@ -698,6 +713,7 @@ _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
     Render.ATTR: _render_attr,
     Render.IMAGE_ALT: _render_alt,
     Render.YAML: _render_yaml,
+    Render.YAML_KEY: _render_yaml_key,
 }
 
 

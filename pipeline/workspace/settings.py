@@ -306,6 +306,9 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         raise ConfigError("[front_matter] must be a table", where, _line_of(text, "front_matter"))
     if "translate" in fm:
         kwargs["front_matter"] = _str_list(fm["translate"], "front_matter.translate", where, text)
+    fm_defaults = _fm_defaults(
+        fm.get("defaults", {}), kwargs.get("front_matter", ("title", "description")), where, text
+    )
     seg = data.get("segment", {})
     if not isinstance(seg, dict):
         raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
@@ -331,8 +334,32 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         heading_ids=d.heading_ids if d.mdx else "github",
         code_blocks=code_blocks,
         link_names=site.localize_links,
+        front_matter_defaults=fm_defaults,
     )
     return replace(settings, segment=segment)
+
+
+def _fm_defaults(value: Any, translated: tuple[str, ...], where: str, text: str) -> tuple[tuple[str, str], ...]:
+    """``[front_matter] defaults``: key = the translated key the site shows when a page lacks it."""
+    line = _line_of(text, "defaults")
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(
+            "[front_matter] defaults must be a table of key = key",
+            where,
+            line,
+            'e.g. defaults = { "sidebar.label" = "title" }',
+        )
+    for key, source in value.items():
+        if "[]" in key or not all(key.split(".")):
+            raise ConfigError(f"[front_matter] defaults: {key!r} must be a key or a dotted path", where, line)
+        if source not in translated:
+            raise ConfigError(
+                f"[front_matter] defaults: {key!r} falls back to {source!r}, which is not translated",
+                where,
+                line,
+                f"add {source!r} to [front_matter] translate",
+            )
+    return tuple(value.items())
 
 
 def _code_blocks(value: Any, where: str, text: str) -> tuple[str, ...]:
