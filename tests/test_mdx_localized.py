@@ -455,3 +455,50 @@ def test_front_matter_defaults_settings(tmp_path: Path) -> None:
     ):
         with pytest.raises(ConfigError, match=message):
             from_dict(tmp_path, {"front_matter": bad})
+
+
+# --------------------------------------------------------------------------- quotes of JavaScript strings
+
+GRID = """<Grid items={[
+  { title: 'Oak', note: "Acorns aren't food" },
+  { title: 'Ash ', note: 'Tall' },
+  { title: 'Elm', note: 'Wide' },
+]} />
+"""
+GRID_OPTIONS = replace(MDX, html_attributes=("title", "note"))
+
+
+def test_a_translated_js_string_takes_the_quote_that_needs_fewer_escapes() -> None:
+    doc = segment_page(Page("p", "p.mdx", GRID), GRID_OPTIONS)
+    assert [s.msgid for s in doc.segments] == ["Oak", "Acorns aren't food", "Ash", "Tall", "Elm", "Wide"]
+    table = {
+        (None, "Oak"): "L'chêne",
+        (None, "Acorns aren't food"): "Eicheln sind kein Essen",
+        (None, "Ash"): "Frêne",
+        (None, "Tall"): 'Dit "grand" et l\'autre',
+        (None, "Elm"): "Orme",
+    }
+    built = build_page(doc, table, GRID_OPTIONS)
+    assert built.fallbacks == ()
+    assert built.text == (
+        "<Grid items={[\n"
+        "  { title: \"L'chêne\", note: 'Eicheln sind kein Essen' },\n"  # the page's quote once no escape is needed
+        "  { title: 'Frêne', note: 'Dit \"grand\" et l\\'autre' },\n"  # a tie keeps the English quote; padding dropped
+        "  { title: 'Orme', note: 'Wide' },\n"
+        "]} />\n"
+    )
+    _oracle_compiles(built.text)
+
+
+def test_mdsvex_keeps_the_english_quote_and_padded_strings_are_code() -> None:
+    text = "<Grid items={[{ title: 'Oak' }, { title: 'Ash ' }]} />\n"
+    options = Options(html_attributes=("title",))
+    doc = segment_page(Page("p", "p.md", text), options)
+    assert [s.msgid for s in doc.segments] == ["Oak"]
+    assert "title: 'L\\'chêne'" in build_page(doc, {(None, "Oak"): "L'chêne"}, options).text
+
+
+def _oracle_compiles(text: str) -> None:
+    if available() is None:
+        (result,) = compile_pages([("p.mdx", text)])
+        assert result.error is None, result.error

@@ -636,13 +636,35 @@ _JS_UNSAFE = {"`": re.compile(r"[`\\]|\$\{"), "'": re.compile(r"['\\\n]"), '"': 
 
 
 def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
-    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template)."""
+    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template).
+
+    In MDX a quoted literal takes the quote that needs fewer escapes, as code formatters write
+    it (``"l'arbre"``, not ``'l\\'arbre'``); where both need as many and the English chose its
+    quote only to avoid escapes, the quote most of the page's literals use. The edit then
+    covers the quotes too. (mdsvex pages keep the English quote and escape.)
+    """
     quote = seg.style or "'"
     one = t.replace("\n", " ") if quote != "`" else t
+    if quote in "'\"" and doc.dialect == "mdx":
+        other = "'" if quote == '"' else '"'
+        mine, theirs = one.count(quote), one.count(other)
+        if theirs < mine or (
+            theirs == mine and seg.msgid.count(other) > seg.msgid.count(quote) and _page_quote(doc) == other
+        ):
+            quote = other
     escaped = one.replace("\\", "\\\\").replace(quote, "\\" + quote)
     if quote == "`":
         escaped = escaped.replace("${", "\\${")
-    return _edit(seg, escaped, one)
+    if quote == seg.style or not seg.style:
+        return _edit(seg, escaped, one)
+    start, end = seg.pieces[0].start - 1, seg.pieces[-1].end + 1
+    return _Edit(seg, start, end, quote + escaped + quote, one, _normal(one))
+
+
+def _page_quote(doc: Document) -> str:
+    """The quote most quoted JavaScript strings of the page's props use (``'`` on a tie)."""
+    styles = [s.style for s in doc.segments if s.render is Render.JS_STRING]
+    return '"' if styles.count('"') > styles.count("'") else "'"
 
 
 def _render_yaml_key(doc: Document, seg: Segment, t: str) -> _Edit | None:
