@@ -276,12 +276,13 @@ LINK_OPTIONS = replace(MDX, link_names=("href", "link"))
 def _place(locale: str = "de", prefix: str = "/de") -> Placement:
     return Placement(
         locale,
-        prefix,
-        ("de", "fr", "en"),
-        "src/content/docs/guides/harbour.mdx",
-        "src/content/docs/de/guides/harbour.mdx",
-        "src/content/docs",
-        (".md", ".mdx"),
+        link_prefix=prefix,
+        locales=("de", "fr", "en"),
+        link_patterns=(("https://maps.example.org/en/*", "https://maps.example.org/{lang}/*"),),
+        english_file="src/content/docs/guides/harbour.mdx",
+        built_file="src/content/docs/de/guides/harbour.mdx",
+        source_root="src/content/docs",
+        extensions=(".md", ".mdx"),
     )
 
 
@@ -336,6 +337,8 @@ def test_a_link_already_under_a_locale_or_external_is_left_alone() -> None:
     assert localized_link("voyages/", place) is None
     assert localized_link("/", place) == "/de/"
     assert localized_link("/a.html?x=1", place) == "/de/a.html?x=1"
+    assert localized_link("https://maps.example.org/en/north/#x", place) == "https://maps.example.org/de/north/#x"
+    assert localized_link("https://maps.example.org/fr/north/", place) is None
     assert rebased_import("@kit/components", place) is None
     assert rebased_import("./notes.md", place) is None
     assert rebased_import("./picture.png", place) == "../../guides/picture.png"
@@ -357,13 +360,15 @@ def test_sync_writes_localized_links_and_import_paths_one_folder_deeper(
     (root / "docs" / "guides" / "harbour.mdx").write_text(LINKED, encoding="utf-8")
     (root / "pipeline.toml").write_text(
         'locales = ["de"]\nsource = "docs"\noutput = "i18n/{locale}/docs"\n\n'
-        '[site]\ndialect = "mdx"\nlocalize_links = ["href", "link"]\n',
+        '[site]\ndialect = "mdx"\nlocalize_links = ["href", "link"]\n\n'
+        '[site.localized_links]\n"https://example.org/" = "https://example.org/{locale}/"\n',
         encoding="utf-8",
     )
     assert run(root, "sync", "-q").code == 0
     built = (root / "i18n" / "de" / "docs" / "guides" / "harbour.mdx").read_text(encoding="utf-8")
     assert "import Map from '../../../../components/map.astro';\n" in built
     assert '<LinkCard title="Charts" href="/de/charts/#north" />' in built
+    assert '      link: "https://example.org/de/"\n' in built
 
 
 @pytest.mark.parametrize(
@@ -371,6 +376,8 @@ def test_sync_writes_localized_links_and_import_paths_one_folder_deeper(
     [
         ('localize_links = "yes"', "localize_links must be true, false or a list"),
         ('localize_links = true\nlocale_prefix = ""', "localize_links needs a locale_prefix"),
+        ('[localized_links]\n"https://a.org/*" = "https://a.org/{locale}/*"', "needs \\[site\\] localize_links"),
+        ('localize_links = true\n[localized_links]\n"https://a.org/" = "https://a.org/*/"', "no more '\\*'"),
     ],
 )
 def test_bad_localize_links_settings(tmp_path: Path, site: str, message: str) -> None:
@@ -502,3 +509,32 @@ def _oracle_compiles(text: str) -> None:
     if available() is None:
         (result,) = compile_pages([("p.mdx", text)])
         assert result.error is None, result.error
+
+
+def test_check_takes_a_site_link_localization_in_a_msgstr_as_known(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "p.mdx").write_text("See [the map](https://maps.example.org/en/north/).\n", encoding="utf-8")
+    (root / "pipeline.toml").write_text(
+        'locales = ["de"]\n\n[site]\ndialect = "mdx"\nlocalize_links = true\n\n'
+        '[site.localized_links]\n"https://maps.example.org/en/*" = "https://maps.example.org/{lang}/*"\n',
+        encoding="utf-8",
+    )
+    assert run(root, "sync", "-q").code == 0
+    po_file = root / "locales" / "de" / "p.po"
+    entry = 'msgid "See [the map](https://maps.example.org/en/north/)."\nmsgstr '
+    text = po_file.read_text(encoding="utf-8")
+    po_file.write_text(text.replace(entry + '""', entry + '"Siehe [die Karte](https://maps.example.org/de/north/)."'))
+    checked = run(root, "check")
+    assert checked.code == 0 and "link-localized" in checked.out and "link-target" not in checked.out, checked.out
+
+
+def test_a_stale_catalog_of_an_mdx_page_names_its_own_file(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "p.mdx").write_text("Old text.\n", encoding="utf-8")
+    (root / "pipeline.toml").write_text('locales = ["de"]\n\n[site]\ndialect = "mdx"\n', encoding="utf-8")
+    assert run(root, "sync", "-q").code == 0
+    (root / "source" / "p.mdx").write_text("New text.\n", encoding="utf-8")
+    checked = run(root, "check")
+    assert "not updated for the current English of source/p.mdx" in checked.out, checked.out

@@ -87,6 +87,9 @@ class Placement:
     """The locale's URL prefix (``/de``) for internal links of the structure; empty: links are kept."""
     locales: tuple[str, ...] = ()
     """Every locale the site serves under a prefix: a link already under one is left alone."""
+    link_patterns: tuple[tuple[str, str], ...] = ()
+    """``[site.localized_links]``: (English link pattern, the locale's pattern) with ``*``,
+    ``{locale}`` and ``{lang}``; the first that matches a structure link rewrites it."""
     english_file: str = ""
     """The English page, relative to the project root (``source/guides/a.mdx``)."""
     built_file: str = ""
@@ -428,7 +431,14 @@ def _placed(doc: Document, place: Placement) -> list[tuple[int, int, str]]:
 
 def localized_link(href: str, place: Placement) -> str | None:
     """``/guides/a/#x`` -> ``/de/guides/a/#x``: an internal link of the structure under the
-    locale's prefix; None for external, relative, already localized or asset links."""
+    locale's prefix, or an external one by the first matching ``link_patterns``; None for other
+    external, relative, already localized or asset links."""
+    for english, localized in place.link_patterns:
+        m = re.fullmatch("(.*?)".join(re.escape(part) for part in english.split("*")), href)
+        if m is not None:
+            lang = re.split(r"[_-]", place.locale, maxsplit=1)[0]
+            parts = localized.replace("{locale}", place.locale).replace("{lang}", lang).split("*")
+            return "".join(p + (m.group(i + 1) if i < len(parts) - 1 else "") for i, p in enumerate(parts))
     if not place.link_prefix or not href.startswith("/") or href.startswith("//"):
         return None
     path = re.split(r"[?#]", href, maxsplit=1)[0]

@@ -428,6 +428,7 @@ def placement(cfg: Config, locale: str, name: str) -> Placement:
         locale=locale,
         link_prefix=site.locale_prefix.replace("{locale}", locale) if site.localize_links else "",
         locales=(*cfg.target_locales(), site.source_locale, *site.locales),
+        link_patterns=site.localized_links if site.localize_links else (),
         english_file=display_path(cfg.root, page_file(cfg, cfg.source_dir, name)),
         built_file=display_path(cfg.root, output_path(cfg, locale, name)),
         source_root=posixpath.normpath(cfg.source),

@@ -16,7 +16,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.check.options import CheckOptions, SiteOptions
+from pipeline.check.options import CheckOptions, Equivalent, SiteOptions
 from pipeline.errors import ConfigError
 from pipeline.git.options import UpstreamOptions
 from pipeline.segment.walker import Options
@@ -324,6 +324,12 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
     site = kwargs["site"] = SiteOptions.from_table(src.table(data, "site"), src)
     kwargs["check"] = CheckOptions.from_table(src.table(data, "check"), src)
     d = kwargs["dialect"] = Dialect.from_table(src.table(data, "site"), src)
+    if site.localized_links:  # what build writes in the structure, a translator may write in a msgstr
+        links = kwargs["check"].links
+        known = tuple(Equivalent(english, localized) for english, localized in site.localized_links)
+        kwargs["check"] = replace(
+            kwargs["check"], links=replace(links, link_equivalents=links.link_equivalents + known)
+        )
     settings = Settings(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
     attributes = MDX_PROPS if d.mdx and "html_attributes" not in seg else settings.html_attributes
     segment = Options(
