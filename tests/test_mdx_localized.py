@@ -82,6 +82,18 @@ def test_an_unclosed_or_letterless_block_stays_code() -> None:
     assert _code('Text.\n\n```sh title="Run it"\n$ 1 + 2\n```\n') == ['```sh title="Run it"\n$ 1 + 2\n```']
 
 
+def test_i18n_skip_leaves_a_code_block_out_and_mdsvex_pages_with_crlf_work_too() -> None:
+    text = "Text.\n\n{/* i18n:skip */}\n```js\nskipped();\n```\n\n```js\nkept();\n```\n"
+    assert _code(text) == ["```js\nkept();\n```"]
+    text = "Text.\r\n\r\n```js\r\nkept();\r\nmore();\r\n```\r\n"
+    options = Options(code_blocks=("js",))
+    doc = segment_page(Page("p", "p.md", text), options)
+    built = build_page(
+        doc, {(None, "```js\nkept();\nmore();\n```"): "```js\nbehalten();\nneu();\nmehr();\n```"}, options
+    )
+    assert built.text == "Text.\r\n\r\n```js\r\nbehalten();\r\nneu();\r\nmehr();\r\n```\r\n"
+
+
 def test_a_code_entry_is_no_wrap_and_known_as_code() -> None:
     doc = segment_page(Page("p", "p.mdx", PAGE), CODE)
     messages = template_messages(doc)
