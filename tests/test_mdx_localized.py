@@ -550,3 +550,20 @@ def test_a_stale_catalog_of_an_mdx_page_names_its_own_file(tmp_path: Path, run: 
     (root / "source" / "p.mdx").write_text("New text.\n", encoding="utf-8")
     checked = run(root, "check")
     assert "not updated for the current English of source/p.mdx" in checked.out, checked.out
+
+
+def test_init_offers_the_settings_commented_out_on_an_mdx_site(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / "docs-site"
+    (root / "src/content/docs/en").mkdir(parents=True)
+    (root / "package.json").write_text('{"dependencies": {"astro": "^4", "@astrojs/starlight": "^0.2"}}\n')
+    (root / "src/content/docs/en/index.mdx").write_text("# Lanterns\n", encoding="utf-8")
+    assert run(root, "init", "--locales", "de").code == 0
+    text = (root / "pipeline.toml").read_text(encoding="utf-8")
+    assert "# code_blocks = true" in text and '# localize_links = ["href", "link"]' in text
+    for line in ("# [segment]", "# code_blocks = true", '# localize_links = ["href", "link"]'):
+        text = text.replace(line, line[2:])
+    (root / "pipeline.toml").write_text(text, encoding="utf-8")
+    from pipeline.workspace.settings import load
+
+    cfg = load(root)
+    assert cfg.segment.code_blocks == ("*",) and cfg.segment.link_names == ("href", "link")
