@@ -38,9 +38,11 @@ def structure_targets(
     segments: Iterable[Segment],
     names: frozenset[str],
     mdx: bool,
+    body_line: int = 0,
 ) -> list[Target]:
-    """The link props (named in ``names``) and, in MDX, relative import paths of a page's body."""
-    covered = sorted((p.start, p.end) for seg in segments for p in seg.pieces)
+    """The link props (named in ``names``) and, in MDX, relative import paths of a page's body
+    (from line ``body_line``, 0-based: front matter lines come before it)."""
+    covered = sorted((p.start, p.end) for seg in segments for p in seg.pieces) if names else []
     found: list[Target] = []
     top_lines: set[int] = set()
     for tok in tokens:
@@ -57,7 +59,7 @@ def structure_targets(
             start, end = lines.starts[tok.map[0]], lines.ends[tok.map[1] - 1]
             found.extend(_tag_links(text, start, end, names, covered))
     if names:  # a link reference definition is a link whatever it is named
-        for i in range(len(lines)):
+        for i in range(body_line, len(lines)):
             if i in top_lines:
                 continue
             d = _DEFINITION.match(lines.line(i))

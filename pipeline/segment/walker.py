@@ -82,7 +82,8 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
     segments.sort(key=lambda s: s.pieces[0].start)
     targets = []
     if inline:  # a built page read back needs no targets
-        targets = structure_targets(page.text, lines, tokens, segments, frozenset(options.link_names), options.mdx)
+        names = frozenset(options.link_names)
+        targets = structure_targets(page.text, lines, tokens, segments, names, options.mdx, body_line)
         if options.link_names and fm_span is not None and lines.line(body_line - 1).strip() == "---":
             targets[:0] = yaml_links(page.text, fm_span, options.link_names)
     blocks = [Span(0, lines.ends[body_line - 1])] if fm_span is not None else []
