@@ -1,5 +1,5 @@
 """Architecture figures of the ``pipeline`` package: modules, largest module, import levels, and
-how many places call git, parse configuration and lex HTML tags.
+how many places call git, parse configuration, write files and lex HTML tags.
 
     python scripts/arch_stats.py [PACKAGE_DIR]      # default: pipeline/ beside this script
 
@@ -23,6 +23,10 @@ GIT_CALL = re.compile(
 
 CONFIG_PARSE = re.compile(r"tomllib\.loads?\(|\b(?:cfg|config|settings)\.raw\b|\bsection\(cfg|def from_table\(")
 """Where configuration is parsed: TOML read, the raw table read, or a section's ``from_table``."""
+
+FILE_WRITE = re.compile(r"^(?!\s*(?:#|def\b)).*(?:\bwrite_atomic\(|\.write_bytes\(|\.write_text\(|(?<![.\w])remove\()")
+"""A place that writes or removes a file: ``write_atomic``, ``Path.write_bytes``/``write_text``, ``files.remove``
+(``files.py``, where they are defined, aside)."""
 
 TAG_LEXER = re.compile(r"""^(?!.*AUTOLINK).*re\.compile\(\s*r?["']<\(?(?:/\??)?\)?\(?\[(?:A-Za-z|a-z)""")
 """A regular expression that lexes HTML tags: ``<``, an optional ``/``, a letter class (autolinks aside)."""
@@ -156,8 +160,16 @@ def main(argv: list[str]) -> int:
     if verbose:
         print("  longest chain: " + " -> ".join(chain(graph)))
     print(f"modules in a two-module import cycle: {len(cycles)}")
-    for label, pattern in (("git calls", GIT_CALL), ("config parsing", CONFIG_PARSE), ("tag lexers", TAG_LEXER)):
+    checks = (
+        ("git calls", GIT_CALL),
+        ("config parsing", CONFIG_PARSE),
+        ("file writes", FILE_WRITE),
+        ("tag lexers", TAG_LEXER),
+    )
+    for label, pattern in checks:
         hits = places(found, pattern)
+        if pattern is FILE_WRITE:
+            hits = [h for h in hits if not h.split(":")[0].endswith("workspace/files.py")]
         mods = sorted({h.split(":")[0] for h in hits})
         print(f"{label}: {len(hits)} places in {len(mods)} modules ({', '.join(Path(m).stem for m in mods)})")
         if verbose:

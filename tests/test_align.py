@@ -147,6 +147,57 @@ def test_a_dropped_sentence_keeps_the_pair_but_makes_it_fuzzy() -> None:
     assert extra == []
 
 
+def _link(result: Alignment, source: tuple[int, ...]) -> tuple[tuple[int, ...], bool, bool]:
+    """The translated segments paired with ``source``, whether the pair is confident, and whether enclosed."""
+    link = next(lk for lk in result.links if lk.source == source)
+    return link.target, link.confident, link.enclosed
+
+
+def test_an_unsure_pair_between_two_confident_pairs_is_enclosed() -> None:
+    # the translator adds a sentence to a list item: far too long, but its neighbours pair surely
+    translated = INTRO_NL.replace(
+        "op onze [kaart](https://example.org/map).",
+        "op onze [kaart](https://example.org/map). Stuur er een foto bij via [de app](https://example.org/app), "
+        "dan kan de gemeente hem snel vervangen.",
+    )
+    _, _, result = _pairs(INTRO_EN, translated)
+    assert _link(result, (7,)) == ((7,), False, True)
+    assert "longer" in next(lk.reason for lk in result.links if lk.source == (7,))
+
+
+def test_a_paragraph_translated_as_two_between_confident_pairs_is_enclosed_even_when_less_likely() -> None:
+    # the English runs two paragraphs together ("Next part."); the translation keeps them apart
+    english = INTRO_EN.replace(
+        "a place to live.\n", "a place to live.  Next part. Shade helps people who walk to work.\n"
+    )
+    translated = INTRO_NL.replace(
+        "een plek om te leven.\n",
+        "een plek om te leven.\n\nVolgende deel: schaduw helpt mensen die naar hun werk lopen, zeker in juli.\n",
+    )
+    _, _, result = _pairs(english, translated)
+    link = next(lk for lk in result.links if lk.source == (4,))
+    assert (link.target, link.confident, link.enclosed) == ((4, 5), False, True)
+    assert link.probability < 0.9
+
+
+def test_an_unsure_pair_beside_a_dropped_paragraph_is_not_enclosed() -> None:
+    # the translation drops a sentence and the next paragraph: its text might belong to either
+    english = INTRO_EN.replace(
+        "and a borrowed van.\n",
+        "and a borrowed van.\nMost of the volunteers from that first spring still come back every single year.\n\n"
+        "Our van is old, but it still runs on every planting day.\n",
+    )
+    _, _, result = _pairs(english, INTRO_NL)
+    assert _link(result, (2,)) == ((2,), False, False)
+    assert _link(result, (3,)) == ((), False, False)
+
+
+def test_a_pair_of_two_constructs_is_never_enclosed() -> None:
+    translated = INTRO_NL.replace("Bomen koelen", "- Bomen koelen").replace("Ze geven ook", "  Ze geven ook")
+    _, _, result = _pairs(INTRO_EN, translated)
+    assert _link(result, (4,)) == ((4,), False, False)
+
+
 def test_an_extra_translators_note_is_left_unmatched_and_its_neighbours_stay_confident() -> None:
     translated = INTRO_NL.replace(
         "## Hoe je kunt helpen {#how-to-help}\n",

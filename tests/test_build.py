@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, corpus_dir, pseudo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import Page, Render
 from pipeline.segment.walker import Document, segment_page
@@ -240,6 +242,29 @@ def test_front_matter_translation_with_characters_yaml_cannot_carry_raw(style: s
     msgid = style.strip("'\"")
     out = build_with(text, {msgid: "Ti\x80tel\ufffe"})
     assert yaml.safe_load(out.split("---\n")[1]) == {"title": "Ti\x80tel\ufffe"}
+
+
+_LAYOUT_CHARS = st.sampled_from([*list(" .!?…:\"'’”»)]*_`<>{}[(#-+=|~\nab1"), "```", "1. ", "](x)"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LAYOUT_CHARS, max_size=60).map("".join), st.integers(0, 80))
+def test_line_break_helpers_agree_with_their_plain_definitions(text: str, end: int) -> None:
+    """The allocation-free sentence-end and break-point scans give what the slicing ones gave."""
+    from pipeline.stages import build
+
+    end = min(end, len(text))
+    assert build._ends_sentence(text, end) == bool(build._SENTENCE_END.search(text[:end]))
+    protected = [(m.start(), m.end()) for m in build._PROTECTED.finditer(text)]
+    expected = [
+        i
+        for i, ch in enumerate(text)
+        if ch == " "
+        and not any(a <= i < b for a, b in protected)
+        and (rest := text[i + 1 :].lstrip(" "))
+        and not build._BLOCK_START.match(rest)
+    ]
+    assert build._break_points(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -353,6 +353,49 @@ def test_check_fix_rewrites_msgstr_links_and_only_lists_english(tmp_path: Path, 
     assert "0 links rewritten in 0 PO files" in again.err
 
 
+def test_check_fix_checks_the_site_once_and_reports_the_fixed_files_findings(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = renamed_site(tmp_path, run)
+    fixed = run(root, "check", "--fix")
+    assert "1 links rewritten in 1 PO files" in fixed.err
+    assert fixed.out == run(root, "check").out  # the findings of the files as written, line numbers included
+    from pipeline.check import whole
+
+    calls: list[int] = []
+    real = whole.check_po_site
+
+    def counted(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_po_site", counted)
+    again = run(root, "check", "--fix")
+    assert "0 links rewritten in 0 PO files" in again.err
+    assert again.out == fixed.out
+    assert calls == [1]  # nothing to fix: the check that planned the fix gave the findings
+
+
+def test_check_fix_keeps_a_po_file_saved_while_it_ran(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = renamed_site(tmp_path, run)
+    po_file = root / "locales/nl/index.po"
+    saved = po_file.read_bytes() + b"\n"
+    real_fix = check.fix
+
+    def fix_then_editor_saves(cfg: object) -> object:
+        planned = real_fix(cfg)  # type: ignore[arg-type]
+        po_file.write_bytes(saved)
+        return planned
+
+    monkeypatch.setattr(check, "fix", fix_then_editor_saves)
+    result = run(root, "check", "--fix")
+    assert result.code == 1
+    assert "locales/nl/index.po: error: changed on disk while check --fix ran" in result.err
+    assert po_file.read_bytes() == saved
+
+
 def test_fix_uses_git_history_for_fuzzy_msgstrs_after_english_fixed_its_link(
     tmp_path: Path, run: Callable[..., Run]
 ) -> None:

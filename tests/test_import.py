@@ -115,9 +115,10 @@ def test_json_report_lists_counts_source_and_rebuild_result(run: Callable[..., R
 def test_an_uncertain_pair_is_fuzzy_with_a_translator_comment_saying_why(
     run: Callable[..., Run], project: Path
 ) -> None:
-    # the Dutch drops the second sentence of a paragraph
-    write(project / "old" / "trees.md", OLD_EN.replace("none.\n", "none.\nWe started in 2019 with three friends.\n"))
-    write(project / "source" / "trees.md", OLD_EN.replace("none.\n", "none.\nWe started in 2019 with three friends.\n"))
+    # the Dutch drops the second sentence of a paragraph, and the list after it
+    en = OLD_EN.replace("none.\n", "none.\nWe started in 2019 with three friends.\n\n- Bring gloves and a spade.\n")
+    write(project / "old" / "trees.md", en)
+    write(project / "source" / "trees.md", en)
     result = _import(run, project)
     assert result.code == 0, result.err
     entry = _entries(project / "locales" / "nl" / "trees.po")[
@@ -128,7 +129,39 @@ def test_an_uncertain_pair_is_fuzzy_with_a_translator_comment_saying_why(
     assert len(entry.comments) == 1
     where, why = entry.comments[0].rsplit(".md:8: ", 1)
     assert where.startswith("import: ") and where.endswith("nl/trees")
-    assert why
+    assert why and "review" not in why
+
+
+def test_an_uncertain_pair_whose_neighbours_pair_surely_is_kept_translated_for_review(
+    run: Callable[..., Run], project: Path
+) -> None:
+    # the Dutch drops the second sentence of a paragraph; the texts before and after it pair surely,
+    # so the Dutch paragraph can only be the translation of this English one
+    en = OLD_EN.replace("none.\n", "none.\nWe started in 2019 with three friends.\n")
+    write(project / "old" / "trees.md", en)
+    write(project / "source" / "trees.md", en)
+    result = _import(run, project, "--format", "json")
+    assert result.code == 0, result.err
+    entry = _entries(project / "locales" / "nl" / "trees.po")[
+        "Every spring our group plants trees in streets that have none. We started in 2019 with three friends."
+    ]
+    assert not entry.fuzzy
+    assert entry.msgstr == "Elk voorjaar plant onze groep bomen in straten waar er geen staan."
+    (comment,) = entry.comments
+    assert comment.startswith("import: ") and ".md:8: kept translated for review" in comment
+    assert comment.split("kept translated for review, the text around it pairs with certainty: ")[1]  # the doubt
+    data = json.loads(result.out)
+    page = data["pages"][0]
+    assert page["rebuilt_equal"] is True
+    assert (page["confident"], len(page["review"]), page["fuzzy"], page["unmatched_english"]) == (7, 1, 0, 0)
+    assert page["review"][0]["line"] == 8
+    assert page["review"][0]["msgid"].startswith("Every spring")
+    assert data["totals"]["review"] == 1
+    (finding,) = [f for f in data["findings"] if f["code"] == "import-review"]
+    assert finding["line"] == 8 and finding["severity"] == "warning"
+    text = _import(run, project, "--merge")
+    assert "1 kept for review" in text.out
+    assert "warning [import-review] kept translated for review" in text.err
 
 
 def test_translated_text_without_english_is_reported_with_its_line(run: Callable[..., Run], project: Path) -> None:

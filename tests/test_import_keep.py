@@ -154,12 +154,13 @@ def test_lost_words_were_counted_before_the_notes(tmp_path: Path) -> None:
 
 
 def test_an_english_text_left_alone_beside_an_unpaired_translation_gets_it_as_fuzzy() -> None:
-    # the translation rewrites the first paragraph beyond recognition: no shared name or number
+    # the translation rewrites the first paragraph beyond recognition: four times as long, with a
+    # year, a town and a link the English does not have; more likely other text than a translation
     en = EN.replace("Every spring our group plants trees in streets that have none.", "Why we do this matters a lot.")
     nl = NL.replace(
         "Elk voorjaar plant onze groep bomen in straten waar er geen staan.",
         "Het is voor ons van groot belang om steeds uit te leggen waarom we dit werk doen, elk seizoen opnieuw, "
-        "met iedereen die wil luisteren.",
+        "met iedereen die wil luisteren, zoals in 1998 in Zwolle bij de [vereniging](https://example.org/zwolle).",
     )
     result = _import(en, nl)
     entry = next(m for m in result.catalog.messages if m.msgid == "Why we do this matters a lot.")

@@ -212,6 +212,30 @@ def classify(scenario: Scenario, tree: Tree) -> str:
     return "old" if is_old else "new" if is_new else "mixed"
 
 
+def kill_once(server: SyncServer, scenario: Scenario, work: Path, delay: float) -> tuple[str, int]:
+    """SIGKILL a sync ``delay`` seconds after its start; check nothing was lost and a re-run
+    finishes the job. Returns how the tree was left ('old', 'mixed', 'new') and the
+    temporary files the kill left behind."""
+    shutil.copytree(scenario.old_dir, work)
+    pid = server.start(work)
+    time.sleep(delay)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    assert server.finished(timeout=60) is not None
+    tree, temps = snapshot(work)
+    outcome = classify(scenario, tree)
+    assert scenario.before <= msgstrs(tree), f"the kill after {delay:.3f}s lost a translation"
+
+    code, err = sync_in_process(work)
+    assert code == 0, err
+    again, left = snapshot(work)
+    assert left == [], f"the kill after {delay:.3f}s: temporary files left after the re-run: {left}"
+    assert again == scenario.new, f"the kill after {delay:.3f}s: the re-run did not finish the job"
+    assert scenario.before <= msgstrs(again)
+    shutil.rmtree(work)
+    return outcome, len(temps)
+
+
 @pytest.mark.slow
 def test_sigkill_at_50_moments_loses_nothing_and_rerun_finishes(
     scenario: Scenario, server: SyncServer, tmp_path: Path
@@ -221,31 +245,24 @@ def test_sigkill_at_50_moments_loses_nothing_and_rerun_finishes(
     outcomes: dict[str, int] = {"old": 0, "mixed": 0, "new": 0}
     temps_left = 0
     for i in range(KILLS):
-        work = tmp_path / f"kill-{i}"
-        shutil.copytree(scenario.old_dir, work)
         # One kill in five anywhere in the run; the others where it writes, which is where it matters.
         margin = (end - start_writing) * 0.25 + 0.005
         lo, hi = (0.0, end + margin) if i % 5 == 0 else (max(start_writing - margin, 0.0), end + margin)
-        delay = rng.uniform(lo, hi)
-        pid = server.start(work)
-        time.sleep(delay)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        assert server.finished(timeout=60) is not None
-        tree, temps = snapshot(work)
-        temps_left += len(temps)
-        outcomes[classify(scenario, tree)] += 1
-        assert scenario.before <= msgstrs(tree), f"kill {i} after {delay:.3f}s lost a translation"
-
-        code, err = sync_in_process(work)
-        assert code == 0, err
-        again, temps = snapshot(work)
-        assert temps == [], f"kill {i}: temporary files left after the re-run: {temps}"
-        assert again == scenario.new, f"kill {i} after {delay:.3f}s: the re-run did not finish the job"
-        assert scenario.before <= msgstrs(again)
-        shutil.rmtree(work)
+        outcome, temps = kill_once(server, scenario, tmp_path / f"kill-{i}", rng.uniform(lo, hi))
+        outcomes[outcome] += 1
+        temps_left += temps
+    # On a loaded machine the calibrated window can drift: aim again, from fresh timings, until
+    # enough kills land mid-write (each extra kill is checked just the same).
+    extra = 0
+    while outcomes["mixed"] < 5 and extra < 3 * KILLS:
+        if extra % 10 == 0:
+            start_writing, end = write_window(server, scenario, tmp_path / f"calibrate-{extra}", runs=1)
+        outcome, temps = kill_once(server, scenario, tmp_path / f"extra-{extra}", rng.uniform(start_writing, end))
+        outcomes[outcome] += 1
+        temps_left += temps
+        extra += 1
     print(
-        f"\n{KILLS} kills survived (writes from {start_writing:.3f}s to {end:.3f}s): "
+        f"\n{KILLS + extra} kills survived (writes from {start_writing:.3f}s to {end:.3f}s): "
         f"{outcomes['old']} before any write, {outcomes['mixed']} mid-write, {outcomes['new']} after; "
         f"{temps_left} temporary files left by kills, all cleared by the re-run"
     )

@@ -156,7 +156,7 @@ def test_no_heading_id_is_written_in_mdx() -> None:
         ("Some <b>bold <i>it</i></b> text.", "Etwas <b>fett <i>es</b></i> Text.", "not nested"),
         ("Value {a} here.", "Wert {b} hier.", "placeholders"),
         ("Plain text.", "Text mit { Klammer.", "unsafe: adds the Svelte code {klammer."),
-        ("See :abbr[HTML]{title=\"x\"} here.", "Siehe :ABBR[HTML]{title=\"x\"} hier.", "text directives differ"),
+        ('See :abbr[HTML]{title="x"} here.', 'Siehe :ABBR[HTML]{title="x"} hier.', "text directives differ"),
         ("Plain text.", "Text <mit Spitze.", "unsafe: adds HTML <mit>"),
     ],
 )
@@ -383,7 +383,7 @@ def test_toml_front_matter_is_read_and_rebuilt_byte_exact() -> None:
     built = build_page(doc, table, options)
     assert built.fallbacks == ()
     assert 'title = "Erste \\"Schritte\\""\n' in built.text
-    assert "description = \"Installier's, dann starte es.\"\n" in built.text
+    assert 'description = "Installier\'s, dann starte es."\n' in built.text
     assert 'subtitle = "Eine kurze Tour"   # shown under the title\n' in built.text
     import tomllib
 
@@ -405,7 +405,7 @@ def test_toml_front_matter_errors_and_mdsvex() -> None:
 def test_i18n_directives_are_jsx_comments_in_mdx() -> None:
     text = (
         "{/* i18n:skip */}\nSkipped paragraph.\n\n{/* i18n:comment: Keep the brand. */}\nStarlight shines.\n\n"
-        "{/* i18n:skip-start */}\n<Card title=\"Hidden\">\nHidden text.\n</Card>\n{/* i18n:skip-end */}\n\nShown.\n"
+        '{/* i18n:skip-start */}\n<Card title="Hidden">\nHidden text.\n</Card>\n{/* i18n:skip-end */}\n\nShown.\n'
     )
     doc = segment_page(Page("p", "p.mdx", text), MDX)
     assert [s.msgid for s in doc.segments] == ["Starlight shines.", "Shown."]

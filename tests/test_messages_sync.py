@@ -193,6 +193,29 @@ def test_import_merge_fills_gaps_and_keeps_translations(tmp_path: Path, run: Cal
     assert got["nav_join"] == "Meedoen" and got["thanks"] == "Bedankt, {name}!"
 
 
+def test_import_keeps_a_po_file_saved_while_it_ran(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.workspace import messages
+
+    root = message_site(tmp_path)
+    run(root, "sync")
+    path = root / "locales/nl/messages.po"
+    saved = path.read_bytes() + b"\n"
+    real = messages.import_catalog
+
+    def import_then_editor_saves(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        path.write_bytes(saved)  # the translator saves between import's read and its write
+        return result
+
+    monkeypatch.setattr(messages, "import_catalog", import_then_editor_saves)
+    result = run(root, "import", "--locale", "nl", "--messages", str(write(tmp_path / "n.json", NL)))
+    assert result.code == 1
+    assert result.err.startswith("locales/nl/messages.po: error: changed on disk while import ran"), result.err
+    assert path.read_bytes() == saved
+
+
 def test_import_into_untranslated_po_keeps_its_header(tmp_path: Path, run: Callable[..., Run]) -> None:
     root = message_site(tmp_path)
     run(root, "sync")

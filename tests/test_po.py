@@ -835,3 +835,68 @@ def test_rewriting_what_was_read_is_stable(text: str) -> None:
     except ValueError:
         return
     assert po.format_po(po.parse_po(written, "again.po")) == written
+
+
+# --------------------------------------------------------------------------- the fast reader
+
+
+def _every_field(catalog: Catalog) -> tuple[object, ...]:
+    """A catalog as comparable values, line numbers included (``Message`` equality skips them)."""
+    rows = [tuple(getattr(m, f.name) for f in dataclasses.fields(m)) for m in catalog.messages]
+    return (catalog.header, catalog.header_comments, catalog.header_flags, rows)
+
+
+_MUTATIONS = ['"', "\\", "#", "#~ ", "#| ", "#~| ", " ", "\t", "\n", "msgid ", "msgstr ", "msgstr[1] ", "\\0", "\\x4"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(oracle=False), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 4), st.integers(0, 13))))
+def test_fast_reader_reads_exactly_what_the_full_parser_reads_or_leaves_it_to_it(
+    catalog: Catalog, edits: list[tuple[int, int, int]]
+) -> None:
+    """Well-formed or damaged (characters, keywords, lines inserted, removed, swapped): whenever
+    the fast path accepts a text, the full parser reads it without error and to the same values,
+    line numbers included; a catalog as we write it takes the fast path (unless a comment holds
+    a control character the fast path leaves alone)."""
+    text = po.format_po(catalog)
+    fast = po._parse_fast(text, "x.po")
+    assert fast is not None or any(c in text for c in "\x00\x04\r")
+    assert _every_field(fast or po.parse_po(text, "x.po")) == _every_field(po._parse_slow(text, "x.po"))
+    lines = text.split("\n")
+    for at, op, what in edits:
+        i = at % len(lines)
+        if op == 0:
+            j = at % (len(lines[i]) + 1)
+            lines[i] = lines[i][:j] + _MUTATIONS[what] + lines[i][j:]
+        elif op == 1 and lines[i]:
+            j = at % len(lines[i])
+            lines[i] = lines[i][:j] + lines[i][j + 1 :]
+        elif op == 2:
+            lines.insert(i, lines[what % len(lines)])
+        elif op == 3 and len(lines) > 1:
+            del lines[i]
+        else:
+            k = what % len(lines)
+            lines[i], lines[k] = lines[k], lines[i]
+    damaged = "\n".join(lines)
+    fast = po._parse_fast(damaged, "x.po")
+    if fast is not None:
+        assert _every_field(fast) == _every_field(po._parse_slow(damaged, "x.po"))
+
+
+def test_fast_reader_leaves_odd_shapes_to_the_full_parser() -> None:
+    """CR line ends, continued lines, two strings on a line, blanks before a keyword: read by
+    the full parser (same result), never half-read by the fast one."""
+    good = 'msgid "a"\nmsgstr "b"\n'
+    for odd in (
+        good.replace("\n", "\r\n"),
+        'msgid "a" "x"\nmsgstr "b"\n',
+        '  msgid "a"\nmsgstr "b"\n',
+        'msgid "a\\\n"\nmsgstr "b"\n',
+        'msgstr "b"\n',
+        'msgid "a"\nmsgstr "b\\n"\n',  # line breaks differ: an error only the full parser reports
+        'msgid "\\na"\nmsgstr "b"\n',
+        'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs\\n"\n',
+    ):
+        assert po._parse_fast(odd, "x.po") is None
+    assert po._parse_fast(good, "x.po") == po._parse_slow(good, "x.po")

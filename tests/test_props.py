@@ -79,7 +79,7 @@ def test_uppercase_pseudo_translation_keeps_script_and_props_code_byte_identical
     assert re.search(r"<script>.*?</script>", built.text, re.S).group(0) == re.search(  # type: ignore[union-attr]
         r"<script>.*?</script>", PAGE, re.S
     ).group(0)  # type: ignore[union-attr]
-    assert "title: 'SHORT'" in built.text and "<h3 class=\"x\">A FEW MINUTES</h3>" in built.text
+    assert "title: 'SHORT'" in built.text and '<h3 class="x">A FEW MINUTES</h3>' in built.text
 
 
 def test_a_quote_in_a_translated_string_is_escaped_and_reads_back() -> None:

@@ -204,3 +204,20 @@ def test_page_with_spaces_in_its_name_gets_a_reference_gettext_can_read(
     assert "#: source/my%20page.md" in pot.read_text()
     msgfmt_check(pot)
     msgcat_stable(pot)
+
+
+@pytest.mark.parametrize("request_name", ["SYNC", "EXTRACT", "UPDATE", "BUILD", "CATALOGS"])
+def test_every_command_plans_through_one_pure_planner(
+    tmp_path: Path, run: Callable[..., Run], request_name: str
+) -> None:
+    from pipeline.workspace import project
+    from pipeline.workspace.settings import load
+
+    root = small_site(tmp_path)
+    assert run(root, "sync").code == 0
+    write(root / "source" / "index.md", "# Home\n\nA new line.\n")
+    (root / "source" / "sub" / "page.md").unlink()
+    before = snapshot(root)
+    planned = project.plan_project(load(root), getattr(project, request_name))
+    assert snapshot(root) == before  # planning writes nothing; apply does
+    assert planned.plan.writes or planned.plan.removals or planned.plan.unchanged

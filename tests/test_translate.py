@@ -307,6 +307,22 @@ def test_a_second_run_sends_nothing_and_changes_no_byte(tmp_path: Path, run: Cal
     assert (root / "locales/es/index.po").read_bytes() == before
 
 
+def test_a_save_while_the_engine_works_is_kept_and_the_run_stops(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = make_site(tmp_path / "site", pages={"index": PAGE})
+    po_file = root / "locales/es/index.po"
+    script = tmp_path / "saver.py"
+    saver = f"from pathlib import Path\npo = Path({str(po_file)!r})\npo.write_bytes(po.read_bytes() + b'\\n')\n"
+    script.write_text(saver + UPPER_SCRIPT)  # the translator saves the PO file while the engine translates
+    (root / "pipeline.toml").write_text('locales = ["es"]\n' + command_config(script), encoding="utf-8")
+    run(root, "sync", "-q")
+    before = po_file.read_bytes()
+    result = run(root, "translate")
+    assert result.code == 1
+    assert "locales/es/index.po: error: changed on disk while translate ran" in result.err, result.err
+    after = po_file.read_bytes()  # kept as saved (once per engine call), not replaced by the run's version
+    assert after.startswith(before + b"\n") and after.strip() == before.strip()
+
+
 def test_a_human_edit_or_a_cleared_flag_is_never_overwritten(tmp_path: Path, run: Callable[..., Run]) -> None:
     script = tmp_path / "upper.py"
     script.write_text(UPPER_SCRIPT)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from pipeline.check.headings import _SUFFIX, HeadingId
+from pipeline.check.headings import _SUFFIX, HeadingId, served_headings
+from pipeline.errors import InputError
+from pipeline.model import Page
+from pipeline.segment.walker import segment_page
+
+if TYPE_CHECKING:
+    from pipeline.check.sitemodel import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,3 +164,20 @@ def _pair_score(t: HeadingId, e: HeadingId, by_id: bool) -> float:
 
 SHIFT_MARGIN = 0.2
 """How much more a heading's text must resemble another English heading to call its id shifted."""
+
+
+def learn_history(site: Site, page: str, history: Callable[[str], Sequence[str]]) -> None:
+    """Renames of ``page``'s heading ids from older versions of the English page (git)."""
+    if page in site.learned:
+        return
+    site.learned.add(page)
+    current = site.english[page].headings
+    for text in history(page):
+        try:
+            old = segment_page(Page(page, page, text))
+        except InputError:
+            continue
+        for old_id, rename in renames_between(
+            page, served_headings(old, site.opts.smartypants), current, "git history"
+        ).items():
+            site.renames.setdefault((page, old_id), rename)

@@ -44,10 +44,11 @@ from pipeline.errors import InputError
 from pipeline.formats import po
 from pipeline.git import history as project_git
 from pipeline.model import Finding, Page
-from pipeline.segment.walker import Options, segment_page
+from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.translate.mark import as_published, publishing
 from pipeline.workspace import project
-from pipeline.workspace.files import display_path, read_page
+from pipeline.workspace.files import digest, display_path, read_page
+from pipeline.workspace.plan import Plan
 from pipeline.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ __all__ = [
     "Collector",
     "Features",
     "FixPlan",
+    "Fixed",
     "HeadingId",
     "Link",
     "Lint",
@@ -72,7 +74,6 @@ __all__ = [
     "TranslatedPage",
     "Urls",
     "align_headings",
-    "apply_fix",
     "build_site",
     "check_catalog",
     "check_links",
@@ -118,13 +119,14 @@ class Lint:
 def _catalogs(cfg: Config, names: Iterable[str], locales: Iterable[str]) -> tuple[list[LocaleCatalog], dict[str, Path]]:
     found: list[LocaleCatalog] = []
     files: dict[str, Path] = {}
+    ws = Workspace.of(cfg)
     for locale in locales:
         for name in sorted(names):
             path = cfg.locale_dir(locale) / f"{name}.po"
             if not path.is_file():
                 continue
             shown = display_path(cfg.root, path)
-            found.append(LocaleCatalog(locale, name, shown, Workspace.of(cfg).catalog(path, shown)))
+            found.append(LocaleCatalog(locale, name, shown, ws.catalog(path, shown)))
             files[shown] = path
     return found, files
 
@@ -156,13 +158,46 @@ def check_options(cfg: Config) -> LinkOptions:
 
 def load_po_site(cfg: Config) -> tuple[Site, list[LocaleCatalog], dict[str, Path]]:
     """Read the English pages and every PO file; the site model they make."""
-    opts = cfg.site
     docs = project.load_documents(cfg)
     locales = cfg.target_locales()
-    site = build_site(opts, docs, locales)
-    site.check = check_options(cfg)
+    site = _site(cfg, docs, locales)
     catalogs, files = _catalogs(cfg, site.english, locales)
     return site, catalogs, files
+
+
+def _site(cfg: Config, docs: Sequence[Document], locales: Sequence[str]) -> Site:
+    site = build_site(cfg.site, docs, locales)
+    site.check = check_options(cfg)
+    return site
+
+
+def _as_served(cfg: Config, catalogs: Sequence[LocaleCatalog]) -> Sequence[LocaleCatalog]:
+    """The catalogs as the site serves them: with ``[translate] publish``, unreviewed machine entries
+    are on it (a new list); else ``catalogs`` itself."""
+    if not publishing(cfg.raw):
+        return catalogs
+    return [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
+
+
+def _po_findings(
+    cfg: Config,
+    site: Site,
+    catalogs: Sequence[LocaleCatalog],
+    history: Callable[[str], Sequence[str]],
+    out: Collector | None = None,
+) -> list[Finding]:
+    """PO mode's findings, sorted. ``out``: what ``check_po_site`` already found over these very
+    catalogs (``check --fix``'s pass), so the site is not checked again."""
+    if out is None:
+        out = Collector(cfg.check.levels)
+        catalogs = _as_served(cfg, catalogs)
+        check_po_site(site, catalogs, project.options(cfg), out, history)
+    check_refusals(site.docs, catalogs, project.options(cfg), out)
+    if cfg.upstream is not None:
+        return sorted(
+            mark_upstream(out.sorted(), cfg.source, cfg.upstream.url, cfg.upstream.path, site.check.upstream_blocks)
+        )
+    return out.sorted()
 
 
 def findings(
@@ -173,15 +208,7 @@ def findings(
     out = Collector(levels)
     if lint is None:
         site, catalogs, _files = load_po_site(cfg)
-        if publishing(cfg.raw):  # the site as served: unreviewed machine entries are on it
-            catalogs = [replace(lc, catalog=as_published(lc.catalog)) for lc in catalogs]
-        check_po_site(site, catalogs, project.options(cfg), out, history if history is not None else git_history(cfg))
-        check_refusals(site.docs, catalogs, project.options(cfg), out)
-        if cfg.upstream is not None:
-            return sorted(
-                mark_upstream(out.sorted(), cfg.source, cfg.upstream.url, cfg.upstream.path, site.check.upstream_blocks)
-            )
-        return out.sorted()
+        return _po_findings(cfg, site, catalogs, history if history is not None else git_history(cfg))
     opts = cfg.site
     docs = project.load_documents(cfg)
     site = build_site(opts, docs, (*cfg.target_locales(), lint.locale))
@@ -229,18 +256,45 @@ def _read_translated(cfg: Config, folder: Path, shown: str, options: Options) ->
     return pages
 
 
-def fix(cfg: Config) -> FixPlan:
-    """Compute ``check --fix``: msgstr link rewrites (not written here)."""
-    site, catalogs, files = load_po_site(cfg)
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """``check --fix``: the link rewrites, the files they change (for ``apply``), and the findings
+    of the project as it is once they are written."""
+
+    fix: FixPlan
+    plan: Plan
+    findings: list[Finding]
+
+
+def fix(cfg: Config) -> Fixed:
+    """``check --fix`` in one pass: one read of the project, one check of it, the rewrites planned.
+
+    The check that learns the renamed heading ids also gives the findings. When the fix changes
+    PO files (or entries are published as served), the fixed state is checked from the plan (the
+    planned bytes, parsed: their line numbers are the written files'), without reading it back.
+    Nothing is written here: ``apply`` writes ``plan``, each file only while it holds the bytes read.
+    """
+    docs = project.load_documents(cfg)
+    locales = cfg.target_locales()
+    site = _site(cfg, docs, locales)
+    ws = Workspace.of(cfg)
+    catalogs, files = _catalogs(cfg, site.english, locales)
+    read = {path: digest(ws.read_bytes(path)) for path in files.values()}  # the bytes parsed above (cached)
     history = git_history(cfg)
-    check_po_site(site, catalogs, project.options(cfg), Collector({}), history)
-    return plan_fix(site, catalogs, files, history)
-
-
-def apply_fix(plan: FixPlan) -> list[Path]:
-    """Write the rewritten PO files (each atomically, through the one PO writer)."""
-    written: list[Path] = []
-    for path, catalog in plan.catalogs:
-        if po.write_po(path, catalog):
-            written.append(path)
-    return written
+    out = Collector(cfg.check.levels)
+    check_po_site(site, catalogs, project.options(cfg), out, history)
+    planned = plan_fix(site, catalogs, files, history)
+    page_of = {files[lc.path]: lc.page for lc in catalogs}
+    plan = Plan(command="check --fix")
+    for path, catalog in planned.catalogs:
+        plan.writes[path] = po.format_po(catalog).encode("utf-8")
+        plan.read[path] = read[path]
+        plan.page_of[path] = page_of[path]
+        plan.stage_of[path] = "fix"
+    if not plan.writes and _as_served(cfg, catalogs) is catalogs:  # the check above was of these very files
+        return Fixed(planned, plan, _po_findings(cfg, site, catalogs, history, out))
+    fixed = [
+        replace(lc, catalog=po.loads_po(plan.writes[files[lc.path]], lc.path)) if files[lc.path] in plan.writes else lc
+        for lc in catalogs
+    ]
+    return Fixed(planned, plan, _po_findings(cfg, _site(cfg, docs, locales), fixed, history))

@@ -6,13 +6,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pipeline.check.align import learn_history
 from pipeline.check.features import features
-from pipeline.check.po_mode import LocaleCatalog
-from pipeline.check.sitemodel import Site
-from pipeline.check.whole import _learn_history
-from pipeline.model import Catalog, Message
+
+if TYPE_CHECKING:
+    from pipeline.check.po_mode import LocaleCatalog
+    from pipeline.check.sitemodel import Site
+    from pipeline.model import Catalog, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ def plan_fix(
     """Rewrites of msgstr links that point at renamed heading ids (fuzzy entries included)."""
     changed: list[tuple[Path, Catalog]] = []
     rewrites: list[str] = []
-    learn = (lambda page: _learn_history(site, page, history)) if history is not None else None
+    learn = (lambda page: learn_history(site, page, history)) if history is not None else None
     for lc in catalogs:
         refs = site.docs[lc.page].references if lc.page in site.docs else {}
         messages: list[Message] = []

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from pipeline.segment.core import MD
 from pipeline.segment.slug import Slugger
-from pipeline.segment.walker import MD, Document, Heading
+
+if TYPE_CHECKING:
+    from pipeline.segment.walker import Document, Heading
 
 _DASHES = re.compile(r"(?<!-)--(?!-)")
 _DOTS = re.compile(r"\.{3,}")

@@ -6,11 +6,14 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from pipeline.check.headings import HeadingId, served_headings
-from pipeline.segment.walker import Document, html_tags
+from pipeline.segment.html import html_tags
+
+if TYPE_CHECKING:
+    from pipeline.segment.walker import Document
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.check.align import SHIFT_MARGIN, _similarity, pair_translated, renames_between
-from pipeline.check.codes import Collector
 from pipeline.check.headings import _SUFFIX, served_headings, smarten
 from pipeline.check.linkdiff import compare_links
 from pipeline.check.links import Link, PageFacts, page_facts
 from pipeline.check.sitemodel import Site, check_links
-from pipeline.segment.walker import Document
+
+if TYPE_CHECKING:
+    from pipeline.check.codes import Collector
+    from pipeline.segment.walker import Document
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.check import dialect_ids
 from pipeline.check.align import Rename
@@ -12,13 +13,15 @@ from pipeline.check.features import Features, _diff, _words, features, markup_sk
 from pipeline.check.headings import smarten
 from pipeline.check.linkdiff import compare_links
 from pipeline.check.links import page_facts
-from pipeline.check.sitemodel import Site
 from pipeline.model import Catalog, Kind, Message, Page
 from pipeline.segment.slug import slug
 from pipeline.segment.walker import MD, Options, segment_page
 from pipeline.stages.build import build_page, translations
 from pipeline.stages.extract import is_code
 from pipeline.stages.safety import unsafe_reason
+
+if TYPE_CHECKING:
+    from pipeline.check.sitemodel import Site
 
 
 @dataclass(frozen=True, slots=True)

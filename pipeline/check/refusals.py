@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from pipeline.model import Catalog, Message
-from pipeline.segment.walker import Document, Options
 from pipeline.stages.build import build_page, translations
 
 if TYPE_CHECKING:
     from pipeline.check.checker import Collector, LocaleCatalog
+    from pipeline.model import Catalog, Message
+    from pipeline.segment.walker import Document, Options
 
 CODE = "build-refused"
 REPORTED_ELSEWHERE = ("unsafe:", "its {placeholders}")

@@ -5,17 +5,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pipeline.check.align import Rename
-from pipeline.check.codes import Collector
-from pipeline.check.features import Features
 from pipeline.check.headings import smarten
 from pipeline.check.linkdiff import external_key
 from pipeline.check.links import PageFacts, page_facts
 from pipeline.check.options import LinkOptions
-from pipeline.check.site import SiteOptions
 from pipeline.check.urls import Target, Urls
-from pipeline.segment.walker import Document
+
+if TYPE_CHECKING:
+    from pipeline.check.align import Rename
+    from pipeline.check.codes import Collector
+    from pipeline.check.features import Features
+    from pipeline.check.site import SiteOptions
+    from pipeline.segment.walker import Document
 
 
 @dataclass(slots=True)

@@ -6,9 +6,11 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from pipeline.check.site import SiteOptions
+if TYPE_CHECKING:
+    from pipeline.check.site import SiteOptions
 
 
 @dataclass(frozen=True, slots=True)

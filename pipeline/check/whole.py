@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pipeline.check.align import renames_between
+from pipeline.check.align import learn_history
 from pipeline.check.codes import Collector, ignored_codes
 from pipeline.check.features import features
-from pipeline.check.headings import served_headings
 from pipeline.check.po_mode import LocaleCatalog, check_catalog, localize_anchors, po_renames
 from pipeline.check.sitemodel import Site, check_links
-from pipeline.errors import InputError
-from pipeline.model import Page
-from pipeline.segment.walker import Options, segment_page
+from pipeline.segment.walker import Options
 
 
 def check_po_site(
@@ -36,9 +33,9 @@ def check_po_site(
             if site.problem(target) is not None:
                 english_broken.add((name, site.urls.normalize(link.href)))
                 if target.page is not None and history is not None:
-                    _learn_history(site, target.page, history)
+                    learn_history(site, target.page, history)
         check_links(site, facts, None, out)
-    learn = (lambda page: _learn_history(site, page, history)) if history is not None else None
+    learn = (lambda page: learn_history(site, page, history)) if history is not None else None
     for lc in catalogs:
         if lc.page in site.docs:
             check_catalog(site, lc, out, english_broken, learn)
@@ -59,23 +56,6 @@ def check_po_site(
                 "'pipeline check --fix' rewrites the links in PO files; fix English pages upstream",
                 ignored_codes(msg),
             )
-
-
-def _learn_history(site: Site, page: str, history: Callable[[str], Sequence[str]]) -> None:
-    """Renames of ``page``'s heading ids from older versions of the English page (git)."""
-    if page in site.learned:
-        return
-    site.learned.add(page)
-    current = site.english[page].headings
-    for text in history(page):
-        try:
-            old = segment_page(Page(page, page, text))
-        except InputError:
-            continue
-        for old_id, rename in renames_between(
-            page, served_headings(old, site.opts.smartypants), current, "git history"
-        ).items():
-            site.renames.setdefault((page, old_id), rename)
 
 
 def _links_at(site: Site, catalogs: Sequence[LocaleCatalog], page: str, anchor: str) -> list[str]:

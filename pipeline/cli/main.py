@@ -23,10 +23,11 @@ from pipeline.cli.terminal import printable, printable_stream, raw_stream
 from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.model import Finding
 from pipeline.wording import counted as _count
-from pipeline.workspace import project, review, runlock
+from pipeline.workspace import project, runlock
 from pipeline.workspace.locate import find_root
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, load, validate_locale
+from pipeline.workspace.shard import Shard, parse_shard
 from pipeline.workspace.workspace import attach
 
 if TYPE_CHECKING:  # imported where used: a command loads only the modules it needs
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: a command loads only the modules it ne
 
     from pipeline.git.pull import Pulled
     from pipeline.importer import run as importer
+    from pipeline.workspace import review
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -129,19 +131,27 @@ def _run_build(cfg: Config, args: argparse.Namespace, io: Io) -> int:
 
 def _add_sync(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="do not pull from [upstream] first")
+    _add_shard(parser)
+
+
+def _add_shard(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard", metavar="I/N", help="only the pages of shard I of N (CI matrix; see docs/sharding.md)"
+    )
 
 
 def _run_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
-    from pipeline.git import upstream
-    from pipeline.git.pull import pull
+    shard = parse_shard(args.shard) if args.shard else None
+    # cfg.upstream is upstream.configured(cfg), asked without importing git (start-up time)
+    if cfg.upstream is not None and not args.offline and shard is None:  # shards sync what one pull fetched
+        from pipeline.git.pull import pull
 
-    if upstream.configured(cfg) and not args.offline:
         _report_pull(pull(cfg, follow_pin=True), args, io)
     with progress_for(args, io) as progress:
-        outcome = project.sync(cfg, progress)
+        outcome = project.sync(cfg, progress, shard)
     code = _report(outcome, "sync", args, io)
     if "translate" in cfg.raw:
-        code = max(code, _translate_on_sync(cfg, args, io))
+        code = max(code, _translate_on_sync(cfg, args, io, shard))
     _report_news(cfg, args, io)
     return code
 
@@ -160,7 +170,7 @@ def _report_news(cfg: Config, args: argparse.Namespace, io: Io) -> None:
             io.err.write(news.line() + "\n")
 
 
-def _translate_on_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
+def _translate_on_sync(cfg: Config, args: argparse.Namespace, io: Io, shard: Shard | None) -> int:
     """``[translate] on_sync = true``: sync fills new entries with the default engine, then builds them."""
     from pipeline.translate import run as translate
     from pipeline.translate import settings as tsettings
@@ -168,13 +178,13 @@ def _translate_on_sync(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     if not tsettings.load(cfg).on_sync:
         return EXIT_OK
     with progress_for(args, io) as progress:
-        outcome = translate.run(cfg, translate.Request(include_fuzzy=True), progress)
+        outcome = translate.run(cfg, translate.Request(include_fuzzy=True, shard=shard), progress)
         for r in outcome.rejected:
             io.err.write(f"{r.po_path}:{r.line}: warning: [machine-rejected] {r.reason}; left untranslated\n")
         if not args.quiet:
             io.out.write(translate.summary(outcome) + "\n")
         if outcome.written:
-            project.sync(cfg, progress)
+            project.sync(cfg, progress, shard)
     return EXIT_OK
 
 
@@ -382,15 +392,16 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     rows = [p for p in outcome.pages if p.result is not None]
     width = max([len(p.name) for p in rows] + [4])
     io.out.write(
-        f"{'page':{width}}  {'segs':>5}  {'confid':>6}  {'fuzzy':>5}  {'no tr':>5}  {'extra':>5}  rebuilt  english\n"
+        f"{'page':{width}}  {'segs':>5}  {'confid':>6}  {'review':>6}  {'fuzzy':>5}  {'no tr':>5}  {'extra':>5}  "
+        "rebuilt  english\n"
     )
     for p in rows:
         r = p.result
         assert r is not None
         same = "equal" if r.equal else "differs"
         io.out.write(
-            f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {r.fuzzy:>5}  {r.unmatched_english:>5}  "
-            f"{len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
+            f"{p.name:{width}}  {r.english_segments:>5}  {r.confident:>6}  {len(r.review):>6}  {r.fuzzy:>5}  "
+            f"{r.unmatched_english:>5}  {len(r.unmatched):>5}  {same:7}  {r.source.where}\n"
         )
         if verbose and r.source.why:
             io.out.write(f"{'':{width}}  {r.source.why}\n")
@@ -399,10 +410,10 @@ def _import_table(outcome: importer.ImportOutcome, verbose: bool, io: Io) -> Non
     io.out.write(
         f"import {outcome.locale}: {t['imported']} of {t['pages']} pages imported ({t['failed']} failed), "
         f"{t['written']} PO files written; {t['segments']} segments: {t['confident']} confident ({share:.1%}), "
-        f"{t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; {t['unmatched_translated']} translated "
-        f"segments without English ({t['notes']} kept as translator comments); {t['rebuilt_equal']} pages "
-        f"rebuild equal to the translated page ({t['refused']} translations the build refuses count as not equal); "
-        f"{t['lost_words']} words lost\n"
+        f"{t['review']} kept for review, {t['fuzzy']} fuzzy, {t['unmatched_english']} untranslated; "
+        f"{t['unmatched_translated']} translated segments without English ({t['notes']} kept as translator "
+        f"comments); {t['rebuilt_equal']} pages rebuild equal to the translated page ({t['refused']} translations "
+        f"the build refuses count as not equal); {t['lost_words']} words lost\n"
     )
 
 
@@ -421,12 +432,24 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fix", action="store_true", help="rewrite links to renamed headings inside msgstrs; list those in English"
     )
+    _add_shard(parser)
+
+
+def _shard_findings(cfg: Config, shard: Shard, found: list[Finding]) -> list[Finding]:
+    from pipeline.workspace import messages
+    from pipeline.workspace.shard import owns_finding
+
+    names = frozenset(spec.name for spec in messages.sources(cfg))
+    return [f for f in found if owns_finding(cfg, shard, f.path, names)]
 
 
 def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.check import checker as check
     from pipeline.check import gate
+    from pipeline.formats import po
     from pipeline.workspace import messages
+
+    po.remember_parsed()  # the site model and the gate read the same PO files: parse each once
 
     lint: check.Lint | None = None
     if args.translated is not None:
@@ -443,21 +466,23 @@ def _run_check(cfg: Config, args: argparse.Namespace, io: Io) -> int:
         )
     elif args.source_dir is not None or args.locale:
         raise ConfigError("--locale and --source-dir go with --translated DIR", hint="add --translated DIR")
-    if args.fix:
-        plan = check.fix(cfg)
-        written = check.apply_fix(plan)
-        for line in plan.rewrites:
+    if args.fix:  # one pass: the check that plans the rewrites gives the findings of the fixed files
+        fixed = check.fix(cfg)
+        written, _, _ = project.apply(cfg, fixed.plan)
+        for line in fixed.fix.rewrites:
             io.err.write(f"{line}\n")
-        for line in plan.listed:
+        for line in fixed.fix.listed:
             io.err.write(f"{line}\n")
         if not args.quiet:
             io.err.write(
-                f"fix: {len(plan.rewrites)} links rewritten in {len(written)} PO files; "
-                f"{len(plan.listed)} links in English pages listed\n"
+                f"fix: {len(fixed.fix.rewrites)} links rewritten in {len(written)} PO files; "
+                f"{len(fixed.fix.listed)} links in English pages listed\n"
             )
-    found = check.findings(cfg, lint)
+    found = fixed.findings if args.fix else check.findings(cfg, lint)
     if lint is None:  # the CI gate (stale catalogs, policy) and the UI strings need the PO files
         found += gate.findings(cfg) + messages.message_findings(cfg)
+    if args.shard:  # each runner reports its own pages' findings (and shard 1 the global ones)
+        found = _shard_findings(cfg, parse_shard(args.shard), found)
     io.out.write(format_findings(found, args.format))
     if not args.quiet and args.format == "text":
         errors = sum(1 for f in found if f.severity.value == "error")
@@ -489,6 +514,8 @@ _DIFF_STYLE = {"equal": "", "delete": "bold red strike", "insert": "bold green u
 
 def _run_diff(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from rich.console import Console
+
+    from pipeline.workspace import review
 
     rows = review.reviews(cfg, args.locale, args.page, args.carried)
     console = Console(
@@ -602,13 +629,20 @@ def _add_translate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="send nothing; print the plan and its estimated cost")
     parser.add_argument("--spend", type=float, metavar="N", help="allow an estimated cost up to N this run")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_shard(parser)
 
 
 def _run_translate(cfg: Config, args: argparse.Namespace, io: Io) -> int:
     from pipeline.translate import run as translate
 
     request = translate.Request(
-        tuple(args.locale), args.engine, tuple(args.pages), args.include_fuzzy, args.dry_run, args.spend
+        tuple(args.locale),
+        args.engine,
+        tuple(args.pages),
+        args.include_fuzzy,
+        args.dry_run,
+        args.spend,
+        parse_shard(args.shard) if args.shard else None,
     )
     with progress_for(args, io) as progress:
         outcome = translate.run(cfg, request, progress)

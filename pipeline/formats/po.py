@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import re
 import unicodedata
@@ -269,6 +270,9 @@ _ESCAPES = str.maketrans(
     }
 )
 
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+"""A character ``_ESCAPES`` changes (most strings have none: ``translate`` is then skipped)."""
+
 FORMAT_LANGUAGES = (
     "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
     "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
@@ -353,6 +357,12 @@ def canonical_flags(flags: Iterable[str], msgstr: str = "x", obsolete: bool = Fa
     flags in gettext's language order, ``range:`` (not for obsolete entries), ``no-wrap``;
     ``wrap``, ``impossible-*``, ``*-check`` and unknown flags are dropped.
     """
+    return _canonical_flags(tuple(flags), bool(msgstr), obsolete)
+
+
+@lru_cache(maxsize=1024)
+def _canonical_flags(flags: tuple[str, ...], msgstr: bool, obsolete: bool) -> tuple[str, ...]:
+    """``canonical_flags``, cached: a catalog holds a handful of distinct flag sets."""
     parsed = _parse_flags(flags)
     out: list[str] = []
     if parsed.fuzzy and (obsolete or msgstr):
@@ -388,7 +398,7 @@ def _wrapped(
     portions = _portions(value)
     last = len(portions) - 1
     for index, portion in enumerate(portions):
-        escaped = portion.translate(_ESCAPES).encode("utf-8")
+        escaped = (portion.translate(_ESCAPES) if _NEEDS_ESCAPE.search(portion) else portion).encode("utf-8")
         n = len(escaped)
         overrides: bytes | None = None
         if b"\\" in escaped:
@@ -450,7 +460,7 @@ class _Writer:
             return
         line = b"#:"
         column = 2
-        for reference in _normal_references(references):
+        for reference in _normal_references(tuple(references)):
             data = reference.encode("utf-8")
             width = len(data) + 1
             if column > 2 and column + width > self.page_width:
@@ -499,7 +509,8 @@ class _Writer:
         return True
 
 
-def _normal_references(references: Sequence[str]) -> list[str]:
+@lru_cache(maxsize=4096)
+def _normal_references(references: tuple[str, ...]) -> tuple[str, ...]:
     """References as msgcat prints them: ``./`` dropped, line numbers canonical, no repeats."""
     seen: set[str] = set()
     out: list[str] = []
@@ -511,7 +522,7 @@ def _normal_references(references: Sequence[str]) -> list[str]:
         if text not in seen:
             seen.add(text)
             out.append(text)
-    return out
+    return tuple(out)
 
 
 def _header_text(header: Sequence[tuple[str, str]]) -> str:
@@ -573,7 +584,7 @@ def _check(catalog: Catalog) -> None:
             if s is not None
         ]
         for text in strings:
-            if _BAD_CHARS.search(text):
+            if "\x00" in text or "\x04" in text:
                 raise ValueError(f"NUL or EOT (U+0004) in a string of msgid {message.msgid!r}")
         for text in (*message.comments, *message.auto_comments):
             _check_line(text, "comment")
@@ -1021,6 +1032,39 @@ def parse_po(text: str, path: str) -> Catalog:
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         raise InputError("text contains an unpaired surrogate", path, line) from None
+    if not _REMEMBER:
+        return _parse_fast(text, path) or _parse_slow(text, path)
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    known = _PARSED.get(key)
+    if known is not None:
+        return known
+    catalog = _parse_fast(text, path) or _parse_slow(text, path)
+    if len(_PARSED) >= _REMEMBER[0]:
+        del _PARSED[next(iter(_PARSED))]  # the oldest first
+    _PARSED[key] = catalog
+    return catalog
+
+
+_PARSED: dict[bytes, Catalog] = {}
+"""Catalogs parsed in this process, by sha256 of their text (see ``remember_parsed``)."""
+_REMEMBER: list[int] = []
+
+
+def remember_parsed(limit: int = 4096) -> None:
+    """From now on, parse each distinct text once (up to ``limit`` catalogs kept).
+
+    For commands that read the same PO files more than once (``check``: its site model, the
+    gate, the text sync would write); a Catalog is immutable, so one parse serves them all.
+    Off by default: a sync reads each file once, and thousands of kept catalogs only make
+    Python's garbage collector slower.
+    """
+    _REMEMBER[:] = [limit] if limit > 0 else []
+    if not _REMEMBER:
+        _PARSED.clear()
+
+
+def _parse_slow(text: str, path: str) -> Catalog:
+    """``parse_po`` by the full parser: any shape gettext reads, and every error with its line."""
     parser = _Parser(path)
     for number, logical in _logical_lines(text):
         parser.line = number
@@ -1036,6 +1080,252 @@ def parse_po(text: str, path: str) -> Catalog:
         header_comments = tuple(draft.comments)
         header_flags = tuple(draft.flags)
     return Catalog(header, header_comments, header_flags, tuple(parser.messages))
+
+
+# The fast path. Nearly every PO file is as msgcat (or our writer) left it: one keyword or
+# string per line, no leading blanks, no CR, no continued lines. ``_parse_fast`` reads that
+# shape with one regex per line and no per-token method calls; the moment a line is anything
+# else, or anything would be an error, it gives up and ``_Parser`` reads the file from the
+# start (so errors, their lines and every oddity keep exactly one implementation).
+
+_FAST_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(0|[1-9][0-9]{0,8})\])? "((?:[^"\\]|\\.)*)"')
+_FAST_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_FAST_REFS = re.compile(r"[ \t]+")
+
+
+def _breaks_differ(msgid: str, plural: str | None, msgstr: str, forms: tuple[str, ...]) -> bool:
+    """True when a translation's leading or trailing line break differs from its msgid's."""
+    targets = [t for t in (forms if plural is not None else (msgstr,)) if t]
+    if plural is not None and targets:
+        targets.append(plural)
+    begins, ends = msgid.startswith("\n"), msgid.endswith("\n")
+    return any(t.startswith("\n") != begins or t.endswith("\n") != ends for t in targets)
+
+
+class _GiveUp(Exception):
+    """The fast path met something it leaves to ``_Parser``."""
+
+
+@dataclass(slots=True)
+class _FastEntry:
+    """An entry while the fast path reads it: raw (still escaped) string pieces per field."""
+
+    comments: list[str] = field(default_factory=list)
+    auto_comments: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, list[str]] = field(default_factory=dict)
+    previous_obsolete: bool = False
+    stage: int = _COMMENTS
+    obsolete: bool = False
+    fields: dict[str | int, list[str]] = field(default_factory=dict)
+    lineno: int = 0
+    msgstr_lineno: int = 0
+    msgstr_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _parse_fast(text: str, path: str) -> Catalog | None:
+    """``parse_po`` for files in msgcat's own shape; None when ``_Parser`` must read the file."""
+    if "\r" in text or "\x00" in text or "\x04" in text or "\\\n" in text or text.endswith("\\"):
+        return None
+    unescape = _Parser(path).unescape
+    messages: list[Message] = []
+    seen: set[tuple[str | None, str]] = set()
+    header: list[_Draft] = []
+
+    def value(pieces: list[str]) -> str:
+        return "".join(p if "\\" not in p else unescape(p) for p in pieces)
+
+    def finish(e: _FastEntry) -> None:
+        f = e.fields
+        msgctxt = value(f["msgctxt"]) if "msgctxt" in f else None
+        msgid = value(f["msgid"])
+        key = (msgctxt, msgid)
+        if key in seen:
+            raise _GiveUp
+        seen.add(key)
+        plural = "msgid_plural" in f
+        msgstr = "" if plural else value(f["msgstr"])
+        if msgctxt is None and msgid == "":
+            if not e.obsolete:
+                draft = _Draft(lineno=e.lineno, msgstr=msgstr, comments=e.comments, flags=e.flags)
+                draft.msgstr_lines = [(n, value([raw])) for n, raw in e.msgstr_lines]
+                header.append(draft)
+            return
+        prev = e.previous
+        forms: tuple[str, ...] = ()
+        if plural:
+            forms = tuple(value(f[i]) for i in range(len(f) - (3 if msgctxt is not None else 2)))
+        plural_id = value(f["msgid_plural"]) if plural else None
+        if not e.obsolete and _breaks_differ(msgid, plural_id, msgstr, forms) and "fuzzy" not in _flag_tokens(e.flags):
+            raise _GiveUp  # an error (msgfmt -c rejects it): ``_Parser`` says where and why
+        messages.append(
+            Message(
+                msgid=msgid,
+                msgstr=msgstr,
+                msgctxt=msgctxt,
+                msgid_plural=plural_id,
+                msgstr_plural=forms,
+                flags=tuple(e.flags),
+                auto_comments=tuple(e.auto_comments),
+                comments=tuple(e.comments),
+                references=tuple(e.references),
+                previous_msgctxt=value(prev["msgctxt"]) if "msgctxt" in prev else None,
+                previous_msgid=value(prev["msgid"]) if "msgid" in prev else None,
+                previous_msgid_plural=value(prev["msgid_plural"]) if "msgid_plural" in prev else None,
+                obsolete=e.obsolete,
+                lineno=e.lineno,
+                msgstr_lineno=e.msgstr_lineno,
+            )
+        )
+
+    entry = _FastEntry()
+    target: list[str] | None = None  # where a continuation string goes
+    previous_target: list[str] | None = None
+    try:
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line:
+                continue
+            first = line[0]
+            if first == '"':
+                m = _FAST_STRING.fullmatch(line)
+                if m is None or target is None or entry.obsolete:
+                    raise _GiveUp
+                target.append(m.group(1))
+                if entry.stage == _MSGSTR:
+                    entry.msgstr_lines.append((number, m.group(1)))
+                continue
+            obsolete = previous = False
+            rest = line
+            if first == "#":
+                second = line[1:2]
+                if second == "~":
+                    if line.startswith("#~| "):
+                        obsolete = previous = True
+                        rest = line[4:]
+                    elif line.startswith("#~ "):
+                        obsolete = True
+                        rest = line[3:]
+                    else:
+                        raise _GiveUp
+                elif second == "|":
+                    if not line.startswith("#| "):
+                        raise _GiveUp
+                    previous = True
+                    rest = line[3:]
+                else:  # a comment: it starts the next entry when this one is complete
+                    if line.endswith("\\"):
+                        raise _GiveUp
+                    if entry.stage >= _MSGSTR:
+                        finish(entry)
+                        entry, target, previous_target = _FastEntry(), None, None
+                    elif entry.stage != _COMMENTS or entry.previous:
+                        raise _GiveUp
+                    if second == ".":
+                        entry.auto_comments.append(line[3:] if line.startswith("#. ") else line[2:])
+                    elif second == ":":
+                        entry.references.extend(r for r in _FAST_REFS.split(line[2:]) if r)
+                    elif second in (",", "!"):
+                        entry.flags.extend(_read_flags(line[2:]))
+                    else:
+                        entry.comments.append(line[2:] if second == " " else line[1:])
+                    continue
+                if rest.startswith('"'):
+                    m = _FAST_STRING.fullmatch(rest)
+                    if m is None:
+                        raise _GiveUp
+                    if previous:
+                        if previous_target is None or entry.stage != _COMMENTS:
+                            raise _GiveUp
+                        previous_target.append(m.group(1))
+                    else:
+                        if target is None or not entry.obsolete:
+                            raise _GiveUp
+                        target.append(m.group(1))
+                        if entry.stage == _MSGSTR:
+                            entry.msgstr_lines.append((number, m.group(1)))
+                    continue
+            m = _FAST_KEYWORD.fullmatch(rest)
+            if m is None:
+                raise _GiveUp
+            word, index, raw = m.groups()
+            if index is not None and (previous or word != "msgstr"):
+                raise _GiveUp
+            slot: str | int = word
+            if previous:
+                if word == "msgstr":
+                    raise _GiveUp
+                if entry.stage >= _MSGSTR:
+                    finish(entry)
+                    entry, target = _FastEntry(), None
+                elif entry.stage != _COMMENTS:
+                    raise _GiveUp
+                prev = entry.previous
+                if (
+                    word in prev
+                    or (word == "msgctxt" and prev)
+                    or (word == "msgid_plural" and "msgid" not in prev)
+                    or (prev and entry.previous_obsolete != obsolete)
+                ):
+                    raise _GiveUp
+                entry.previous_obsolete = obsolete
+                previous_target = prev[word] = [raw]
+                continue
+            stage = entry.stage
+            if word == "msgctxt" or word == "msgid":
+                if stage >= _MSGSTR:
+                    finish(entry)
+                    entry, target, previous_target = _FastEntry(), None, None
+                    stage = _COMMENTS
+                if stage == _COMMENTS:
+                    if entry.previous and ("msgid" not in entry.previous or entry.previous_obsolete != obsolete):
+                        raise _GiveUp
+                    entry.obsolete = obsolete
+                elif entry.obsolete != obsolete:
+                    raise _GiveUp
+                if word == "msgctxt":
+                    if stage != _COMMENTS:
+                        raise _GiveUp
+                    entry.stage = _CONTEXT
+                else:
+                    if stage not in (_COMMENTS, _CONTEXT):
+                        raise _GiveUp
+                    entry.stage, entry.lineno = _MSGID, number
+            elif stage == _COMMENTS or entry.obsolete != obsolete:
+                raise _GiveUp
+            elif word == "msgid_plural":
+                if stage != _MSGID:
+                    raise _GiveUp
+                entry.stage = _PLURAL
+            elif index is None:
+                if stage != _MSGID:
+                    raise _GiveUp
+                entry.stage, entry.msgstr_lineno = _MSGSTR, number
+                entry.msgstr_lines.append((number, raw))
+            else:
+                n = int(index)
+                forms = len(entry.fields) - (3 if "msgctxt" in entry.fields else 2)
+                if not ((stage == _PLURAL and n == 0) or (stage == _MSGSTRS and n == forms)):
+                    raise _GiveUp
+                if n == 0:
+                    entry.msgstr_lineno = number
+                entry.stage = _MSGSTRS
+                slot = n
+            target = entry.fields[slot] = [raw]
+        if entry.stage >= _MSGSTR:
+            finish(entry)
+        elif entry.stage != _COMMENTS:
+            raise _GiveUp
+        header_fields: tuple[tuple[str, str], ...] = ()
+        header_comments: tuple[str, ...] = ()
+        header_flags: tuple[str, ...] = ()
+        if header:
+            header_fields = _header_fields(header[0], path)
+            header_comments = tuple(header[0].comments)
+            header_flags = tuple(header[0].flags)
+    except (_GiveUp, InputError):
+        return None
+    return Catalog(header_fields, header_comments, header_flags, tuple(messages))
 
 
 def _header_fields(draft: _Draft, path: str) -> tuple[tuple[str, str], ...]:

@@ -23,8 +23,9 @@ from pipeline.git.lock import Lock, format_lock, lock_path, read_lock
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.workspace.dialect import dialect
-from pipeline.workspace.files import decode, display_path, remove, write_atomic
+from pipeline.workspace.files import decode, display_path, write_atomic
 from pipeline.workspace.paths import inside
+from pipeline.workspace.plan import Plan, apply
 from pipeline.workspace.project import options, page_names, po_path
 from pipeline.workspace.runlock import state_dir
 
@@ -256,20 +257,21 @@ def _read(file: Path) -> bytes | None:
 
 
 def _apply(cfg: Config, plan: _Plan) -> None:
-    """New and changed pages, then PO moves, then removals (the lock is written last by the caller).
+    """New and changed pages and moved PO files, then removals, written by ``apply`` (the lock is
+    written last by the caller); folders left empty are pruned.
 
     Every path is checked to stay inside the project (links resolved) before the first write.
     """
     for path in sorted({*plan.writes, *plan.removals, *(p for move in plan.moves for p in move)}):
         inside(cfg, path)
-    for path in sorted(plan.writes):
-        write_atomic(path, plan.writes[path])
-    for a, b in plan.moves:
-        write_atomic(b, a.read_bytes())
-        remove(a)
+    files = Plan(command="pull", writes=dict(plan.writes), removals=set(plan.removals))
+    for a, b in plan.moves:  # a PO file follows its page: written at its new place, then removed
+        files.writes[b] = a.read_bytes()
+        files.removals.add(a)
+    apply(cfg, files)
+    for a, _ in plan.moves:
         _prune_empty(a.parent, cfg.root / cfg.locales_dir)
     for path in sorted(plan.removals):
-        remove(path)
         _prune_empty(path.parent, cfg.source_dir)
 
 

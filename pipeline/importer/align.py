@@ -11,7 +11,8 @@ and one English segment translated as two (1:2). Each step is scored as log-odds
 what survives translation: the kind of construct, heading ids, link URLs, numbers, inline
 code, emoji, names and other words both pages share, identical text, and the length ratio.
 Forward-backward over the same lattice gives each chosen step a posterior probability,
-which with a few plain checks (length, kind) decides whether a pair is confident or fuzzy.
+which with a few plain checks (length, kind) decides whether a pair is confident or fuzzy;
+an unsure pair between two confident ones is marked ``enclosed`` (its place is certain).
 Not positional: a dropped paragraph, an added note or a split paragraph shifts nothing.
 """
 
@@ -177,6 +178,10 @@ class Link:
     score: float
     probability: float
     reason: str = ""
+    enclosed: bool = False
+    """Not confident, yet its place is certain (``_enclose``): the pair is the only text between two
+    confident pairs (or the page's ends), one English segment, the same construct on both sides,
+    and the more likely reading. What is in doubt is the translation's content, not where it goes."""
 
     @property
     def confident(self) -> bool:
@@ -535,8 +540,8 @@ def align(
         params = sc.fit(first)
     sc.use(params)
     links, total = _align_with(sc, sync)
-    graded = tuple(_grade(sc, link) for link in _rescue(sc, links))
-    return Alignment(graded, total, params)
+    graded = _enclose(sc, [_grade(sc, link) for link in _rescue(sc, links)])
+    return Alignment(tuple(graded), total, params)
 
 
 def _with_added_keys(
@@ -660,3 +665,36 @@ def _grade(sc: _Scorer, link: Link) -> Link:
     if not reasons:
         return link
     return Link(link.source, link.target, link.score, link.probability, "; ".join(reasons))
+
+
+def _enclose(sc: _Scorer, links: list[Link]) -> list[Link]:
+    """Mark the unsure pairs whose place is certain (``Link.enclosed``).
+
+    A pair is enclosed when the English and translated segments just before it are a confident
+    pair (or the page starts there) and so are those just after it: then the translated text
+    between can belong to no other English text, whatever the length or a competing reading
+    with gaps says. Only a pair of one English segment with one or two translated segments of
+    the same construct qualifies, and only when it is the more likely reading (probability over
+    one half); a moved pair, a merge of two English texts and a change of construct stay unsure.
+    """
+    n, m = len(sc.e), len(sc.t)
+    out: list[Link] = []
+    for k, lk in enumerate(links):
+        if not lk.reason or len(lk.source) != 1 or not 1 <= len(lk.target) <= 2 or lk.probability <= 0.5:
+            out.append(lk)
+            continue
+        kinds = {sc.e[lk.source[0]].kind} | {sc.t[j].kind for j in lk.target}
+        before = links[k - 1] if k else None
+        after = links[k + 1] if k + 1 < len(links) else None
+        starts = (
+            lk.source[0] == 0 and lk.target[0] == 0
+            if before is None
+            else before.confident and (before.source[-1] + 1, before.target[-1] + 1) == (lk.source[0], lk.target[0])
+        )
+        ends = (
+            lk.source[-1] == n - 1 and lk.target[-1] == m - 1
+            if after is None
+            else after.confident and (lk.source[-1] + 1, lk.target[-1] + 1) == (after.source[0], after.target[0])
+        )
+        out.append(replace(lk, enclosed=True) if len(kinds) == 1 and starts and ends else lk)
+    return out

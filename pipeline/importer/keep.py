@@ -27,13 +27,13 @@ from dataclasses import dataclass
 
 from pipeline.importer.align import Link
 from pipeline.model import Catalog, Kind, Segment
+from pipeline.segment.tags import ANY_TAG
 from pipeline.segment.walker import Document
 
 NOTE_PREFIX = "import: "
 """Start of every translator comment the importer writes."""
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _HEADING_ID = re.compile(r"\{#[^\s{}]*\}")
 _LINK_TARGET = re.compile(r"\]\(\s*(?:<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+[\"'(][^)]*)?\s*\)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -52,7 +52,7 @@ def words(text: str) -> Counter[str]:
     """
     text = _COMMENT.sub(" ", text)
     text = _LINK_TARGET.sub("] ", text)
-    text = _TAG.sub(" ", text)
+    text = ANY_TAG.sub(" ", text)
     text = _HEADING_ID.sub(" ", text)
     text = _ESCAPE.sub(r"\1", text)
     text = html.unescape(text)

@@ -3,7 +3,8 @@
 For each translated page: find the English text it was translated from (a folder of English
 pages as they were, or the upstream git history: the version that aligns best), segment both
 with the one segmenter, align them (``align.py``), fill the template of that English version
-with the translations (uncertain pairs fuzzy, with a translator comment saying why), then carry
+with the translations (uncertain pairs fuzzy, with a translator comment saying why; an uncertain
+pair whose place is certain, ``Link.enclosed``, kept translated with a comment asking for review), then carry
 the catalog to today's English with ``merge.update`` (changed text becomes fuzzy with ``#|``
 previous). The page is rebuilt from the catalog against the same English version and compared
 with the translated page, so a user sees what the import could not carry over. Translated
@@ -54,6 +55,8 @@ _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 """A markdown backslash escape: it renders as the character (build escapes line starts such as ``23\\.``)."""
 _COMMENT_PREFIX = "import: "
+REVIEW_NOTE = "kept translated for review, the text around it pairs with certainty"
+"""What the comment on a translation kept for review says before the aligner's doubt."""
 
 
 # --------------------------------------------------------------------------- values
@@ -89,6 +92,19 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """A translation kept (not fuzzy) for a reviewer: its place is certain, its content in doubt.
+
+    ``line`` is the translated page's line, ``msgid`` the English text, ``reason`` what the
+    aligner doubts (a length far off: text may be missing or added; a competing reading).
+    """
+
+    line: int
+    msgid: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageImport:
     """One imported page: the catalog against its English version, and what the alignment found."""
 
@@ -112,6 +128,8 @@ class PageImport:
     """Words of the translated page neither in the rebuilt page nor in the PO file (``keep.lost_words``)."""
     notes: int = 0
     """Translator comments kept for text or structure without an entry of its own."""
+    review: tuple[Review, ...] = ()
+    """Unsure pairs whose place is certain (``Link.enclosed``): translated, with a comment asking to check."""
 
     @property
     def equal(self) -> bool:
@@ -120,7 +138,7 @@ class PageImport:
 
     @property
     def aligned(self) -> int:
-        return self.confident + self.fuzzy
+        return self.confident + len(self.review) + self.fuzzy
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +205,8 @@ class _Choice:
     msgstr: str
     fuzzy: bool
     comment: str = ""
+    review: str = ""
+    """Why a translation kept for review (not fuzzy) is unsure; empty for the others."""
 
 
 def _choices(doc_e: Document, doc_t: Document, alignment: Alignment, where: str, offset: int) -> dict[int, _Choice]:
@@ -210,6 +230,12 @@ def _choices(doc_e: Document, doc_t: Document, alignment: Alignment, where: str,
                 continue
             if len(link.target) > 1:
                 why = f"joined from {len(link.target)} translated segments; {why}"
+            if link.enclosed:
+                # the text around it pairs with certainty: this is the translation of this English,
+                # only its content is in doubt; the page keeps it, a reviewer checks it
+                comment = f"{_COMMENT_PREFIX}{origin}: {REVIEW_NOTE}: {why}"
+                out[link.source[0]] = _Choice(text, False, comment, why)
+                continue
             out[link.source[0]] = _Choice(text, bool(why), f"{_COMMENT_PREFIX}{origin}: {why}" if why else "")
             continue
         # two English segments translated as one: split it at a sentence boundary if one fits
@@ -336,8 +362,14 @@ def _import_aligned(
     refused = tuple(Refused(seg.line, seg.msgid, why) for seg, why in built.fallbacks)
     used = set(table) - {(seg.msgctxt, seg.msgid) for seg, _ in built.fallbacks}
     lost = keep.lost_words(translated.text, built.text, keep.unused_strings(catalog, used))
-    confident = sum(1 for i in range(len(doc_e.segments)) if i in choices and not choices[i].fuzzy)
-    fuzzy = sum(1 for i in range(len(doc_e.segments)) if i in choices and choices[i].fuzzy)
+    confident = sum(1 for c in choices.values() if not c.fuzzy and not c.review)
+    fuzzy = sum(1 for c in choices.values() if c.fuzzy)
+    review = tuple(
+        Review(doc_t.segments[link.target[0]].line + offset, doc_e.segments[i].msgid, choices[i].review)
+        for link in alignment.links
+        for i in link.source
+        if i in choices and choices[i].review
+    )
     unmatched = tuple(
         Unmatched(doc_t.segments[j].line + offset, doc_t.segments[j].msgid)
         for link in alignment.links
@@ -355,12 +387,13 @@ def _import_aligned(
         translated_segments=len(doc_t.segments),
         confident=confident,
         fuzzy=fuzzy,
-        unmatched_english=len(doc_e.segments) - confident - fuzzy,
+        unmatched_english=len(doc_e.segments) - confident - len(review) - fuzzy,
         unmatched=unmatched,
         difference=difference,
         refused=refused,
         lost=tuple(sorted(lost.elements())),
         notes=kept_notes,
+        review=review,
     )
 
 
@@ -798,6 +831,19 @@ def _findings(cfg: Config, outcome: PageOutcome) -> list[Finding]:
                 "see the fuzzy and untranslated entries of " + outcome.po_path,
             )
         )
+    for kept in result.review:
+        found.append(
+            Finding(
+                result.translated_path,
+                kept.line,
+                0,
+                "import-review",
+                Severity.WARNING,
+                f"kept translated for review: {_clip(kept.msgid, 50)!r}: {kept.reason}",
+                "the text around it pairs with certainty, so the page keeps this translation; "
+                "check it and delete the '# import:' comment on its entry",
+            )
+        )
     for refused in result.refused:
         found.append(
             Finding(
@@ -850,6 +896,7 @@ def outcome_data(outcome: ImportOutcome) -> dict[str, Any]:
                 translated_segments=r.translated_segments,
                 aligned=r.aligned,
                 confident=r.confident,
+                review=[{"line": x.line, "msgid": x.msgid, "reason": x.reason} for x in r.review],
                 fuzzy=r.fuzzy,
                 unmatched_english=r.unmatched_english,
                 unmatched_translated=[{"line": u.line, "text": u.text} for u in r.unmatched],
@@ -872,6 +919,7 @@ def totals(outcome: ImportOutcome) -> dict[str, int]:
         "segments": sum(r.english_segments for r in results),
         "aligned": sum(r.aligned for r in results),
         "confident": sum(r.confident for r in results),
+        "review": sum(len(r.review) for r in results),
         "fuzzy": sum(r.fuzzy for r in results),
         "unmatched_english": sum(r.unmatched_english for r in results),
         "unmatched_translated": sum(len(r.unmatched) for r in results),

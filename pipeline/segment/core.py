@@ -174,13 +174,20 @@ class Options:
         return "*" in self.code_blocks or (words[0].lower() if words else "") in self.code_blocks
 
 
+_HAS_TEXT_CUTS = (
+    (re.compile(r"`[^`]*`"), ""),
+    (re.compile(r"\]\([^)]*\)"), "]"),
+    (re.compile(r"<[^<>]*>"), ""),
+    (re.compile(r"\{[^{}]*\}"), ""),
+    (re.compile(r"&[#A-Za-z0-9]+;"), ""),
+)
+
+
 def has_text(msgid: str) -> bool:
     """True when a string has letters outside code, link targets, tags and Svelte expressions."""
-    t = re.sub(r"`[^`]*`", "", msgid)
-    t = re.sub(r"\]\([^)]*\)", "]", t)
-    t = re.sub(r"<[^<>]*>", "", t)
-    t = re.sub(r"\{[^{}]*\}", "", t)
-    t = re.sub(r"&[#A-Za-z0-9]+;", "", t)
+    t = msgid
+    for pattern, repl in _HAS_TEXT_CUTS:
+        t = pattern.sub(repl, t)
     return any(unicodedata.category(ch)[0] == "L" for ch in t)
 
 

@@ -17,6 +17,9 @@ VOID_ELEMENTS = frozenset(
 )
 """Elements without a closing tag."""
 
+ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+"""Any opening or closing tag, loosely (to remove or count tags, not to read their parts)."""
+
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*?)?)(/?)>")
 _LINK_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 

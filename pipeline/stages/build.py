@@ -18,6 +18,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import yaml
@@ -137,7 +138,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
         if reason is not None:
             fallbacks.append((seg, f"unsafe: {reason}"))
             continue
-        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != placeholders(seg.msgid):
+        if seg.kind is not Kind.FRONT_MATTER and placeholders(t) != _english_placeholders(seg.msgid):
             fallbacks.append((seg, "its {placeholders} differ from the English ones"))
             continue
         if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
@@ -173,6 +174,9 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
         del active[culprit]
     return Built(text=text, used=0, fallbacks=tuple(fallbacks)), {}  # pragma: no cover - loop always returns
 
+
+_english_placeholders = lru_cache(maxsize=4096)(placeholders)
+"""``placeholders`` of a msgid, cached: every locale's build asks for the same English."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SKELETON = re.compile(r"[*_\[\]()<>{}|#!`~&\\\n]")
@@ -389,10 +393,14 @@ def _plain(markdown: str) -> str:
     return "".join(out)
 
 
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _normal(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
-    return html.unescape(text)
+    if "\\" in text:
+        text = _BACKSLASH_ESCAPE.sub(r"\1", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: Options) -> bool:
@@ -635,6 +643,8 @@ def _plain_ok(value: str) -> bool:
     """True when ``value`` can be written as a plain YAML scalar and read back unchanged."""
     if not value or value != value.strip() or "\n" in value:
         return False
+    if ": " in value or " #" in value:  # a mapping inside, or a comment: never one plain scalar
+        return False
     try:
         return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
     except yaml.YAMLError:
@@ -778,18 +788,34 @@ def _break_points(text: str, mdx: bool = False) -> list[int]:
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     points: list[int] = []
     j = 0
-    for i, ch in enumerate(text):
-        if ch != " ":
-            continue
+    n = len(text)
+    i = text.find(" ")
+    while i >= 0:
         while j < len(protected) and protected[j][1] <= i:
             j += 1
-        if j < len(protected) and protected[j][0] <= i < protected[j][1]:
-            continue
-        rest = text[i + 1 :].lstrip(" ")
-        if not rest or _BLOCK_START.match(rest) or (mdx and _MDX_LINE_START.match(rest)):
-            continue
-        points.append(i)
+        if not (j < len(protected) and protected[j][0] <= i < protected[j][1]):
+            k = i + 1
+            while k < n and text[k] == " ":
+                k += 1
+            # never start a line with block syntax (nor, in MDX, with a JSX tag or directive)
+            if k != n and not _BLOCK_START.match(text, k) and not (mdx and _MDX_LINE_START.match(text, k)):
+                points.append(i)
+        i = text.find(" ", i + 1)
     return points
+
+
+_CLOSERS = frozenset("\"'’”»)]*_")
+_ENDERS = frozenset(".!?…:")
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """``_SENTENCE_END`` matches ``text[:end]``, without copying the prefix."""
+    if end > 0 and text[end - 1] == "\n":
+        return _CUT_AFTER.search(text, 0, end) is not None  # ``$`` before a final newline: the regex decides
+    k = end
+    while k > 0 and text[k - 1] in _CLOSERS:
+        k -= 1
+    return k > 0 and text[k - 1] in _ENDERS
 
 
 def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
@@ -839,9 +865,7 @@ def _proportional(text: str, points: list[int], english: list[str], ends: list[b
     sentence = [
         p
         for p in points
-        if _CUT_AFTER.search(text[:p])
-        and (m := _CUT_BEFORE.match(text, p + 1)) is not None
-        and not m.group(0).islower()
+        if _ends_sentence(text, p) and (m := _CUT_BEFORE.match(text, p + 1)) is not None and not m.group(0).islower()
     ]
     total = sum(len(line) for line in english) + len(english) - 1
     cuts: list[int] = []

@@ -33,7 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pipeline.segment.walker import MD, brace_end
+from pipeline.segment.core import MD
+from pipeline.segment.html import brace_end
 
 
 class ChangeClass(StrEnum):

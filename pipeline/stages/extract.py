@@ -8,9 +8,12 @@ import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pipeline.model import Catalog, Kind, Message
-from pipeline.segment.walker import Document
+
+if TYPE_CHECKING:
+    from pipeline.segment.walker import Document
 
 HASH_FIELD = "X-Pipeline-Source-Hash"
 SOURCE_FIELD = "X-Pipeline-Source"

@@ -108,12 +108,12 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
     added: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for view in _VIEWS:
-        pair = (view(msgid), folded if view is fold else view(msgstr))
+    for view, english in zip(_VIEWS, _english_views(msgid), strict=True):
+        pair = (english, folded if view is fold else view(msgstr))
         if pair in seen:
             continue  # without code spans, the code-free views repeat the first two
         seen.add(pair)
-        src = _features_of(pair[0], code)
+        src = _english_features(pair[0], code)
         dst = _features_of(pair[1], code)
         added.extend(key for key in dst if dst[key] > src[key])
     if added:
@@ -169,6 +169,18 @@ _VIEWS: tuple[Callable[[str], str], ...] = (
     lambda t: fold(_without_code(t)),  # ... so moving English code out of its backticks is caught
 )
 """Ways of reading a text; a translation may add nothing in any of them."""
+
+
+@lru_cache(maxsize=4096)
+def _english_views(msgid: str) -> tuple[str, ...]:
+    """``_VIEWS`` of an English text (cached: build asks once per locale for the same msgid)."""
+    return tuple(view(msgid) for view in _VIEWS)
+
+
+@lru_cache(maxsize=8192)
+def _english_features(text: str, code: bool) -> Counter[tuple[str, str]]:
+    """``_features_of`` an English view, cached likewise (callers only read the counter)."""
+    return _features_of(text, code)
 
 
 def _features_of(text: str, code: bool = True) -> Counter[tuple[str, str]]:

@@ -6,35 +6,18 @@ build stays byte for byte the English page. Pure: text in, text out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import yaml
 
 from pipeline.model import Catalog
 from pipeline.segment.walker import Document, Options, segment_page
+from pipeline.stages.build_options import BuildOptions as BuildOptions  # where [build] is read
 from pipeline.stages.extract import COMMIT_FIELD
 from pipeline.status.stats import count
-from pipeline.tables import NO_FILE, ConfigText
 
 KEYS = ("translation_commit", "translation_share", "translation_outdated")
 """Front-matter keys a stamp adds (a key the English page already has is left alone)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """The ``[build]`` settings."""
-
-    stamp: bool = False
-    """Add the stamp keys to the front matter of built pages."""
-
-    @classmethod
-    def from_table(cls, table: dict[str, Any], src: ConfigText = NO_FILE) -> BuildOptions:
-        """Read and check ``[build]`` (``stamp``, default false)."""
-        value = table.get("stamp", False)
-        if not isinstance(value, bool):
-            raise src.error("stamp", "[build] stamp must be true or false", "write stamp = true or stamp = false")
-        return cls(stamp=value)
 
 
 def fields(catalog: Catalog | None) -> dict[str, str]:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipeline.segment.tags import VOID_ELEMENTS
+from pipeline.segment.tags import ANY_TAG, VOID_ELEMENTS
 
 _ATOMS: tuple[tuple[str, str], ...] = (
     ("code", r"(?P<ticks>`+)(?:.*?[^`])??(?P=ticks)(?!`)"),
@@ -87,7 +87,6 @@ EMPTY_GLOSSARY = Glossary()
 
 _PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
 _LOOSE_PLACEHOLDER = re.compile(r"<[ \t]*(/?)[ \t]*([gx])[ \t]*(\d+)[ \t]*(/?)[ \t]*>")
-_ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 @dataclass(slots=True)
@@ -280,7 +279,7 @@ def restore(reply: str, protected: Protected) -> Restored:
     if "\n" in reply:
         return Restored(None, "the reply has more lines than the English (commentary?)")
     tags = [m.group(0) for m in _PLACEHOLDER.finditer(reply)]
-    stray = _ANY_TAG.findall(_PLACEHOLDER.sub("", reply))
+    stray = ANY_TAG.findall(_PLACEHOLDER.sub("", reply))
     if stray:
         return Restored(None, f"the reply adds markup {stray[0]!r}")
     expected = [t for t in _PLACEHOLDER.findall(protected.text)]

@@ -33,10 +33,11 @@ from pipeline.translate.memory import Memory, Remembered, key
 from pipeline.translate.plan import LocalePlan, cost, gate, tokens
 from pipeline.translate.protect import Protected, protect, restore
 from pipeline.workspace import messages, project
-from pipeline.workspace.files import display_path, read_page, remove_stale_temps, write_atomic
-from pipeline.workspace.paths import inside
+from pipeline.workspace.files import display_path, read_page
+from pipeline.workspace.plan import Plan, apply
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import Config, section
+from pipeline.workspace.shard import Shard
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class Request:
     include_fuzzy: bool = False
     dry_run: bool = False
     spend: float | None = None
+    shard: Shard | None = None
+    """``--shard I/N``: only the pages of that shard (and the ``[[messages]]`` files on shard 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,8 @@ class _Page:
     items: list[_Item]
     messages: bool = False
     """A ``[[messages]]`` catalog (UI strings), checked as its build checks them."""
+    read: str | None = None
+    """``files.digest`` of the PO file as planning read it: written only while it still holds that."""
 
 
 def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
@@ -105,6 +110,9 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
     names = _pages(cfg, request.pages)
     message_names = {spec.name: cfg.root / spec.source for spec in messages.sources(cfg)}
     names += [(name, file) for name, file in message_names.items() if _chosen(name, request.pages)]
+    if request.shard is not None:
+        shard = request.shard
+        names = [(n, f) for n, f in names if (shard.owns_global if n in message_names else shard.owns(n))]
     source = str(section(cfg, "site").get("source_locale", "en"))
     memory = Memory.load(cfg.root)
     planned = project.planned_catalogs(cfg)
@@ -126,7 +134,8 @@ def run(cfg: Config, request: Request, progress: Progress = SILENT) -> Outcome:
                 for p in (protect(m.msgid, glossary),)
             ]
             if items:
-                pages.append(_Page(locale, name, file, catalog, items, name in message_names))
+                read = planned.plan.read.get(project.po_path(cfg, locale, name))
+                pages.append(_Page(locale, name, file, catalog, items, name in message_names, read))
         work[locale] = pages
         plans.append(_plan(locale, pages, memory, engine))
     outcome = Outcome(engine.name, engine.kind, plans, request.dry_run)
@@ -330,10 +339,12 @@ def _finish(
     rel = display_path(cfg.root, path)
     changed = [m for m, old in zip(entries, page.catalog.messages, strict=True) if m is not old]
     outcome.filled += len(changed)
-    if changed:
-        inside(cfg, path)
-        remove_stale_temps(path.parent)
-        if write_atomic(path, text.encode("utf-8")):
+    if changed:  # a translator's save since planning read the file is kept: apply refuses to replace it
+        plan = Plan(command="translate", page_of={path: page.name}, stage_of={path: "translate"})
+        plan.writes[path] = text.encode("utf-8")
+        if page.read is not None:
+            plan.read[path] = page.read
+        if apply(cfg, plan)[0]:
             outcome.written.append(rel)
     if refused:
         lines = {m.key: m.msgstr_lineno or m.lineno for m in po.parse_po(text, rel).messages if not m.obsolete}

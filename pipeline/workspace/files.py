@@ -124,7 +124,14 @@ class ChangedOnDiskError(Exception):
         self.path = path
 
 
-def write_atomic(path: Path, data: bytes, expect: str | None = None) -> bool:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    expect: str | None = None,
+    *,
+    compare: bool = True,
+    sync_folder: bool = True,
+) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then renamed
@@ -136,13 +143,16 @@ def write_atomic(path: Path, data: bytes, expect: str | None = None) -> bool:
 
     ``expect`` (a ``digest``) is compare-and-rename: right before the rename the file is read
     again, and if it no longer holds the bytes the run read (an editor saved it meanwhile),
-    nothing is replaced and ``ChangedOnDiskError`` is raised.
+    nothing is replaced and ``ChangedOnDiskError`` is raised. ``compare=False`` skips reading
+    the file first (the caller knows it differs); ``sync_folder=False`` leaves flushing the
+    folder to the caller (one ``fsync_dir`` per folder after many writes).
     """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if compare:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
     mode = _mode_of(path)
     if mode is not None and not mode & stat.S_IWUSR:
         raise ReadOnlyError(path)
@@ -162,7 +172,8 @@ def write_atomic(path: Path, data: bytes, expect: str | None = None) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
     return True
 
 

@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -125,8 +125,14 @@ class Cache:
             return False
         return all(self._digest(root, rel) == self.files[rel].sha for rel in wanted if rel in self.files)
 
-    def record(self, root: Path, page: str, paths: Iterable[str], warnings: list[str]) -> None:
-        """Remember a page's files as they are now on disk (after a sync wrote them)."""
+    def record(
+        self, root: Path, page: str, paths: Iterable[str], warnings: list[str], digests: Mapping[str, str] = {}
+    ) -> None:
+        """Remember a page's files as they are now on disk (after a sync wrote them).
+
+        ``digests``: hashes of bytes the sync itself just planned for some of the paths (what
+        it wrote or found already there), so those files are not read back to hash them.
+        """
         wanted = sorted(paths)
         for rel in wanted:
             file = _inside(root, rel)
@@ -135,7 +141,7 @@ class Cache:
                 return
             try:
                 st = file.stat()
-                sha = hashlib.sha256(self.read(file)).hexdigest()
+                sha = digests.get(rel) or hashlib.sha256(self.read(file)).hexdigest()
             except OSError:
                 self.pages.pop(page, None)
                 return

@@ -39,8 +39,9 @@ from pipeline.stages.messages import (
     template_messages,
     update_catalog,
 )
-from pipeline.workspace.files import decode, display_path, write_atomic
+from pipeline.workspace.files import current_digest, decode, display_path
 from pipeline.workspace.message_sources import DEFAULT_NAME, FALLBACKS, MessageSource
+from pipeline.workspace.plan import Plan, apply
 from pipeline.workspace.settings import CONFIG_FILE, Config, validate_locale
 from pipeline.workspace.workspace import Workspace
 
@@ -153,7 +154,8 @@ def import_messages(
     """``locales/<locale>/<name>.po`` from an existing translated message file (paired by key).
 
     Refuses to replace a PO file that already has translations unless ``merge`` (then only
-    its gaps are filled). Computes everything first; writes one file atomically.
+    its gaps are filled). Computes everything first; ``apply`` writes the one file, atomically,
+    and only while it still holds the bytes the decision was made on (compare and rename).
     """
     validate_locale(locale, "--locale")
     if cfg.locales and locale not in cfg.locales:
@@ -168,6 +170,7 @@ def import_messages(
     template = make_template(spec, english, _catalog(cfg, cfg.templates_dir / f"{spec.name}.pot"))
     path = _po_file(cfg, locale, spec.name)
     rel = display_path(cfg.root, path)
+    read = current_digest(path)  # first the bytes, then the catalog: a save in between is seen as a change
     existing = _catalog(cfg, path)
     if existing is not None and not merge and any(m.msgstr for m in existing.messages if not m.obsolete):
         raise InputError(
@@ -176,7 +179,10 @@ def import_messages(
             hint="pass --merge to keep them and fill only the untranslated entries, or delete the file on purpose",
         )
     result = import_catalog(template, spec, translated, locale, existing)
-    written = write_atomic(path, po.format_po(result.catalog).encode("utf-8"))
+    plan = Plan(command="import", page_of={path: spec.name}, stage_of={path: "import"})
+    plan.writes[path] = po.format_po(result.catalog).encode("utf-8")
+    plan.read[path] = read
+    written = bool(apply(cfg, plan)[0])
     warnings = tuple(
         f"{translated.path}:{e.line}: warning: key {e.key!r} is not in {english.path}; not imported "
         "(build leaves it out)"

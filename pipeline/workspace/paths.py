@@ -8,6 +8,7 @@ a link planted inside the project cannot lead a run out of it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,12 @@ if TYPE_CHECKING:
     from pipeline.workspace.settings import Config
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_LINE_SUFFIX = re.compile(r":\d+$")
 
 
 def inside(cfg: Config, path: Path) -> Path:
     """``path`` itself when it (links resolved) lies inside the project root; else an InputError."""
-    root = cfg.root.resolve()
+    root = _resolved(cfg.root)
     if not path.resolve().is_relative_to(root):
         raise InputError(
             "leads outside the project (through a symbolic link)",
@@ -33,6 +35,13 @@ def inside(cfg: Config, path: Path) -> Path:
     return path
 
 
+@lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    """The project root with links resolved (asked once per file written or read: cached)."""
+    return root.resolve()
+
+
+@lru_cache(maxsize=4096)
 def escapes(value: str) -> bool:
     """True when a relative path string is absolute or climbs out with ``..`` (POSIX or Windows form)."""
     if not value:
@@ -47,8 +56,7 @@ def check_references(catalog: Catalog, path: str) -> None:
     """Refuse ``#:`` references that point outside the project (absolute or through ``..``)."""
     for message in catalog.messages:
         for reference in message.references:
-            file = re.sub(r":\d+$", "", reference)
-            if escapes(file):
+            if escapes(_LINE_SUFFIX.sub("", reference)):
                 raise InputError(
                     f"reference {reference!r} of this entry points outside the project",
                     path,

@@ -12,11 +12,10 @@ import os
 import posixpath
 import unicodedata
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.errors import ConfigError, InputError
 from pipeline.formats import po
 from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
@@ -32,92 +31,27 @@ from pipeline.workspace import messages
 from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import (
     ABSENT,
-    ChangedOnDiskError,
-    current_digest,
     digest,
     display_path,
     page_bytes,
-    refuse_read_only,
-    remove,
-    remove_stale_temps,
-    write_atomic,
 )
 from pipeline.workspace.incremental import Cache
 from pipeline.workspace.paths import check_references, inside
+from pipeline.workspace.plan import FALLBACK as FALLBACK  # the plan and its writer, re-exported
+from pipeline.workspace.plan import Fallback as Fallback
+from pipeline.workspace.plan import Outcome as Outcome
+from pipeline.workspace.plan import Plan as Plan
+from pipeline.workspace.plan import StageNote as StageNote
+from pipeline.workspace.plan import apply as apply
 from pipeline.workspace.progress import SILENT, Progress
 from pipeline.workspace.settings import CONFIG_FILE, Config
+from pipeline.workspace.shard import Shard, owns_path
 from pipeline.workspace.sources import PAGE, SourceKind, kind_of
 from pipeline.workspace.workers import die_with_parent
 from pipeline.workspace.workspace import Workspace
 
 ORPHANED_CATALOG = "orphaned-catalog"
 """Code of the warning for a PO file whose page is gone (kept with its translations)."""
-FALLBACK = "fallback"
-"""Code of the warning for a translation build refused (the English stays)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fallback:
-    """A translation that build refused, so the English stayed on the page."""
-
-    locale: str
-    page: str
-    po_path: str
-    line: int
-    msgid: str
-    reason: str
-    msgctxt: str | None = None
-
-    def finding(self) -> Finding:
-        """The fallback as a warning at its entry in the PO file."""
-        return Finding(self.po_path, self.line, 0, FALLBACK, Severity.WARNING, f"English kept: {self.reason}")
-
-
-@dataclass(slots=True)
-class Plan:
-    """Files to write and remove, computed before anything touches the disk."""
-
-    writes: dict[Path, bytes] = field(default_factory=dict)
-    removals: set[Path] = field(default_factory=set)
-    warnings: list[Finding] = field(default_factory=list)
-    """Notes for the user (an orphaned catalog, a note matching no key): warnings with a stable code."""
-    fallbacks: list[Fallback] = field(default_factory=list)
-    stage_of: dict[Path, str] = field(default_factory=dict)
-    """Which stage planned each write or removal (for the per-stage summary of ``-v``)."""
-    notes: dict[str, str] = field(default_factory=dict)
-    """Per stage: what it looked at (``111 pages``), completed with what changed after writing."""
-    read: dict[Path, str] = field(default_factory=dict)
-    """PO files the run read and will rewrite: the ``files.digest`` of the bytes it read.
-
-    ``apply`` replaces such a file only while it still holds those bytes (compare and rename),
-    so a translator's save during the run is never reverted.
-    """
-    page_of: dict[Path, str] = field(default_factory=dict)
-    """Which page (or message file) each planned write belongs to."""
-
-
-@dataclass(frozen=True, slots=True)
-class StageNote:
-    """What one stage did, for ``-v``: ``extract: 111 pages, 3 changed``."""
-
-    stage: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a command did, for the CLI to report."""
-
-    written: tuple[str, ...]
-    removed: tuple[str, ...]
-    unchanged: int
-    warnings: tuple[Finding, ...]
-    fallbacks: tuple[Fallback, ...]
-    pages: int
-    locales: tuple[str, ...]
-    stages: tuple[StageNote, ...] = ()
-    message_files: int = 0
-    """``[[messages]]`` files handled besides the pages."""
 
 
 def options(cfg: Config) -> Options:
@@ -309,29 +243,6 @@ def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog
     return templates
 
 
-def plan_extract(
-    cfg: Config,
-    docs: list[Document],
-    plan: Plan,
-    progress: Progress = SILENT,
-    commit: str | None = None,
-    keep: frozenset[str] = frozenset(),
-) -> dict[str, Catalog]:
-    """Templates for all pages; stale templates (page gone) are removed.
-
-    ``commit`` is the upstream commit of ``source/`` (from ``pipeline.lock``), recorded in templates
-    whose text changed. ``keep``: pages left out of ``docs`` because they are clean (not stale).
-    """
-    templates: dict[str, Catalog] = {}
-    progress.start("extract", len(docs))
-    for doc in docs:
-        templates[doc.page.name] = _extract_page(cfg, doc, plan, commit)
-        progress.advance()
-    templates.update(_extract_rest(cfg, plan, set(templates) | keep))
-    _note_extract(plan, len(docs), len(keep), sum(len(t.messages) for t in templates.values()))
-    return templates
-
-
 def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
     kept = f" ({skipped} unchanged, skipped)" if skipped else ""
     plan.notes["extract"] = f"{_count(pages, 'page')}{kept}, {_count(entries, 'entry', 'entries')}"
@@ -394,26 +305,14 @@ def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -
             )
 
 
-def plan_update(
-    cfg: Config,
-    templates: dict[str, Catalog],
-    locales: Iterable[str],
-    plan: Plan,
-    progress: Progress = SILENT,
-    keep: frozenset[str] = frozenset(),
+def _update_rest(
+    cfg: Config, templates: dict[str, Catalog], locales: tuple[str, ...], plan: Plan
 ) -> dict[tuple[str, str], Catalog]:
-    """Updated PO files for every template and locale; orphaned PO files are kept and reported."""
+    """The message files' PO files updated to their templates (``templates``), locale by locale."""
     catalogs: dict[tuple[str, str], Catalog] = {}
-    opts = cfg.update
-    locales = tuple(locales)
-    progress.start("update", len(locales) * len(templates))
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, opts, kind_of(cfg, name))
-            progress.advance()
-    _orphans(cfg, locales, set(templates) | keep, plan)
-    fuzzy = sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
-    _note_update(plan, len(catalogs), locales, fuzzy)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, cfg.update, kind_of(cfg, name))
     return catalogs
 
 
@@ -469,29 +368,6 @@ def _build_rest(
     plan_build_messages(cfg, message_files(cfg, names), catalogs, locales, plan)
 
 
-def plan_build(
-    cfg: Config,
-    docs: list[Document],
-    catalogs: dict[tuple[str, str], Catalog],
-    locales: Iterable[str],
-    plan: Plan,
-    progress: Progress = SILENT,
-    keep: frozenset[str] = frozenset(),
-) -> None:
-    """Translated pages for every page and locale; outputs of vanished pages are removed."""
-    opts = options(cfg)
-    stamping = cfg.build.stamp
-    locales = tuple(locales)
-    progress.start("build", len(locales) * len(docs))
-    used = 0
-    for locale in locales:
-        for doc in docs:
-            used += _build_one(cfg, locale, doc, catalogs.get((locale, doc.page.name)), plan, opts, stamping)
-            progress.advance()
-    _build_rest(cfg, {doc.page.name for doc in docs} | keep, catalogs, locales, plan)
-    _note_build(plan, len(locales) * len(docs), used)
-
-
 def _note_build(plan: Plan, pages: int, used: int) -> None:
     refused = len(plan.fallbacks)
     plan.notes["build"] = f"{_count(pages, 'page')}, {used} translated segments" + (
@@ -528,85 +404,6 @@ def plan_build_messages(
                 )
 
 
-def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
-    """Write and remove what the plan says; return (written, removed, unchanged).
-
-    Every path is checked to stay inside the project before anything is touched, and
-    temporary files left by a killed run in the folders written to are cleared first.
-    A PO file the run read is replaced only while it still holds the bytes read (checked
-    before the first write and again right before its rename); when one changed, nothing
-    more of its page is written and an error names it once the other pages are done.
-    ``changed`` (if given) counts the files each stage actually wrote or removed.
-    """
-    for path in sorted(plan.writes.keys() | plan.removals):
-        inside(cfg, path)
-    for path in sorted(plan.writes):
-        try:
-            refuse_read_only(path, plan.writes[path])
-        except OSError as exc:
-            raise _write_error(cfg, path, exc) from None
-    for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
-        remove_stale_temps(folder)
-    changed_on_disk: list[Path] = []
-    held: set[str] = set()
-    written: list[str] = []
-    removed: list[str] = []
-    unchanged = 0
-    tally = changed if changed is not None else {}
-    path = cfg.root
-    try:
-        for path in sorted(plan.read):  # saved since the run read them: their pages are held back
-            if path in plan.writes and current_digest(path) != plan.read[path]:
-                changed_on_disk.append(path)
-                held.add(plan.page_of.get(path, ""))
-        # the PO files a run read go first, so a save caught at its rename holds back the rest of its page
-        for path in sorted(plan.writes, key=lambda p: (p not in plan.read, p)):
-            if plan.page_of.get(path, "") in held and path in plan.page_of:
-                continue
-            try:
-                done = write_atomic(path, plan.writes[path], plan.read.get(path))
-            except ChangedOnDiskError:
-                changed_on_disk.append(path)
-                held.add(plan.page_of.get(path, ""))
-                continue
-            if done:
-                written.append(display_path(cfg.root, path))
-                stage = plan.stage_of.get(path, "")
-                tally[stage] = tally.get(stage, 0) + 1
-            else:
-                unchanged += 1
-        for path in sorted(plan.removals):
-            if remove(path):
-                removed.append(display_path(cfg.root, path))
-                stage = plan.stage_of.get(path, "")
-                tally[stage] = tally.get(stage, 0) + 1
-    except OSError as exc:
-        raise _write_error(cfg, path, exc) from None
-    if changed_on_disk:
-        raise _changed_error(cfg, changed_on_disk, plan)
-    return written, removed, unchanged
-
-
-def _changed_error(cfg: Config, paths: list[Path], plan: Plan) -> PipelineError:
-    """PO files saved by someone while the run worked: kept as saved, their pages not written."""
-    first = paths[0]
-    page = plan.page_of.get(first, "?")
-    others = f" (and {_count(len(paths) - 1, 'other file')})" if len(paths) > 1 else ""
-    return PipelineError(
-        f"changed on disk while sync ran (saved by an editor?); nothing of page '{page}' was written{others}",
-        display_path(cfg.root, first),
-        hint="the saved file is kept as it is: run the command again to take it in",
-    )
-
-
-def _write_error(cfg: Config, path: Path, exc: OSError) -> PipelineError:
-    return PipelineError(
-        f"cannot write: {exc.strerror or exc}",
-        display_path(cfg.root, path),
-        hint="fix the cause and run again: every file is complete, old or new, and the next run finishes",
-    )
-
-
 def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
     changed: dict[str, int] = {}
     written, removed, unchanged = apply(cfg, plan, changed)
@@ -636,7 +433,10 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
     for f in plan.fallbacks:
         if f.line == 0:
             if f.po_path not in lines:
-                data = plan.writes.get(cfg.root / f.po_path)
+                path = cfg.root / f.po_path
+                data = plan.writes.get(path)
+                if data is None and path in plan.unchanged:  # sync found it already as it would write it
+                    data = path.read_bytes()
                 catalog = po.parse_po(data.decode("utf-8"), f.po_path) if data else None
                 lines[f.po_path] = (
                     {m.key: m.msgstr_lineno or m.lineno for m in catalog.messages if not m.obsolete} if catalog else {}
@@ -647,14 +447,315 @@ def _locate_fallbacks(cfg: Config, plan: Plan) -> None:
     plan.fallbacks[:] = fixed
 
 
-# --------------------------------------------------------------------------- commands
+# --------------------------------------------------------------------------- the planner
 
 
-def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
-    docs = load_documents(cfg, progress)
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a command plans: which stages run, over which pages, and how."""
+
+    extract: bool = True
+    """Templates from the English pages (else the templates on disk are read)."""
+    update: bool = True
+    """PO files updated to the templates (else the PO files on disk are read)."""
+    build: bool = True
+    """Translated pages and message files."""
+    incremental: bool = False
+    """Leave out the pages the incremental cache knows to be clean (their files are what sync would write)."""
+    shard: Shard | None = None
+    """Only this shard's pages, and only the files it owns (``pipeline.workspace.shard``)."""
+    parallel: bool = False
+    """Page by page (each page's stages at once), in worker processes when it pays.
+
+    The workers keep the templates and catalogs (only planned bytes come back), digest every
+    planned file and leave out those whose bytes are already on disk (``_settle``). Else stage
+    by stage in this process, locale by locale, keeping the values for the caller.
+    """
+
+
+SYNC = Request(incremental=True, parallel=True)
+"""``sync``: extract, update and build the pages the cache does not know to be clean."""
+EXTRACT = Request(update=False, build=False)
+UPDATE = Request(extract=False, build=False)
+BUILD = Request(extract=False, update=False)
+CATALOGS = Request(build=False, incremental=True)
+"""The templates and catalogs as sync would write them (status, the CI gate, report, translate)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    """What a command would do, computed in memory (nothing written): ``plan_project``'s result.
+
+    ``plan`` holds the bytes of every file, the removals, and the notes as ``Finding``s; only
+    ``apply`` writes. ``sync``, ``extract``, ``update``, ``build``, ``status``, the CI gate,
+    ``report`` and ``translate`` read the project through it.
+    """
+
+    docs: list[Document]
+    templates: dict[str, Catalog]
+    catalogs: dict[tuple[str, str], Catalog]
+    locales: tuple[str, ...]
+    plan: Plan
+    pages: tuple[str, ...] = ()
+    """The pages (or, for ``update``, the templates) planned for: a shard's, clean ones included."""
+    clean: frozenset[str] = frozenset()
+    """Pages left out because the incremental cache knows their files to be what sync would write."""
+    files: dict[str, list[str]] = field(default_factory=dict)
+    """Per page (with ``incremental``): the project-relative files its sync reads or writes."""
+    cache: Cache | None = None
+    """The incremental cache the plan was made with (``incremental``), for sync to record into."""
+    names: frozenset[str] = frozenset()
+    """Every page's name (every template's, for ``update`` alone), whichever the shard."""
+
+
+@dataclass(slots=True)
+class _Part:
+    """Some pages planned: the plan, counts for the notes, and (stage by stage) the values."""
+
+    plan: Plan = field(default_factory=Plan)
+    entries: int = 0
+    fuzzy: int = 0
+    used: int = 0
+    docs: list[Document] = field(default_factory=list)
+    templates: dict[str, Catalog] = field(default_factory=dict)
+    catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)
+
+
+def _plan_pages(
+    cfg: Config,
+    names: Sequence[str],
+    locales: tuple[str, ...],
+    request: Request,
+    commit: str | None,
+    given: dict[str, Catalog] | None = None,
+    progress: Progress = SILENT,
+) -> _Part:
+    """Plan some pages through the requested stages (``given``: the templates, for update alone).
+
+    Everything a page needs is its English, its template and its PO files: one worker's share
+    of a parallel sync (it receives page names only), or a whole command in one process.
+    """
+    part = _Part()
+    ws = Workspace.of(cfg)
+    opts, update_opts, stamping = options(cfg), cfg.update, cfg.build.stamp
+    docs: dict[str, Document] = {}
+    templates: dict[str, Catalog | None] = {}
+
+    def read(name: str) -> None:
+        if request.extract or request.build:
+            docs[name] = ws.document(page_file(cfg, cfg.source_dir, name), name)
+
+    def template(name: str) -> None:
+        if request.extract:
+            templates[name] = tpl = _extract_page(cfg, docs[name], part.plan, commit)
+            part.entries += len(tpl.messages)
+        elif request.update:
+            templates[name] = given[name] if given is not None else _read_catalog(cfg, template_path(cfg, name))
+
+    def update(locale: str, name: str) -> None:
+        tpl = templates[name]
+        if tpl is not None:
+            catalog = _update_one(cfg, locale, name, tpl, part.plan, update_opts, kind_of(cfg, name))
+            part.catalogs[(locale, name)] = catalog
+            part.fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
+
+    def build(locale: str, name: str) -> None:
+        if request.update:
+            catalog = part.catalogs.get((locale, name))
+        else:
+            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+        part.used += _build_one(cfg, locale, docs[name], catalog, part.plan, opts, stamping)
+
+    if request.parallel:  # page by page: a page's values are dropped once planned
+        progress.start("sync", len(names))
+        for name in names:
+            read(name)
+            template(name)
+            for locale in locales:
+                if request.update:
+                    update(locale, name)
+                if request.build:
+                    build(locale, name)
+            docs.clear()
+            templates.clear()
+            part.catalogs.clear()
+            progress.advance()
+        _settle(part.plan)
+        return part
+    bars = ((request.extract or request.build, "read", read), (request.extract, "extract", template))
+    for shown, stage, each in bars:
+        if shown:  # stage by stage, as the progress bars say
+            progress.start(stage, len(names))
+        for name in names:
+            each(name)
+            if shown:
+                progress.advance()
+    for stage, step in (("update", update if request.update else None), ("build", build if request.build else None)):
+        if step is not None:
+            progress.start(stage, len(locales) * len(names))
+            for locale in locales:
+                for name in names:
+                    step(locale, name)
+                    progress.advance()
+    part.docs = list(docs.values())
+    part.templates = {name: tpl for name, tpl in templates.items() if tpl is not None}
+    return part
+
+
+def plan_project(cfg: Config, request: Request = SYNC, progress: Progress = SILENT) -> SyncPlan:
+    """The one planner: a command's templates, catalogs and outputs, with its notes as ``Finding``s.
+
+    Pure: it reads the project and writes nothing (``apply`` does). Pages first (in worker
+    processes for a big parallel plan), then what belongs to no page: the message files, the
+    removals of vanished pages' files, the orphaned PO files. ``update`` alone follows the
+    templates on disk, pages or not.
+    """
+    locales = cfg.target_locales()
+    given: dict[str, Catalog] | None = None
+    if request.extract or request.build:
+        everything = [name for name, _ in page_names(cfg)]
+    else:
+        given = _templates_on_disk(cfg)
+        everything = list(given)
+    names = frozenset(everything)
+    pages = [n for n in everything if request.shard.owns(n)] if request.shard else everything
+    cache = Cache.load(cfg) if request.incremental else None
+    files: dict[str, list[str]] = {}
+    clean: frozenset[str] = frozenset()
+    if cache is not None:
+        files = {name: _page_files(cfg, name, page_file(cfg, cfg.source_dir, name), locales) for name in pages}
+        clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
+    dirty = [name for name in pages if name not in clean]
+    commit = source_commit(cfg) if request.extract else None
     plan = Plan()
-    plan_extract(cfg, docs, plan, progress, source_commit(cfg))
-    return _outcome(cfg, plan, len(docs), ())
+    part = _plan_parallel(cfg, dirty, locales, request, commit, plan, progress, given)
+    rest: dict[str, Catalog] = {}
+    if request.extract:
+        rest = _extract_rest(cfg, plan, set(names))
+        _note_extract(plan, len(dirty), len(clean), part.entries + sum(len(t.messages) for t in rest.values()))
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    if request.update:
+        catalogs = _update_rest(cfg, rest, locales, plan)
+        _orphans(cfg, locales, set(names) | rest.keys(), plan)
+        fuzzy = part.fuzzy + sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
+        _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
+    if request.build:
+        if not request.update:  # the message files' catalogs as they are on disk
+            for locale in locales:
+                for spec in cfg.messages:
+                    found = _read_catalog(cfg, po_path(cfg, locale, spec.name))
+                    if found is not None:
+                        catalogs[(locale, spec.name)] = found
+        _build_rest(cfg, set(names), catalogs, locales, plan)
+        _note_build(plan, len(dirty) * len(locales), part.used)
+        _locate_fallbacks(cfg, plan)
+        if cache is not None:
+            for name in sorted(clean):  # what a skipped page's last real sync had to say
+                plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
+    if request.shard is not None:
+        _keep_own(cfg, plan, request.shard, frozenset(spec.name for spec in cfg.messages))
+    templates = given if given is not None else {**part.templates, **rest}
+    catalogs = {**part.catalogs, **catalogs}
+    return SyncPlan(part.docs, templates, catalogs, locales, plan, tuple(pages), clean, files, cache, names)
+
+
+PARALLEL_MIN = 40
+"""Page x locale builds below which a sync stays in one process (starting workers costs more)."""
+
+
+def jobs() -> int:
+    """Worker processes for a big sync: the CPU cores, or ``PIPELINE_JOBS`` (1 = no workers)."""
+    value = os.environ.get("PIPELINE_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _plan_parallel(
+    cfg: Config,
+    pages: list[str],
+    locales: tuple[str, ...],
+    request: Request,
+    commit: str | None,
+    plan: Plan,
+    progress: Progress,
+    given: dict[str, Catalog] | None,
+) -> _Part:
+    """``_plan_pages`` over ``pages``, in worker processes when it pays; merged into ``plan``."""
+    workers = jobs()
+    if not request.parallel or workers == 1 or len(pages) * max(len(locales), 1) < PARALLEL_MIN or len(pages) < 2:
+        parts = [_plan_pages(cfg, pages, locales, request, commit, given, progress)]
+    else:
+        size = max(1, len(pages) // (workers * 4))
+        chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+        progress.start("sync", len(pages))
+        parts = []
+        from concurrent.futures import ProcessPoolExecutor  # a no-op sync does not pay for importing it
+
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+        with pool:
+            futures = [pool.submit(_plan_pages, cfg, chunk, locales, request, commit) for chunk in chunks]
+            for future, chunk in zip(futures, chunks, strict=True):
+                parts.append(future.result())  # in page order; a worker's error is raised here
+                for _ in chunk:
+                    progress.advance()
+    whole = _Part(plan)
+    for part in parts:
+        p = part.plan
+        if p is not plan:
+            plan.writes.update(p.writes)
+            plan.unchanged.update(p.unchanged)
+            plan.digests.update(p.digests)
+            plan.stage_of.update(p.stage_of)
+            plan.read.update(p.read)
+            plan.page_of.update(p.page_of)
+            plan.fallbacks.extend(p.fallbacks)
+            plan.warnings.extend(p.warnings)
+        whole.entries += part.entries
+        whole.fuzzy += part.fuzzy
+        whole.used += part.used
+        whole.docs += part.docs
+        whole.templates.update(part.templates)
+        whole.catalogs.update(part.catalogs)
+    return whole
+
+
+def _settle(plan: Plan) -> None:
+    """Digest every planned file and drop those whose bytes are already on disk.
+
+    Done in the worker, beside the work: the main process then neither receives nor
+    re-reads unchanged files, and the incremental cache records digests without reading
+    back what was written.
+    """
+    for path in list(plan.writes):
+        data = plan.writes[path]
+        plan.digests[path] = digest(data)
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            del plan.writes[path]
+            plan.unchanged.add(path)
+
+
+def _keep_own(cfg: Config, plan: Plan, shard: Shard, message_names: frozenset[str]) -> None:
+    """Leave in the plan only what this shard owns: the shards' outputs are disjoint."""
+    for path in [p for p in plan.writes if not owns_path(cfg, shard, p, message_names)]:
+        del plan.writes[path]
+    plan.removals = {p for p in plan.removals if owns_path(cfg, shard, p, message_names)}
+    if not shard.owns_global:
+        plan.fallbacks[:] = [f for f in plan.fallbacks if f.page not in message_names]
+        plan.warnings.clear()  # global notes (orphans, message files) are shard 1's to print
+
+
+def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:
+    """Project-relative paths of everything one page's sync reads or writes."""
+    paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
+    for locale in locales:
+        output = output_path(cfg, locale, name).relative_to(cfg.root).as_posix()
+        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", output]
+    return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
 def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
@@ -672,56 +773,24 @@ def _templates_on_disk(cfg: Config) -> dict[str, Catalog]:
     return templates
 
 
+# --------------------------------------------------------------------------- commands
+
+
+def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
+    planned = plan_project(cfg, EXTRACT, progress)
+    return _outcome(cfg, planned.plan, len(planned.pages), ())
+
+
 def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
     refuse_cut_catalogs(cfg.root, cfg.locales_dir)
-    plan = Plan()
-    templates = _templates_on_disk(cfg)
-    plan_update(cfg, templates, locales, plan, progress)
-    return _outcome(cfg, plan, len(templates), locales)
+    planned = plan_project(cfg, UPDATE, progress)
+    return _outcome(cfg, planned.plan, len(planned.pages), locales)
 
 
 def build_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
-    locales = cfg.target_locales()
-    docs = load_documents(cfg, progress)
-    catalogs: dict[tuple[str, str], Catalog] = {}
-    names = [doc.page.name for doc in docs] + [spec.name for spec in cfg.messages]
-    for locale in locales:
-        for name in names:
-            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
-            if catalog is not None:
-                catalogs[(locale, name)] = catalog
-    plan = Plan()
-    plan_build(cfg, docs, catalogs, locales, plan, progress)
-    return _outcome(cfg, plan, len(docs), locales)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncPlan:
-    """Templates and catalogs as ``sync`` would write them, computed in memory (nothing written).
-
-    ``plan`` holds the bytes of every file, the removals, and the notes as ``Finding``s; only
-    ``apply`` writes. ``status``, the CI gate and ``report`` read the project through it.
-    """
-
-    docs: list[Document]
-    templates: dict[str, Catalog]
-    catalogs: dict[tuple[str, str], Catalog]
-    locales: tuple[str, ...]
-    plan: Plan
-
-
-def plan_catalogs(cfg: Config, progress: Progress = SILENT, skip: frozenset[str] = frozenset()) -> SyncPlan:
-    """extract -> update in memory, with the upstream commit of ``pipeline.lock`` (if any).
-
-    Pages in ``skip`` (clean, per sync's cache) are left out but not treated as removed.
-    """
-    locales = cfg.target_locales()
-    docs = load_documents(cfg, progress, skip)
-    plan = Plan()
-    templates = plan_extract(cfg, docs, plan, progress, source_commit(cfg), skip)
-    catalogs = plan_update(cfg, templates, locales, plan, progress, skip)
-    return SyncPlan(docs, templates, catalogs, locales, plan)
+    planned = plan_project(cfg, BUILD, progress)
+    return _outcome(cfg, planned.plan, len(planned.pages), planned.locales)
 
 
 Planned = SyncPlan
@@ -729,25 +798,22 @@ Planned = SyncPlan
 
 
 def plan_sync(cfg: Config) -> SyncPlan:
-    """The templates and catalogs ``sync`` would write, for ``status`` and the CI gate.
+    """The templates and catalogs ``sync`` would write, for ``status``, the CI gate and ``translate``.
 
     Pages that sync's cache knows to be clean are read from disk (their files are exactly what
     sync would write); the others are extracted and updated in memory. Nothing is written.
     """
-    locales = cfg.target_locales()
-    cache = Cache.load(cfg)
-    clean = frozenset(
-        name for name, file in page_names(cfg) if cache.clean(cfg.root, name, _page_files(cfg, name, file, locales))
-    )
-    planned = plan_catalogs(cfg, skip=clean)
-    for name in sorted(clean):
+    planned = plan_project(cfg, CATALOGS)
+    for name in sorted(planned.clean):
         template = _read_catalog(cfg, template_path(cfg, name))
         if template is not None:
             planned.templates[name] = template
-        for locale in locales:
-            catalog = _read_catalog(cfg, po_path(cfg, locale, name))
+        for locale in planned.locales:
+            path = po_path(cfg, locale, name)
+            catalog, read = _read_catalog_bytes(cfg, path)
             if catalog is not None:
                 planned.catalogs[(locale, name)] = catalog
+                planned.plan.read[path] = read  # what a later write (translate) expects to find
     return planned
 
 
@@ -770,124 +836,33 @@ def catalog_changes(cfg: Config, planned: SyncPlan) -> list[Path]:
     return sorted(changed)
 
 
-def sync(cfg: Config, progress: Progress = SILENT) -> Outcome:
-    """extract -> update -> build in memory, then write everything that changed.
+def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -> Outcome:
+    """``plan_project`` (extract -> update -> build in memory), then ``apply``; the cache records it.
 
     Pages whose English, template, PO files and outputs are exactly as the last sync left them
     (``incremental.Cache``) are skipped: their result would be the same bytes. The others are
-    independent of each other, so a big sync spreads them over the CPU cores.
+    independent of each other, so a big sync spreads them over the CPU cores. With ``shard``,
+    only that shard's pages, and only the files it owns (``pipeline.workspace.shard``).
     """
-    cache = Cache.load(cfg)
     locales = cfg.target_locales()
     refuse_cut_catalogs(cfg.root, cfg.locales_dir)
-    pages = page_names(cfg)
-    files = {name: _page_files(cfg, name, file, locales) for name, file in pages}
-    clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
-    dirty = [(name, file) for name, file in pages if name not in clean]
-    plan = Plan()
-    entries, fuzzy, used = _sync_pages_parallel(cfg, dirty, locales, plan, progress)
-    names = set(files)
-    templates = _extract_rest(cfg, plan, names)
-    _note_extract(plan, len(dirty), len(clean), entries + sum(len(t.messages) for t in templates.values()))
-    catalogs = plan_update(cfg, templates, locales, plan, keep=frozenset(names))  # the message files' catalogs
-    fuzzy += sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
-    _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
-    _build_rest(cfg, names, catalogs, locales, plan)
-    _note_build(plan, len(dirty) * len(locales), used)
-    _locate_fallbacks(cfg, plan)
-    for name in sorted(clean):  # what a skipped page's last real sync had to say
-        plan.fallbacks.extend(Fallback(*f) for f in cache.warnings.get(name, []))
-    outcome = _outcome(cfg, plan, len(pages), locales)
+    planned = plan_project(cfg, replace(SYNC, shard=shard), progress)
+    plan, cache, files, clean = planned.plan, planned.cache, planned.files, planned.clean
+    assert cache is not None
+    outcome = _outcome(cfg, plan, len(planned.pages), locales)
     outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
     by_page: dict[str, list[list[object]]] = {}
     for f in plan.fallbacks:
         by_page.setdefault(f.page, []).append([f.locale, f.page, f.po_path, f.line, f.msgid, f.reason, f.msgctxt])
-    for name, _ in dirty:
-        cache.record(cfg.root, name, files[name], by_page.get(name, []))  # type: ignore[arg-type]
-    cache.forget_except(names)
-    cache.save()
+    digests = {p.relative_to(cfg.root).as_posix(): sha for p, sha in plan.digests.items()}
+    dirty = [name for name in planned.pages if name not in clean]
+    for name in dirty:
+        cache.record(cfg.root, name, files[name], by_page.get(name, []), digests)  # type: ignore[arg-type]
+    known = len(cache.pages)
+    cache.forget_except(set(planned.names))
+    if dirty or known != len(cache.pages) or outcome.written or outcome.removed:  # a no-op leaves it as it was
+        cache.save()
     return outcome
-
-
-def _sync_pages(
-    cfg: Config, pages: Sequence[tuple[str, Path]], locales: tuple[str, ...], commit: str | None
-) -> tuple[Plan, int, int, int]:
-    """extract, update and build some pages for every locale; returns (plan, entries, fuzzy, used).
-
-    Everything a page's sync needs is the page, its template and its PO files: one worker's
-    share of a parallel sync, or the whole of a small one.
-    """
-    plan = Plan()
-    opts = options(cfg)
-    update_opts = cfg.update
-    stamping = cfg.build.stamp
-    entries = fuzzy = used = 0
-    for name, file in pages:
-        doc = Workspace.of(cfg).document(file, name)
-        template = _extract_page(cfg, doc, plan, commit)
-        entries += len(template.messages)
-        for locale in locales:
-            catalog = _update_one(cfg, locale, name, template, plan, update_opts, PAGE)
-            fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
-            used += _build_one(cfg, locale, doc, catalog, plan, opts, stamping)
-    return plan, entries, fuzzy, used
-
-
-PARALLEL_MIN = 40
-"""Page x locale builds below which a sync stays in one process (starting workers costs more)."""
-
-
-def jobs() -> int:
-    """Worker processes for a big sync: the CPU cores, or ``PIPELINE_JOBS`` (1 = no workers)."""
-    value = os.environ.get("PIPELINE_JOBS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _sync_pages_parallel(
-    cfg: Config, pages: list[tuple[str, Path]], locales: tuple[str, ...], plan: Plan, progress: Progress
-) -> tuple[int, int, int]:
-    """``_sync_pages`` over all dirty pages, in worker processes when it pays; merged into ``plan``."""
-    commit = source_commit(cfg)
-    workers = jobs()
-    if workers == 1 or len(pages) * max(len(locales), 1) < PARALLEL_MIN or len(pages) < 2:
-        progress.start("sync", len(pages))
-        parts = []
-        for page in pages:
-            parts.append(_sync_pages(cfg, [page], locales, commit))
-            progress.advance()
-    else:
-        size = max(1, len(pages) // (workers * 4))
-        chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
-        progress.start("sync", len(pages))
-        parts = []
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
-        with pool:
-            futures = [pool.submit(_sync_pages, cfg, chunk, locales, commit) for chunk in chunks]
-            for future, chunk in zip(futures, chunks, strict=True):
-                parts.append(future.result())  # in page order; a worker's error is raised here
-                for _ in chunk:
-                    progress.advance()
-    entries = fuzzy = used = 0
-    for part, e, f, u in parts:
-        plan.writes.update(part.writes)
-        plan.stage_of.update(part.stage_of)
-        plan.read.update(part.read)
-        plan.page_of.update(part.page_of)
-        plan.fallbacks.extend(part.fallbacks)
-        plan.warnings.extend(part.warnings)
-        entries, fuzzy, used = entries + e, fuzzy + f, used + u
-    return entries, fuzzy, used
-
-
-def _page_files(cfg: Config, name: str, file: Path, locales: Sequence[str]) -> list[str]:
-    """Project-relative paths of everything one page's sync reads or writes."""
-    paths = [file.relative_to(cfg.root).as_posix(), f"{cfg.locales_dir}/templates/{name}.pot"]
-    for locale in locales:
-        output = output_path(cfg, locale, name).relative_to(cfg.root).as_posix()
-        paths += [f"{cfg.locales_dir}/{locale}/{name}.po", output]
-    return [os.path.normpath(p).replace(os.sep, "/") for p in paths]
 
 
 def site_title(cfg: Config) -> str:
@@ -909,7 +884,7 @@ def last_changes(cfg: Config) -> dict[str, str]:
     """
     files = dict(page_names(cfg))
     files.update((spec.name, cfg.root / spec.source) for spec in cfg.messages)
-    from pipeline.git import history  # GitPython is imported only by the commands that call git
+    from pipeline.git import history  # GitPython: only the dashboard needs it, not every command's start-up
 
     return history.last_changes(cfg.root, cfg.source_dir, files)
 
