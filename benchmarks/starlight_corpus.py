@@ -11,9 +11,10 @@ with remark-gfm, remark-directive, remark-frontmatter; ``scripts/mdx_compile.mjs
   expressions, link URLs);
 * import de / fr: ``pipeline import --source-dir en-for-<locale>`` of the human translations,
   then ``sync``: the built pages compile; the share of pages the import rebuilds equal to the
-  real translation modulo whitespace (as ``pipeline import`` reports it), and the same share when
-  fenced code, ESM lines and link/prop URLs are also set aside (translators translate code
-  comments and localize links, which the pipeline keeps as structure);
+  real translation modulo whitespace (as ``pipeline import`` reports it), with the dialect's
+  default settings and with the settings a Starlight site whose translators localize code
+  examples, links and sidebar labels would use (``CONFIG``); each page still not equal is listed
+  with its first difference;
 * PauseAI ``action.md`` (mdsvex): an uppercase pseudo-translation keeps the ``<script>`` and
   the JavaScript of the ``<Tabs tabs={[…]}>`` props (outside its string literals) byte-identical.
 """
@@ -28,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +55,7 @@ FRONT_MATTER = [
     "head[].content",
     "sidebar.label",
 ]
-CONFIG = f"""locales = ["de", "fr"]
+DEFAULT_CONFIG = f"""locales = ["de", "fr"]
 
 [front_matter]
 translate = {json.dumps(FRONT_MATTER)}
@@ -61,20 +63,28 @@ translate = {json.dumps(FRONT_MATTER)}
 [site]
 dialect = "mdx"
 """
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
-_ESM = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
-_URL = re.compile(r"""(?:\]\(|href=["'])[^)"'\s]*""")
+"""The MDX dialect's defaults: code blocks are structure, links and front matter stay as in English."""
+CONFIG = f"""locales = ["de", "fr"]
+
+[front_matter]
+translate = {json.dumps(FRONT_MATTER)}
+defaults = {{ "sidebar.label" = "title" }}
+
+[segment]
+code_blocks = true
+
+[site]
+dialect = "mdx"
+localize_links = ["href", "link"]
+
+[site.localized_links]
+"https://docs.astro.build/en/*" = "https://docs.astro.build/{{locale}}/*"
+"""
+"""What a Starlight site whose translators localize code examples, links and sidebar labels sets."""
 
 
 def _pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".mdx") and p.is_file())
-
-
-def _loose(text: str) -> list[str]:
-    text = _FENCE.sub(" ", text)
-    text = _ESM.sub(" ", text)
-    text = _URL.sub(" ", text)
-    return text.split()
 
 
 def _cli(root: Path, *args: str) -> tuple[int, str]:
@@ -84,32 +94,42 @@ def _cli(root: Path, *args: str) -> tuple[int, str]:
 
 
 def starlight(corpus: Path) -> None:
-    options = Options(front_matter=tuple(FRONT_MATTER), html_attributes=MDX_PROPS, dialect="mdx")
+    plain = Options(front_matter=tuple(FRONT_MATTER), html_attributes=MDX_PROPS, dialect="mdx")
+    options = replace(plain, code_blocks=("*",))  # CONFIG: [segment] code_blocks = true
     english = _pages(corpus / "en")
     n = len(english)
-    docs = [segment_page(Page(p.stem, p.name, p.read_text(encoding="utf-8")), options) for p in english]
-    identity = sum(build_page(d, {}, options).text == d.page.text for d in docs)
-    built = [build_page(d, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in d.segments}, options) for d in docs]
-    refused = sum(len(b.fallbacks) for b in built)
+    sources = [Page(p.stem, p.name, p.read_text(encoding="utf-8")) for p in english]
     t0 = time.perf_counter()
-    results = compile_pages([(p.name, d.page.text) for p, d in zip(english, docs, strict=True)])
-    results += compile_pages([(p.name, b.text) for p, b in zip(english, built, strict=True)])
-    seconds = time.perf_counter() - t0
-    props = frozenset(options.html_attributes)
-    compiled = sum(r.error is None for r in results[n:])
-    same = sum(
-        r.error is None and strip_text(e.skeleton, props) == strip_text(r.skeleton, props)
-        for e, r in zip(results[:n], results[n:], strict=True)
-    )
-    print(f"starlight: {n} English pages, {sum(len(d.segments) for d in docs)} segments")
-    print(f"  identity build byte-exact:            {identity}/{n}")
-    print(f"  pseudo-translated pages compiling:    {compiled}/{n}  ({refused} translations refused)")
-    print(f"  ... with the English MDX structure:   {same}/{n}")
-    print(f"  (the MDX compiler took {seconds:.1f} s for {2 * n} pages in one process)")
+    results = compile_pages([(p.name, page.text) for p, page in zip(english, sources, strict=True)])
+    for label, opts in (("code as structure (default)", plain), ("code blocks translated", options)):
+        docs = [segment_page(page, opts) for page in sources]
+        identity = sum(build_page(d, {}, opts).text == d.page.text for d in docs)
+        built = [build_page(d, {(s.msgctxt, s.msgid): pseudo(s.msgid) for s in d.segments}, opts) for d in docs]
+        refused = sum(len(b.fallbacks) for b in built)
+        again = compile_pages([(p.name, b.text) for p, b in zip(english, built, strict=True)])
+        props = frozenset(opts.html_attributes)
+        code = bool(opts.code_blocks)
+        compiled = sum(r.error is None for r in again)
+        same = sum(
+            r.error is None and strip_text(e.skeleton, props, code) == strip_text(r.skeleton, props, code)
+            for e, r in zip(results, again, strict=True)
+        )
+        print(f"starlight, {label}: {n} English pages, {sum(len(d.segments) for d in docs)} segments")
+        print(f"  identity build byte-exact:            {identity}/{n}")
+        print(f"  pseudo-translated pages compiling:    {compiled}/{n}  ({refused} translations refused)")
+        what = "(code text aside)" if code else "                 "
+        print(f"  ... with the English MDX structure {what}: {same}/{n}")
+    print(f"  (the MDX compiler took {time.perf_counter() - t0:.1f} s for {3 * n} pages)")
+    for label, config in (("default settings", DEFAULT_CONFIG), ("Starlight settings", CONFIG)):
+        _imports(corpus, label, config, detail=config is CONFIG)
+
+
+def _imports(corpus: Path, label: str, config: str, detail: bool) -> None:
+    """``pipeline import`` of both locales into a fresh project with ``config``, then ``sync``."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copytree(corpus / "en", root / "source")
-        (root / "pipeline.toml").write_text(CONFIG, encoding="utf-8")
+        (root / "pipeline.toml").write_text(config, encoding="utf-8")
         reports = {}
         for locale in ("de", "fr"):
             _code, out = _cli(
@@ -133,33 +153,16 @@ def starlight(corpus: Path) -> None:
             count = len(report.get("pages", []))
             equal = totals.get("rebuilt_equal", 0)
             print(
-                f"import {locale}: {totals.get('imported', 0)}/{count} imported, "
+                f"import {locale}, {label}: {totals.get('imported', 0)}/{count} imported, "
                 f"{totals.get('confident', 0)}/{totals.get('segments', 0)} segments confident; "
                 f"built pages compiling {ok}/{len(pages)}; rebuilt equal modulo whitespace "
                 f"{equal}/{count} ({100 * equal / max(1, count):.0f}%)"
             )
-            _loose_share(root, corpus, locale, options)
-
-
-def _loose_share(root: Path, corpus: Path, locale: str, options: Options) -> None:
-    """Rebuild each page from its PO against the English the translator used; compare loosely."""
-    from pipeline.formats import po
-    from pipeline.stages.build import translations
-
-    equal = total = 0
-    for file in _pages(corpus / locale):
-        rel = file.relative_to(corpus / locale)
-        name = rel.with_suffix("").as_posix()
-        english = corpus / f"en-for-{locale}" / rel
-        po_file = root / "locales" / locale / f"{name}.po"
-        if not english.is_file() or not po_file.is_file():
-            continue
-        total += 1
-        doc = segment_page(Page(name, str(english), english.read_text(encoding="utf-8")), options)
-        catalog = po.read_po(po_file, str(po_file))
-        rebuilt = build_page(doc, translations(catalog), options).text
-        equal += _loose(rebuilt) == _loose(file.read_text(encoding="utf-8"))
-    print(f"  ... equal also setting aside fenced code, ESM and link targets: {equal}/{total}")
+            if detail:
+                for page in report.get("pages", []):
+                    if not page.get("rebuilt_equal"):
+                        first = (page.get("difference") or ["refused: " + page["refused"][0]["reason"]])[0]
+                        print(f"    {page['page']}: {first[:110]}")
 
 
 def pauseai(corpus: Path) -> None:

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     HTML_ATTR = "html attribute"
     IMAGE_ALT = "image alt"
     LABEL = "directive label"
+    CODE = "code block"
 
 
 class Render(StrEnum):
@@ -37,9 +38,11 @@ class Render(StrEnum):
     ATTR = "attr"  # an HTML attribute value inside quotes
     IMAGE_ALT = "image-alt"  # the text between ![ and ]
     YAML = "yaml"  # a front-matter scalar value
+    YAML_KEY = "yaml-key"  # a front-matter key the English lacks, added with its translation (style: "key: ")
     TOML = "toml"  # a TOML front-matter string, quotes included (style: the English quote)
     JS_STRING = "js-string"  # the content of a JavaScript string literal in a component's props (style: quote)
     LABEL = "label"  # a directive's label: ``[text]`` (style "[") or a Docusaurus title to the line end
+    CODE = "code"  # a fenced code block's lines, verbatim (``[segment] code_blocks``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,23 @@ class Segment:
     """Render detail: YAML scalar style, or the attribute's quote character."""
     hard_breaks: tuple[str, ...] = ()
     """For each break between pieces: ``""`` for a soft break, else the hard-break marker."""
+
+
+LINK = "link"
+IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A URL or import path in a page's structure (outside every segment) that build may adapt
+    to a locale's page (``pipeline.segment.targets``)."""
+
+    span: Span
+    """The value itself, without quotes."""
+    kind: str
+    """``link`` (``[site] localize_links``) or ``import`` (a relative MDX import path)."""
+    name: str
+    """The prop or front-matter key (``href``, ``hero.actions[].link``), ``definition`` or ``import``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,13 +64,15 @@ def _code(value: Any) -> Any:
     return {"expression": code}
 
 
-def strip_text(skeleton: Any, props: frozenset[str] = frozenset()) -> Any:
-    """A skeleton without what a translation may change: translated props' values and label text."""
+def strip_text(skeleton: Any, props: frozenset[str] = frozenset(), code: bool = False) -> Any:
+    """A skeleton without what a translation may change: translated props' values and label text,
+    and with ``code`` (``[segment] code_blocks``) the text, language and meta of fenced code."""
     if isinstance(skeleton, list):
-        return [strip_text(s, props) for s in skeleton]
+        return [strip_text(s, props, code) for s in skeleton]
     if not isinstance(skeleton, dict):
         return skeleton
-    out = {k: strip_text(v, props) for k, v in skeleton.items() if k != "attributes"}
+    dropped = ("attributes", "value", "lang", "meta") if code and skeleton.get("type") == "code" else ("attributes",)
+    out = {k: strip_text(v, props, code) for k, v in skeleton.items() if k not in dropped}
     if out.get("type") in ("yaml", "toml"):
         out.pop("value", None)  # front matter: checked as YAML/TOML data elsewhere
     attrs = skeleton.get("attributes")

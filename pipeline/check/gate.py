@@ -25,6 +25,7 @@ from pipeline.check.options import FUZZY, STALE, UNTRANSLATED, Policy
 from pipeline.formats import po
 from pipeline.model import Catalog, Finding, Message, Severity
 from pipeline.status.stats import count, words
+from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import display_path
 from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, template_path
 from pipeline.workspace.workspace import Workspace
@@ -75,7 +76,7 @@ def _stale(cfg: Config, planned: SyncPlan, rules: dict[str, Policy]) -> list[Fin
         locale = _locale_of(cfg, path, planned.locales)
         rule = rules.get(locale, strictest) if locale else strictest
         name = templates.get(path) or pos.get(path)
-        page = f"{cfg.source}/{name}.md" if name else "its page"
+        page = display_path(cfg.root, page_file(cfg, cfg.source_dir, name)) if name else "its page"
         kind = "template" if path.suffix == ".pot" else "catalog"
         if new is None:
             message = f"{kind} of a page that is gone from {cfg.source}/; sync removes it"
@@ -190,8 +191,14 @@ def _orphans(cfg: Config, planned: SyncPlan) -> list[Finding]:
                         0,
                         ORPHANED,
                         Severity.WARNING,
-                        f"no English page {cfg.source}/{name}.md any more; its translations are kept here",
+                        f"no English page {cfg.source}/{name}{_any_of(cfg.dialect.extensions)} any more; "
+                        "its translations are kept here",
                         "delete the file on purpose once they are no longer needed",
                     )
                 )
     return out
+
+
+def _any_of(extensions: tuple[str, ...]) -> str:
+    """``.md``, or ``{.md,.mdx}`` where pages have several extensions (which one a gone page had is unknown)."""
+    return extensions[0] if len(extensions) == 1 else "{" + ",".join(extensions) + "}"

@@ -80,6 +80,12 @@ class SiteOptions:
     """Locale of the English pages, also a valid link prefix (``/en/page``)."""
     locales: tuple[str, ...] = ()
     """More locale prefixes the site serves beyond the configured locales."""
+    localize_links: tuple[str, ...] = ()
+    """JSX/HTML props and front-matter keys whose internal links build puts under the locale's
+    prefix in translated pages (link reference definitions too); empty: links stay as in English."""
+    localized_links: tuple[tuple[str, str], ...] = ()
+    """``[site.localized_links]``: English link pattern -> its locale's (``{locale}``, ``{lang}``, ``*``),
+    applied by build to the links ``localize_links`` reaches, and accepted by ``check`` in msgstrs."""
 
     @classmethod
     def from_table(cls, table: dict[str, Any], src: ConfigText = NO_FILE) -> SiteOptions:
@@ -105,7 +111,19 @@ class SiteOptions:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise src.error(key, f"[site] {key} must be a list of strings")
                 values[key] = tuple(value)
+        if "localize_links" in table:
+            values["localize_links"] = _link_names(table["localize_links"], src)
+        if "localized_links" in table:
+            values["localized_links"] = _link_patterns(table["localized_links"], src)
         opts = cls(**values)
+        if opts.localized_links and not opts.localize_links:
+            raise src.error(
+                "localized_links",
+                "[site.localized_links] needs [site] localize_links (the props and keys whose links it rewrites)",
+                'e.g. localize_links = ["href", "link"]',
+            )
+        if opts.localize_links and not opts.locale_prefix:
+            raise src.error("localize_links", "[site] localize_links needs a locale_prefix", 'e.g. "/{locale}"')
         if "{path}" not in opts.route or not opts.route.startswith("/"):
             raise src.error("route", f"[site] route = {opts.route!r}", 'start with "/" and contain {path}')
         if opts.locale_prefix and ("{locale}" not in opts.locale_prefix or not opts.locale_prefix.startswith("/")):
@@ -115,6 +133,38 @@ class SiteOptions:
         if opts.base_url and urlsplit(opts.base_url).scheme not in ("http", "https"):
             raise src.error("base_url", f"[site] base_url = {opts.base_url!r}", "use an http(s) URL")
         return opts
+
+
+LINK_NAMES = ("href", "link", "to")
+"""``[site] localize_links = true``: the props and keys that hold links on most sites (HTML and
+Starlight's ``href``, Starlight's front-matter ``link``, Docusaurus's ``<Link to>``)."""
+
+
+def _link_names(value: Any, src: ConfigText) -> tuple[str, ...]:
+    if value is True:
+        return LINK_NAMES
+    if value is False:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    raise src.error(
+        "localize_links",
+        "[site] localize_links must be true, false or a list of prop and key names",
+        '["href", "link"]',
+    )
+
+
+def _link_patterns(value: Any, src: ConfigText) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and k.strip() for k in value):
+        raise src.error("localized_links", "[site.localized_links] must be a table of English pattern = pattern")
+    for english, localized in value.items():
+        if not isinstance(localized, str) or localized.count("*") > english.count("*"):
+            raise src.error(
+                english,
+                f"[site.localized_links] {english!r} must map to one pattern with no more '*' than it has",
+                '"https://docs.example.org/en/*" = "https://docs.example.org/{locale}/*"',
+            )
+    return tuple((k.strip(), v.strip()) for k, v in value.items())
 
 
 _SITE_KEYS = set(SiteOptions.__dataclass_fields__) | {"dialect", "extensions", "heading_ids"}

@@ -17,6 +17,7 @@ from pipeline.model import Catalog, Kind, Message, Page
 from pipeline.segment.slug import slug
 from pipeline.segment.walker import MD, Options, segment_page
 from pipeline.stages.build import build_page, translations
+from pipeline.stages.extract import is_code
 from pipeline.stages.safety import unsafe_reason
 
 if TYPE_CHECKING:
@@ -144,8 +145,8 @@ def check_catalog(
     refs = doc.references
     localized = any(locale == lc.locale for locale, _page in site.localized)
     for msg in lc.catalog.messages:
-        if msg.obsolete or msg.msgid_plural is not None or not msg.msgstr or msg.fuzzy:
-            continue
+        if msg.obsolete or msg.msgid_plural is not None or not msg.msgstr or msg.fuzzy or is_code(msg):
+            continue  # a code block's msgstr is code: no links, markup or HTML to compare
         ignore = ignored_codes(msg)
         line = msg.msgstr_lineno or msg.lineno
         where = (lc.path, line, 0)

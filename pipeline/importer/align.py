@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.model import Kind, Segment
+from pipeline.model import Kind, Render, Segment
 
 # --------------------------------------------------------------------------- scoring weights
 
@@ -153,7 +153,7 @@ def _features(segments: Sequence[Segment], shared: frozenset[str], translated: b
         out.append(
             _Feat(
                 kind=seg.kind,
-                key=seg.key if seg.kind is Kind.FRONT_MATTER else None,
+                key=seg.key if seg.kind in (Kind.FRONT_MATTER, Kind.CODE) else None,
                 anchor=anchor,
                 explicit=seg.explicit_anchor or not translated,
                 length=plain_length(seg.msgid),
@@ -304,8 +304,10 @@ class _Scorer:
         if len(es) == 1 and len(ts) == 1:
             if es[0].text == ts[0].text:
                 score += SAME_TEXT
-        elif Kind.HEADING in kinds_e or Kind.HEADING in kinds_t:
-            score -= SYNC  # a heading is never merged
+            if es[0].kind is ts[0].kind is Kind.CODE:  # code blocks of one language: a sync point
+                score += SYNC / 2 if es[0].key == ts[0].key else 0.0
+        elif kinds_e & {Kind.HEADING, Kind.CODE} or kinds_t & {Kind.HEADING, Kind.CODE}:
+            score -= SYNC  # a heading or a code block is never merged
         score += self._content(es, ts)
         return score, sum(f.length for f in es), sum(f.length for f in ts)
 
@@ -528,6 +530,9 @@ def align(
     with them; with ``params`` and a shared ``vocabulary`` (to compare several English
     versions on one scale) one pass.
     """
+    keys = [i for i, seg in enumerate(english) if seg.render is Render.YAML_KEY]
+    if keys:
+        return _with_added_keys(english, translated, keys, params, vocabulary)
     sc = _Scorer(english, translated, vocabulary)
     sync = _sync_points(sc)
     if params is None:
@@ -537,6 +542,39 @@ def align(
     links, total = _align_with(sc, sync)
     graded = _enclose(sc, [_grade(sc, link) for link in _rescue(sc, links)])
     return Alignment(tuple(graded), total, params)
+
+
+def _with_added_keys(
+    english: Sequence[Segment],
+    translated: Sequence[Segment],
+    keys: list[int],
+    params: Params | None,
+    vocabulary: Vocabulary | None,
+) -> Alignment:
+    """Align without the front-matter keys the English page lacks (``Render.YAML_KEY``), then
+    pair each with the translated value of the same key, if the translation sets it: such a key
+    is no text of the English page, so it must not shift or weaken any other pairing."""
+    rest = [i for i in range(len(english)) if i not in set(keys)]
+    inner = align([english[i] for i in rest], translated, params, vocabulary)
+    links = [replace(lk, source=tuple(rest[i] for i in lk.source)) for lk in inner.links]
+    for i in keys:
+        at = next(
+            (
+                n
+                for n, lk in enumerate(links)
+                if not lk.source
+                and len(lk.target) == 1
+                and translated[lk.target[0]].kind is Kind.FRONT_MATTER
+                and translated[lk.target[0]].key == english[i].key
+            ),
+            None,
+        )
+        if at is not None:
+            links[at] = Link((i,), links[at].target, SYNC, 1.0)
+        else:
+            after = max((n for n, lk in enumerate(links) if lk.source and max(lk.source) < i), default=-1)
+            links.insert(after + 1, Link((i,), (), 0.0, 1.0))
+    return Alignment(tuple(links), inner.score, inner.params)
 
 
 def _rescue(sc: _Scorer, links: list[Link]) -> list[Link]:

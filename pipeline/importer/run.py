@@ -33,15 +33,15 @@ from pipeline.git.lock import source_commit
 from pipeline.importer import keep
 from pipeline.importer.align import Alignment, Vocabulary, align, sentences
 from pipeline.importer.structure import reread
-from pipeline.model import Catalog, Finding, Message, Page, Severity
+from pipeline.model import Catalog, Finding, Message, Page, Render, Severity
 from pipeline.segment.walker import Document, Options, segment_page
-from pipeline.stages.build import build_page, translations
+from pipeline.stages.build import Placement, build_page, translations
 from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, content_hash, make_template, now_stamp, template_messages
 from pipeline.stages.merge import TRANSLATED_FIELD, new_header, update
 from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import display_path, read_page
 from pipeline.workspace.progress import SILENT, Progress
-from pipeline.workspace.project import Plan, apply, options, po_path, template_path
+from pipeline.workspace.project import Plan, apply, options, placement, po_path, template_path
 from pipeline.workspace.settings import Config
 
 DEFAULT_VERSIONS = 50
@@ -185,12 +185,19 @@ def prepare_translated(page: Page) -> tuple[Page, int]:
 
 
 def segment_translated(page: Page, opts: Options) -> tuple[Document, int]:
-    """Segment a translated page; errors point at the line of the file as it is on disk."""
+    """Segment a translated page; errors point at the line of the file as it is on disk.
+
+    A front-matter key the page lacks (``[front_matter] defaults``) is no text of the page:
+    its English entry stays empty unless the translation sets the key.
+    """
     prepared, offset = prepare_translated(page)
     try:
-        return segment_page(prepared, opts), offset
+        doc = segment_page(prepared, opts)
     except InputError as exc:
         raise InputError(exc.message, exc.path, (exc.line or 0) + offset or None, exc.hint) from None
+    if any(s.render is Render.YAML_KEY for s in doc.segments):
+        doc = replace(doc, segments=tuple(s for s in doc.segments if s.render is not Render.YAML_KEY))
+    return doc, offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,13 +287,18 @@ def import_page(
     source: EnglishVersion,
     opts: Options,
     stamp: str | None = None,
+    place: Placement | None = None,
 ) -> PageImport:
-    """Align a translated page with its English version and make the PO catalog of that version."""
+    """Align a translated page with its English version and make the PO catalog of that version.
+
+    ``place`` is where the locale's page is built (its link targets and import paths, as
+    ``sync`` writes them), for comparing the rebuilt page with the translated one.
+    """
     doc_e = segment_page(english, opts)
     doc_t, offset = segment_translated(translated, opts)
     alignment = align(doc_e.segments, doc_t.segments)
     doc_t, alignment, lines = _reread(doc_e, doc_t, alignment)
-    return _import_aligned(doc_e, doc_t, offset, alignment, locale, source, opts, stamp, lines)
+    return _import_aligned(doc_e, doc_t, offset, alignment, locale, source, opts, stamp, lines, place)
 
 
 def _reread(doc_e: Document, doc_t: Document, alignment: Alignment) -> tuple[Document, Alignment, frozenset[int]]:
@@ -311,6 +323,7 @@ def _import_aligned(
     opts: Options,
     stamp: str | None,
     reread_lines: frozenset[int] = frozenset(),
+    place: Placement | None = None,
 ) -> PageImport:
     translated = doc_t.page
     choices = _choices(doc_e, doc_t, alignment, translated.path, offset)
@@ -344,7 +357,7 @@ def _import_aligned(
     header_comments += tuple(notes.get(keep.HEADER, ()))  # notes on a page without any English segment
     catalog = Catalog(header=new_header(template, locale), header_comments=header_comments, messages=messages)
     table = translations(catalog)
-    built = build_page(doc_e, table, opts)
+    built = build_page(doc_e, table, opts, place)
     difference = page_difference(built.text, translated.text)
     refused = tuple(Refused(seg.line, seg.msgid, why) for seg, why in built.fallbacks)
     used = set(table) - {(seg.msgctxt, seg.msgid) for seg, _ in built.fallbacks}
@@ -670,7 +683,8 @@ def _import_one(
             )
         version, _ = finder(name, translated)
         english = Page(name, version.where, version.text)
-        result = import_page(english, translated, request.locale, version, opts, _stamp(version))
+        place = placement(cfg, request.locale, name)
+        result = import_page(english, translated, request.locale, version, opts, _stamp(version), place)
         imported = result.catalog.with_header(**{COMMIT_FIELD: version.commit, TRANSLATED_FIELD: version.commit})
         final, notes = _carry(cfg, request, opts, name, imported, existing)
     except PipelineError as exc:

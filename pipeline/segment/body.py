@@ -96,6 +96,8 @@ class Walker:
                 i += 2
             elif t == "html_block":
                 self._html_block(tok)
+            elif t == "fence" and self.options.translates_code(tok.info):
+                self._add(self._code_block(tok))
             elif t in ("mdx_jsx", "svelte_tag"):
                 self._add_all(mdx_segments.jsx_props(self, tok))
             elif t in ("mdx_directive_open", "mdx_directive_leaf"):
@@ -326,6 +328,57 @@ class Walker:
                 line=row_line + 1,
                 comments=self.ctx.notes(f"table cell {cell}", Kind.TABLE_CELL),
             )
+        )
+
+    # -- code blocks -------------------------------------------------------------------
+
+    def _code_block(self, tok: Token) -> Segment | None:
+        """A fenced code block as one segment, fences included (``[segment] code_blocks``).
+
+        The msgid is the block as written (opening fence with its info string, code, closing
+        fence): translators localize comments, strings and titles in the info string
+        (``title="…"``, ``{3-5}`` line marks that move with added lines). One piece per line
+        after its container prefix and the fence's indentation, which build keeps as glue.
+        An unclosed block, or one whose lines the container's tabs split, stays code.
+        """
+        if tok.map is None:
+            return None
+        l0, l1 = tok.map
+        content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
+        content_lines = content.split("\n") if tok.content else []
+        if l1 - l0 != len(content_lines) + 2:
+            return None  # no closing fence (the block runs to the end of its container)
+        info = tok.info.split()
+        lang = info[0] if info else ""
+        if not any(ch.isalpha() for ch in content + tok.info[len(lang) :]):
+            return None
+        spans: list[Span] = []
+        for ln, c in zip(range(l0 + 1, l0 + 1 + len(content_lines)), content_lines, strict=True):
+            src = self.lines.line(ln)
+            if not src.endswith(c):
+                return None
+            base = self.lines.starts[ln]
+            spans.append(Span(base + len(src) - len(c), base + len(src)))
+        fences: list[Span] = []
+        for ln in (l0, l1 - 1):
+            src = self.lines.line(ln).rstrip(" \t")
+            at = src.find(tok.markup[0] * 3)
+            if at < 0:
+                return None
+            fences.append(Span(self.lines.starts[ln] + at, self.lines.starts[ln] + len(src)))
+        pieces = (fences[0], *spans, fences[1])
+        text = self.page.text
+        detail = f"code block ({lang})" if lang else "code block"
+        return Segment(
+            msgid="\n".join(text[p.start : p.end] for p in pieces),
+            kind=Kind.CODE,
+            render=Render.CODE,
+            pieces=pieces,
+            line=l0 + 1,
+            comments=self.ctx.notes(detail, Kind.CODE, lang or None),
+            key=lang or None,
+            style=tok.markup,
+            hard_breaks=("",) * (len(pieces) - 1),
         )
 
     # -- raw HTML ------------------------------------------------------------------------

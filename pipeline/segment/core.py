@@ -13,7 +13,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.model import Kind, Page, Segment, Span
+from pipeline.model import Kind, Page, Segment, Span, Target
 from pipeline.segment.svelte import svelte_tag
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -71,6 +71,9 @@ class Document:
     """Top-level blocks in page order (front matter with its ``---`` lines first): the parts
     of a page that markdown reads independently, so build can check a translation against
     its own block instead of the whole page."""
+    targets: tuple[Target, ...] = ()
+    """Link targets (``Options.link_names``) and relative MDX import paths outside every segment,
+    in page order: what build adapts to a locale (``stages.build.Placement``)."""
 
 
 @dataclass(slots=True)
@@ -150,9 +153,26 @@ class Options:
     """MDX: how the site slugs heading text: ``github`` (github-slugger, as rehype-slug) or
     ``astro`` (Astro's rehypeHeadingIds: the same, then repeated and edge hyphens removed)."""
 
+    front_matter_defaults: tuple[tuple[str, str], ...] = ()
+    """``[front_matter] defaults``: (key, the key it defaults to) for keys a page may lack and a
+    translation may still set (``("sidebar.label", "title")``); each is an entry of its own."""
+    link_names: tuple[str, ...] = ()
+    """``[site] localize_links``: JSX/HTML props and front-matter keys whose internal link targets
+    build gives the locale's prefix (link reference definitions too); empty: links are kept."""
+    code_blocks: tuple[str, ...] = ()
+    """``[segment] code_blocks``: languages (first word of the info string, ``""`` for none) whose
+    fenced code blocks are segments, ``("*",)`` for all; empty (the default): code is structure."""
+
     @property
     def mdx(self) -> bool:
         return self.dialect == "mdx"
+
+    def translates_code(self, info: str) -> bool:
+        """True when a fenced code block with this info string is a segment."""
+        if not self.code_blocks:
+            return False
+        words = info.split()
+        return "*" in self.code_blocks or (words[0].lower() if words else "") in self.code_blocks
 
 
 _HAS_TEXT_CUTS = (

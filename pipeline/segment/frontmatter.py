@@ -75,12 +75,72 @@ def front_matter(page: Page, lines: Lines, options: Options) -> tuple[Span | Non
     for k, v in root.value:
         if isinstance(k, yaml.ScalarNode) and k.value == "title" and isinstance(v, yaml.ScalarNode):
             title = " ".join(str(v.value).split()) or None
-    for key, node in _fm_values(root, options.front_matter):
+    defaults = dict(options.front_matter_defaults)
+    for key, node in _fm_values(root, (*options.front_matter, *defaults)):
         for scalar in _scalars(node, seen):
             seg = _yaml_segment(page, lines, start, key, scalar, title)
             if seg is not None:
                 segments.append(seg)
+    for key, source in defaults.items():
+        seg = _default_segment(page.text, lines, Span(start, end), root, key, source, segments, title)
+        if seg is not None:
+            segments.append(seg)
     return Span(start, end), close + 1, title, segments
+
+
+def _default_segment(
+    text: str,
+    lines: Lines,
+    fm: Span,
+    root: yaml.MappingNode,
+    key: str,
+    source: str,
+    segments: Sequence[Segment],
+    title: str | None,
+) -> Segment | None:
+    """A key the page does not set, which the site fills from another one (Starlight's
+    ``sidebar.label`` from ``title``): an entry whose msgid is that other key's English value.
+    An empty msgstr adds nothing (the site shows the translated ``title``); a translation is
+    written as the key, added to the front matter (``[front_matter] defaults``).
+    """
+    of = next((s for s in segments if s.key == source and s.msgctxt is None), None)
+    if of is None:
+        return None
+    node: yaml.MappingNode = root
+    parts = key.split(".")
+    depth = 0
+    for part in parts[:-1]:
+        child = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+        if child is None:
+            break
+        if not isinstance(child, yaml.MappingNode) or child.flow_style or not child.value:
+            return None  # a flow mapping or another value there: nowhere to add a line
+        node, depth = child, depth + 1
+    if any(isinstance(k, yaml.ScalarNode) and k.value == parts[depth] for k, _v in node.value):
+        return None  # set already (with a value the segmenter reads, or one it cannot)
+    if node is root:
+        at, indent = fm.end, 0
+    else:
+        last = node.value[-1][1]
+        at = lines.starts[min(lines.line_of(fm.start + max(last.end_mark.index - 1, 0)) + 1, len(lines) - 1)]
+        indent = node.value[0][0].start_mark.column
+    head = "".join(" " * (indent + 2 * j) + f"{part}:\n" for j, part in enumerate(parts[depth:-1]))
+    head += " " * (indent + 2 * (len(parts) - 1 - depth)) + f"{parts[-1]}: "
+    where = " › ".join(p for p in (title, "front matter", key) if p)
+    return Segment(
+        msgid=of.msgid,
+        kind=Kind.FRONT_MATTER,
+        render=Render.YAML_KEY,
+        pieces=(Span(at, at),),
+        line=lines.line_of(at) + 1,
+        msgctxt=key,
+        comments=(
+            *context_notes(where, Kind.FRONT_MATTER, key),
+            f"{key}: leave it empty to show the translated {source}; a translation here is added as {key}",
+        ),
+        key=key,
+        style=head,
+    )
 
 
 def _fm_values(root: yaml.MappingNode, keys: Sequence[str]) -> Iterator[tuple[str, yaml.Node]]:

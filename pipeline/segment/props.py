@@ -41,10 +41,11 @@ def expression_prop_segments(walker: Walker, tag: JsxTag, offset: int) -> list[S
             if not s.simple or not has_text(content):
                 continue
             listed = s.key in wanted or attr.name in wanted  # `labels={{ copied: 'Copied!' }}`
-            if listed and "\n" not in content and "\r" not in content and content == content.strip():
+            padded = content != content.strip()  # MDX: `'Text '` is text, its padding is not kept
+            if listed and "\n" not in content and "\r" not in content and (walker.options.mdx or not padded):
                 found.append(
                     Segment(
-                        msgid=content,
+                        msgid=content.strip(),
                         kind=Kind.HTML_ATTR,
                         render=Render.JS_STRING,
                         pieces=(Span(s.start, s.end),),

@@ -36,6 +36,7 @@ from pipeline.segment.directives import DIRECTIVES, apply_directives, directive_
 from pipeline.segment.frontmatter import front_matter
 from pipeline.segment.html import HtmlTag, brace_end, html_tags
 from pipeline.segment.mdx import MDX, MDX_BLOCKS, mdx_directive_comments, structure
+from pipeline.segment.targets import structure_targets, yaml_links
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -79,6 +80,12 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
     walker.walk(tokens)
     segments.extend(apply_directives(walker.segments, rules) if rules else walker.segments)
     segments.sort(key=lambda s: s.pieces[0].start)
+    targets = []
+    if inline:  # a built page read back needs no targets
+        names = frozenset(options.link_names)
+        targets = structure_targets(page.text, lines, tokens, segments, names, options.mdx, body_line)
+        if options.link_names and fm_span is not None and lines.line(body_line - 1).strip() == "---":
+            targets[:0] = yaml_links(page.text, fm_span, options.link_names)
     blocks = [Span(0, lines.ends[body_line - 1])] if fm_span is not None else []
     for tok in tokens:
         if tok.level == 0 and tok.map is not None and tok.nesting >= 0 and tok.map[1] > tok.map[0]:
@@ -95,6 +102,7 @@ def segment_page(page: Page, options: Options = DEFAULT_OPTIONS, *, inline: bool
         dialect=options.dialect,
         structure=structure(tokens) if options.mdx else (),
         blocks=tuple(blocks),
+        targets=tuple(targets),
     )
 
 

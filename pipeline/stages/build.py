@@ -14,14 +14,16 @@ from __future__ import annotations
 import bisect
 import html
 import json
+import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import yaml
 
-from pipeline.model import Built, Catalog, Kind, Page, Render, Segment, Span
+from pipeline.model import LINK, Built, Catalog, Kind, Page, Render, Segment, Span
 from pipeline.segment.slug import Slugger
 from pipeline.segment.walker import DEFAULT_OPTIONS, MD, Document, Options, has_text, segment_page
 from pipeline.stages.mdx_rules import structure_reason
@@ -72,14 +74,62 @@ class _Edit:
     expected: str  # what the segment should read back as (normalised)
 
 
-def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS) -> Built:
-    """Splice the translations in ``table`` into the English page of ``doc``."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a locale's built page is served and stored: what build adapts outside the segments.
+
+    ``Document.targets`` lists them: internal link targets of the structure get the locale's
+    prefix (``[site] localize_links``), and relative MDX import paths are rebased from the English
+    page's folder to the built page's, so they still reach the same file.
+    """
+
+    locale: str
+    link_prefix: str = ""
+    """The locale's URL prefix (``/de``) for internal links of the structure; empty: links are kept."""
+    locales: tuple[str, ...] = ()
+    """Every locale the site serves under a prefix: a link already under one is left alone."""
+    link_patterns: tuple[tuple[str, str], ...] = ()
+    """``[site.localized_links]``: (English link pattern, the locale's pattern) with ``*``,
+    ``{locale}`` and ``{lang}``; the first that matches a structure link rewrites it."""
+    english_file: str = ""
+    """The English page, relative to the project root (``source/guides/a.mdx``)."""
+    built_file: str = ""
+    """The built page, relative to the project root (``build/de/guides/a.mdx``)."""
+    source_root: str = ""
+    """The English pages' folder: an import of another page there stays as it is (its build lies beside)."""
+    extensions: tuple[str, ...] = ()
+    """Page file extensions."""
+
+
+def build_page(
+    doc: Document, table: Mapping[Key, str], options: Options = DEFAULT_OPTIONS, place: Placement | None = None
+) -> Built:
+    """Splice the translations in ``table`` into the English page of ``doc``; with ``place``, also
+    adapt the structure's link targets and import paths to that locale's page."""
+    built, active = _splice(doc, table, options)
+    placed = _placed(doc, place) if place is not None else []
+    if not placed:
+        return built
+    return Built(text=_assemble(doc, active, options, placed), used=built.used, fallbacks=built.fallbacks)
+
+
+def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[Built, Mapping[int, _Edit]]:
+    """The translated page and the edits it was assembled from."""
     text = doc.page.text
     fallbacks: list[tuple[Segment, str]] = []
     edits: dict[int, _Edit] = {}
     for index, seg in enumerate(doc.segments):
         t = table.get((seg.msgctxt, seg.msgid))
         if t is None or t == seg.msgid:
+            continue
+        if seg.render is Render.CODE:  # code is literal: no markup, HTML or placeholders to keep
+            edit = _render_code(doc, seg, t)
+            if edit is None:
+                fallbacks.append(
+                    (seg, f"keep the code block's fences: {seg.style}… first, {seg.style} last, none between")
+                )
+            else:
+                edits[index] = edit
             continue
         if not has_text(t):
             fallbacks.append((seg, "the translation has no text"))
@@ -94,7 +144,7 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
         if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
             fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
             continue
-        if options.mdx and seg.render not in (Render.YAML, Render.ATTR, Render.JS_STRING):
+        if options.mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
             reason = structure_reason(seg.msgid, t)
             if reason is not None:
                 fallbacks.append((seg, reason))
@@ -105,24 +155,24 @@ def build_page(doc: Document, table: Mapping[Key, str], options: Options = DEFAU
             continue
         edits[index] = edit
     if not edits:
-        return Built(text=text, used=0, fallbacks=tuple(fallbacks))
+        return Built(text=text, used=0, fallbacks=tuple(fallbacks)), {}
     active = dict(edits)
     out = _assemble(doc, active, options)
     if all(_plain_swap(text, edit) for edit in active.values()):
-        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
     if _reads_back(doc, active, out, options):  # the common case: one read-back of the page
-        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+        return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
     _check_blocks(doc, active, options, fallbacks)
     # Read back the whole page again (it normally passes now); drop the smallest failing
     # prefix's last edit until the page reads back right.
     for _ in range(len(active) + 1):
         out = _assemble(doc, active, options)
         if _reads_back(doc, active, out, options):
-            return Built(text=out, used=len(active), fallbacks=tuple(fallbacks))
+            return Built(text=out, used=len(active), fallbacks=tuple(fallbacks)), active
         culprit = _first_culprit(doc, active, options)
         fallbacks.append((active[culprit].segment, _structure_change(doc, active[culprit], options)))
         del active[culprit]
-    return Built(text=text, used=0, fallbacks=tuple(fallbacks))  # pragma: no cover - loop always returns
+    return Built(text=text, used=0, fallbacks=tuple(fallbacks)), {}  # pragma: no cover - loop always returns
 
 
 _english_placeholders = lru_cache(maxsize=4096)(placeholders)
@@ -231,9 +281,19 @@ def _block_reads_back(
     for index, new in zip(expected, again, strict=True):
         old = doc.segments[index]
         edit = edits.get(index)
-        if old.kind is not new.kind or _normal(new.msgid) != (edit.expected if edit else _normal(old.msgid)):
+        if old.kind is not new.kind or not _reads_as(old, new, edit):
             return False
     return True
+
+
+def _reads_as(old: Segment, new: Segment, edit: _Edit | None) -> bool:
+    """True when a segment of the built page reads as its English one with its edit applied.
+
+    A key the English page lacks (``Render.YAML_KEY``) and no translation added reads as the
+    value it defaults to, translated or not."""
+    if edit is None and old.render is Render.YAML_KEY:
+        return new.render is Render.YAML_KEY
+    return _normal(new.msgid) == (edit.expected if edit else _normal(old.msgid))
 
 
 def _structure_change(doc: Document, edit: _Edit, options: Options) -> str:
@@ -271,10 +331,13 @@ def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) ->
 # --------------------------------------------------------------------------- assembly
 
 
-def _assemble(doc: Document, active: Mapping[int, _Edit], options: Options) -> str:
+def _assemble(
+    doc: Document, active: Mapping[int, _Edit], options: Options, extra: Sequence[tuple[int, int, str]] = ()
+) -> str:
     text = doc.page.text
     spans: list[tuple[int, int, str]] = [(e.start, e.end, e.text) for e in active.values()]
     spans.extend(_anchor_edits(doc, active, options))
+    spans.extend(extra)
     spans.sort(key=lambda s: (s[0], s[1]))
     out: list[str] = []
     pos = 0
@@ -355,15 +418,66 @@ def _reads_back(doc: Document, active: Mapping[int, _Edit], out: str, options: O
     if len(again.segments) != len(doc.segments):
         return False
     for index, (old, new) in enumerate(zip(doc.segments, again.segments, strict=True)):
-        if old.kind is not new.kind:
-            return False
-        edit = active.get(index)
-        expected = edit.expected if edit else _normal(old.msgid)
-        if _normal(new.msgid) != expected:
+        if old.kind is not new.kind or not _reads_as(old, new, active.get(index)):
             return False
     if options.mdx:
         return again.structure == doc.structure and len(again.headings) == len(doc.headings)
     return [h.anchor for h in again.headings] == [h.anchor for h in doc.headings]
+
+
+# --------------------------------------------------------------------------- placement
+
+_URL_SAFE = re.compile(r"[^\s\"'`\\{}<>]+")
+"""What a rewritten target may hold: it replaces a quoted value or a plain YAML scalar in place."""
+
+
+def _placed(doc: Document, place: Placement) -> list[tuple[int, int, str]]:
+    """Replacements of ``doc.targets`` for ``place``: localized links, rebased import paths."""
+    text = doc.page.text
+    out: list[tuple[int, int, str]] = []
+    for target in doc.targets:
+        value = text[target.span.start : target.span.end]
+        new = localized_link(value, place) if target.kind == LINK else rebased_import(value, place)
+        if new is not None and new != value and _URL_SAFE.fullmatch(new):
+            out.append((target.span.start, target.span.end, new))
+    return out
+
+
+def localized_link(href: str, place: Placement) -> str | None:
+    """``/guides/a/#x`` -> ``/de/guides/a/#x``: an internal link of the structure under the
+    locale's prefix, or an external one by the first matching ``link_patterns``; None for other
+    external, relative, already localized or asset links."""
+    for english, localized in place.link_patterns:
+        m = re.fullmatch("(.*?)".join(re.escape(part) for part in english.split("*")), href)
+        if m is not None:
+            lang = re.split(r"[_-]", place.locale, maxsplit=1)[0]
+            parts = localized.replace("{locale}", place.locale).replace("{lang}", lang).split("*")
+            return "".join(p + (m.group(i + 1) if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+    if not place.link_prefix or not href.startswith("/") or href.startswith("//"):
+        return None
+    path = re.split(r"[?#]", href, maxsplit=1)[0]
+    parts = path.strip("/").split("/")
+    if parts[0] in place.locales or parts[0] == place.locale:
+        return None
+    last = parts[-1]
+    if "." in last and not last.endswith((".md", ".mdx", ".html", ".htm")):
+        return None  # a static file (/favicon.svg) is served once, not per locale
+    return place.link_prefix.rstrip("/") + href
+
+
+def rebased_import(spec: str, place: Placement) -> str | None:
+    """A relative import path of the English page, as the built page reaches the same file;
+    None when it needs no change (not relative, or another page, built beside this one)."""
+    if not place.english_file or not place.built_file or not spec.startswith(("./", "../")):
+        return None
+    cut = min((i for i in (spec.find("?"), spec.find("#")) if i >= 0), default=len(spec))
+    path, rest = spec[:cut], spec[cut:]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(place.english_file), path))
+    root = place.source_root.rstrip("/") + "/"
+    if target.startswith(root) and target.endswith(place.extensions or (".md", ".mdx")):
+        return None
+    new = posixpath.relpath(target, posixpath.dirname(place.built_file) or ".")
+    return (new if new.startswith("../") else "./" + new) + rest
 
 
 # --------------------------------------------------------------------------- rendering
@@ -548,13 +662,76 @@ _JS_UNSAFE = {"`": re.compile(r"[`\\]|\$\{"), "'": re.compile(r"['\\\n]"), '"': 
 
 
 def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
-    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template)."""
+    """A string literal's content: backslashes and the quote escaped (and ``${`` in a template).
+
+    In MDX a quoted literal takes the quote that needs fewer escapes, as code formatters write
+    it (``"l'arbre"``, not ``'l\\'arbre'``); where both need as many and the English chose its
+    quote only to avoid escapes, the quote most of the page's literals use. The edit then
+    covers the quotes too. (mdsvex pages keep the English quote and escape.)
+    """
     quote = seg.style or "'"
     one = t.replace("\n", " ") if quote != "`" else t
+    if quote in "'\"" and doc.dialect == "mdx":
+        other = "'" if quote == '"' else '"'
+        mine, theirs = one.count(quote), one.count(other)
+        if theirs < mine or (
+            theirs == mine and seg.msgid.count(other) > seg.msgid.count(quote) and _page_quote(doc) == other
+        ):
+            quote = other
     escaped = one.replace("\\", "\\\\").replace(quote, "\\" + quote)
     if quote == "`":
         escaped = escaped.replace("${", "\\${")
-    return _edit(seg, escaped, one)
+    if quote == seg.style or not seg.style:
+        return _edit(seg, escaped, one)
+    start, end = seg.pieces[0].start - 1, seg.pieces[-1].end + 1
+    return _Edit(seg, start, end, quote + escaped + quote, one, _normal(one))
+
+
+def _page_quote(doc: Document) -> str:
+    """The quote most quoted JavaScript strings of the page's props use (``'`` on a tie)."""
+    styles = [s.style for s in doc.segments if s.render is Render.JS_STRING]
+    return '"' if styles.count('"') > styles.count("'") else "'"
+
+
+def _render_yaml_key(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A front-matter key the English page lacks, with the translation as its value (``style``:
+    the key's lines up to its value, ``\n`` for line ends), added before the next line."""
+    one = t.replace("\n", " ")
+    value = one if _plain_ok(one) else _yaml_double_quoted(one)
+    head = seg.style.replace("\n", doc.newline)
+    return _edit(seg, head + value + doc.newline, one)
+
+
+def _render_code(doc: Document, seg: Segment, t: str) -> _Edit | None:
+    """A fenced code block, verbatim: each line after the English lines' container prefix.
+
+    Only line endings are unified and a final newline dropped: indentation and blank lines
+    are the code's. The first line must open a fence of the English's kind, the last close it,
+    and no line between may close it (the read-back judges the rest, the info string included).
+    """
+    lines = t.replace("\r\n", "\n").replace("\r", "\n").removesuffix("\n").split("\n")
+    char = (seg.style or "`")[0]
+    first, last = lines[0], lines[-1]
+    run = len(first) - len(first.lstrip(char))
+    if len(lines) < 2 or run < 3 or (char == "`" and "`" in first[run:]):
+        return None
+    closing = re.compile(rf"[ \t]*{re.escape(char)}{{{run},}}[ \t]*$")  # at least as long as the opening
+    if not closing.match(last) or last[:1] in " \t" or any(closing.match(line) for line in lines[1:-1]):
+        return None
+    text = doc.page.text
+    pieces = seg.pieces
+    glue = [text[a.end : b.start] for a, b in pairwise(pieces)]
+    # a code line's glue: the English's at the same line when that line has code, else the
+    # prefix most code lines have (a blank English line may lack the container's indentation)
+    full = [glue[i] for i in range(len(pieces) - 2) if pieces[i + 1].end > pieces[i + 1].start]
+    prefix = max(set(full), key=full.count) if full else glue[-1]
+    out = [first]
+    for i, line in enumerate(lines[1:-1]):
+        same = i < len(pieces) - 2 and (pieces[i + 1].end > pieces[i + 1].start) == bool(line)
+        g = glue[i] if same else prefix
+        out.append((g.rstrip(" \t") if not line else g) + line)
+    out.append(glue[-1] + last)  # the closing fence where the English has it
+    return _edit(seg, "".join(out), "\n".join(lines))
 
 
 def _render_toml(doc: Document, seg: Segment, t: str) -> _Edit | None:
@@ -584,6 +761,7 @@ _RENDERERS: dict[Render, Callable[[Document, Segment, str], _Edit | None]] = {
     Render.ATTR: _render_attr,
     Render.IMAGE_ALT: _render_alt,
     Render.YAML: _render_yaml,
+    Render.YAML_KEY: _render_yaml_key,
 }
 
 

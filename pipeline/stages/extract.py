@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pipeline.model import Catalog, Message
+from pipeline.model import Catalog, Kind, Message
 
 if TYPE_CHECKING:
     from pipeline.segment.walker import Document
@@ -42,11 +42,22 @@ def template_messages(doc: Document) -> tuple[Message, ...]:
             Message(
                 msgid=seg.msgid,
                 msgctxt=seg.msgctxt,
+                flags=("no-wrap",) if seg.kind is Kind.CODE else (),
                 auto_comments=seg.comments,
                 references=(reference(doc.page.path),),
             )
         )
     return tuple(out)
+
+
+_CODE_NOTE = f"kind: {Kind.CODE.value}"
+
+
+def is_code(message: Message) -> bool:
+    """True for the entry of a fenced code block (``[segment] code_blocks``): its ``#.`` kind note,
+    regenerated from the template on every update, says so. Such an entry is code, not prose:
+    machine translation and the msgstr checks leave it alone."""
+    return any(c == _CODE_NOTE or c.startswith(_CODE_NOTE + ",") for c in message.auto_comments)
 
 
 def reference(path: str) -> str:

@@ -25,6 +25,7 @@ from pipeline.formats import po
 from pipeline.model import Catalog, Message
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages.build import build_page, translations
+from pipeline.stages.extract import is_code
 from pipeline.translate import guard, mark
 from pipeline.translate import settings as tsettings
 from pipeline.translate.engines.base import Answer, Engine, EngineError, Job
@@ -162,8 +163,8 @@ def _sendable(item: _Item) -> bool:
 
 
 def _wanted(m: Message, include_fuzzy: bool) -> bool:
-    if m.obsolete or m.msgid_plural is not None or not m.msgid:
-        return False
+    if m.obsolete or m.msgid_plural is not None or not m.msgid or is_code(m):
+        return False  # a code block (``[segment] code_blocks``) is for people, not engines
     if not m.msgstr:
         return True
     return include_fuzzy and mark.machine_made(m)

@@ -191,6 +191,12 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
         'translate = ["title", "description"]   # front-matter keys translators see; the others are copied',
         "",
     ]
+    if (request.dialect or site.dialect) == "mdx":
+        lines += [
+            "# [segment]                     # see docs/dialects.md: what translators localize beyond prose",
+            "# code_blocks = true            # code blocks are entries: comments, strings, example text",
+            "",
+        ]
     if request.upstream:
         path = request.path or site.pages
         lines += [
@@ -231,6 +237,8 @@ def settings_text(request: Request, site: Site, source: str, output: str, dialec
         f'route = "/{{path}}"               # {source}/foo/bar.md is served at /foo/bar',
         'locale_prefix = "/{locale}"     # translated pages at /nl/foo/bar',
     ]
+    if dialect == "mdx":
+        lines.append('# localize_links = ["href", "link"]  # translated pages link to their locale\'s pages')
     if dialect == "mdsvex":
         lines.append("smartypants = true              # mdsvex turns -- into a dash, even in {#id}")
     elif dialect == "markdown":

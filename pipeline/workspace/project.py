@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import posixpath
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from pipeline.git.lock import source_commit
 from pipeline.model import Catalog, Finding, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
-from pipeline.stages.build import build_page, translations
+from pipeline.stages.build import Placement, build_page, translations
 from pipeline.stages.extract import make_template
 from pipeline.stages.merge import UpdateOptions, plural_mismatch
 from pipeline.translate.mark import publishing
@@ -319,11 +320,26 @@ def _note_update(plan: Plan, catalogs: int, locales: tuple[str, ...], fuzzy: int
     plan.notes["update"] = f"{catalogs} catalogs ({', '.join(locales)}), {fuzzy} fuzzy entries"
 
 
+def placement(cfg: Config, locale: str, name: str) -> Placement:
+    """Where ``name``'s page for ``locale`` is served and stored (what build adapts in its structure)."""
+    site = cfg.site
+    return Placement(
+        locale=locale,
+        link_prefix=site.locale_prefix.replace("{locale}", locale) if site.localize_links else "",
+        locales=(*cfg.target_locales(), site.source_locale, *site.locales),
+        link_patterns=site.localized_links if site.localize_links else (),
+        english_file=display_path(cfg.root, page_file(cfg, cfg.source_dir, name)),
+        built_file=display_path(cfg.root, output_path(cfg, locale, name)),
+        source_root=posixpath.normpath(cfg.source),
+        extensions=cfg.dialect.extensions,
+    )
+
+
 def _build_one(
     cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
 ) -> int:
     """One translated page, planned for writing; returns the segments written from translations."""
-    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts)
+    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts, placement(cfg, locale, doc.page.name))
     text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)

@@ -16,7 +16,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.check.options import CheckOptions, SiteOptions
+from pipeline.check.options import CheckOptions, Equivalent, SiteOptions
 from pipeline.errors import ConfigError
 from pipeline.git.options import UpstreamOptions
 from pipeline.segment.core import Options
@@ -306,11 +306,15 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         raise ConfigError("[front_matter] must be a table", where, _line_of(text, "front_matter"))
     if "translate" in fm:
         kwargs["front_matter"] = _str_list(fm["translate"], "front_matter.translate", where, text)
+    fm_defaults = _fm_defaults(
+        fm.get("defaults", {}), kwargs.get("front_matter", ("title", "description")), where, text
+    )
     seg = data.get("segment", {})
     if not isinstance(seg, dict):
         raise ConfigError("[segment] must be a table", where, _line_of(text, "segment"))
     if "html_attributes" in seg:
         kwargs["html_attributes"] = _str_list(seg["html_attributes"], "segment.html_attributes", where, text)
+    code_blocks = _code_blocks(seg.get("code_blocks", False), where, text)
     src = ConfigText(where, text)
     if "upstream" in data:
         kwargs["upstream"] = UpstreamOptions.from_table(src.table(data, "upstream"), src, root)
@@ -320,6 +324,12 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
     site = kwargs["site"] = SiteOptions.from_table(src.table(data, "site"), src)
     kwargs["check"] = CheckOptions.from_table(src.table(data, "check"), src)
     d = kwargs["dialect"] = Dialect.from_table(src.table(data, "site"), src)
+    if site.localized_links:  # what build writes in the structure, a translator may write in a msgstr
+        links = kwargs["check"].links
+        known = tuple(Equivalent(english, localized) for english, localized in site.localized_links)
+        kwargs["check"] = replace(
+            kwargs["check"], links=replace(links, link_equivalents=links.link_equivalents + known)
+        )
     settings = Settings(root=root, config_path=where, raw=dict(data), text=text, **kwargs)
     attributes = MDX_PROPS if d.mdx and "html_attributes" not in seg else settings.html_attributes
     segment = Options(
@@ -328,5 +338,48 @@ def from_dict(root: Path, data: dict[str, Any], where: str = CONFIG_FILE, text: 
         smartypants=site.smartypants,
         dialect=d.name,
         heading_ids=d.heading_ids if d.mdx else "github",
+        code_blocks=code_blocks,
+        link_names=site.localize_links,
+        front_matter_defaults=fm_defaults,
     )
     return replace(settings, segment=segment)
+
+
+def _fm_defaults(value: Any, translated: tuple[str, ...], where: str, text: str) -> tuple[tuple[str, str], ...]:
+    """``[front_matter] defaults``: key = the translated key the site shows when a page lacks it."""
+    line = _line_of(text, "defaults")
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(
+            "[front_matter] defaults must be a table of key = key",
+            where,
+            line,
+            'e.g. defaults = { "sidebar.label" = "title" }',
+        )
+    for key, source in value.items():
+        if "[]" in key or not all(key.split(".")):
+            raise ConfigError(f"[front_matter] defaults: {key!r} must be a key or a dotted path", where, line)
+        if source not in translated:
+            raise ConfigError(
+                f"[front_matter] defaults: {key!r} falls back to {source!r}, which is not translated",
+                where,
+                line,
+                f"add {source!r} to [front_matter] translate",
+            )
+    return tuple(value.items())
+
+
+def _code_blocks(value: Any, where: str, text: str) -> tuple[str, ...]:
+    """``[segment] code_blocks``: false (code is structure), true (every fenced block is a segment)
+    or the languages whose blocks are (``["js", "mdx", ""]``; ``""`` for blocks without one)."""
+    if value is False:
+        return ()
+    if value is True:
+        return ("*",)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip().lower() for v in value)
+    raise ConfigError(
+        "[segment] code_blocks must be true, false or a list of languages",
+        where,
+        _line_of(text, "code_blocks"),
+        'e.g. code_blocks = ["js", "ts", "mdx"] (the first word after the opening ```)',
+    )
