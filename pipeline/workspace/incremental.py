@@ -190,8 +190,14 @@ def _inside(root: Path, rel: str, folders: dict[str, str] | None = None) -> Path
     known = {} if folders is None else folders  # folder -> its realpath, for one command (one Cache)
 
     def realpath(folder: str) -> str:
+        """The folder's parent resolved once (recursively), then one ``lstat`` for the folder itself."""
         if folder not in known:
-            known[folder] = os.path.realpath(folder)
+            parent, name = os.path.split(folder)
+            if not name or parent == folder or name in (".", ".."):
+                known[folder] = os.path.realpath(folder)
+            else:
+                joined = os.path.join(realpath(parent), name)
+                known[folder] = os.path.realpath(joined) if os.path.islink(joined) else joined
         return known[folder]
 
     real_root = realpath(str(root))
