@@ -48,3 +48,21 @@ def test_the_english_id_in_a_translation_is_missing_and_fixed(tmp_path: Path, ru
     assert next(m for m in catalog.messages if m.msgid == LINK).msgstr == "Siehe [die Gründe](/b#warum-wir-es-tun)."
     msgfmt_check(root / "locales" / "de" / "a.po")
     assert [f for f in check.findings(load(root)) if f.path.startswith("locales/")] == []
+
+
+def test_lint_mode_reads_the_dialects_pages(tmp_path: Path, run: Callable[..., Run]) -> None:
+    """``check --translated`` on an MDX site reads ``.mdx`` pages too: a German page linking to
+    the English id of a heading that German serves under its own id is reported at its line."""
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pipeline.toml").write_text('locales = ["de"]\n\n[site]\ndialect = "mdx"\n', encoding="utf-8")
+    (root / "source" / "a.mdx").write_text(f"# A\n\n{LINK}\n", encoding="utf-8")
+    (root / "source" / "b.mdx").write_text("# B\n\n## Why we do it\n\nBecause.\n", encoding="utf-8")
+    translated = tmp_path / "de"
+    translated.mkdir()
+    (translated / "a.mdx").write_text("# A\n\nSiehe [die Gründe](/b#why-we-do-it).\n", encoding="utf-8")
+    (translated / "b.mdx").write_text("# B\n\n## Warum wir es tun\n\nWeil.\n", encoding="utf-8")
+    result = run(root, "check", "--translated", str(translated), "--locale", "de", "--source-dir", str(root / "source"))
+    assert result.code == 1, result.out + result.err
+    lines = [line for line in (result.out + result.err).splitlines() if "a.mdx:3:" in line]
+    assert lines and "why-we-do-it" in lines[0], result.out + result.err

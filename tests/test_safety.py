@@ -377,3 +377,20 @@ def test_structure_refusal_at_build_is_a_blocking_check_finding(tmp_path: Path, 
     assert f"::error file=locales/nl/join.po,line={line},title=build-refused::" in github.out
     write(root / "pipeline.toml", '[check.codes]\npage-missing = "off"\nbuild-refused = "warning"\n')  # on purpose
     assert run(root, "check").code == 0
+
+
+def test_braces_inside_javascript_strings_do_not_join_expressions() -> None:
+    """``{`Map<{ a: `}[Link](/x){`; b }>`}``: two expressions around a link, each holding an
+    unbalanced brace inside a template literal (as a type signature in docs is written). A
+    translation that localizes the link between them adds no code; one that changes the code
+    inside an expression, or adds an expression, is refused."""
+    english = "**type:** <code>{`Map<{ name: string; icon: `}[Icon](/reference/icons/){`; url: string }>`}</code>"
+    localized = english.replace("type:", "Typ:").replace("](/reference/", "](/de/reference/")
+    assert unsafe_reason(english, localized) is None
+    changed = localized.replace("icon: `}", "icon: ` + alert(1)}")
+    assert unsafe_reason(english, changed) is not None
+    added = localized + " {alert(1)}"
+    assert unsafe_reason(english, added) is not None
+    # quotes outside an expression are prose: an apostrophe does not open a string
+    assert unsafe_reason("It's {count} of {total}'s items", "Het is {count} van {total}'s items") is None
+    assert unsafe_reason("It's {count} items", "Het is {count} items {'x'+alert(1)}") is not None

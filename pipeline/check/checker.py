@@ -47,6 +47,7 @@ from pipeline.model import Finding, Page
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.translate.mark import as_published, publishing
 from pipeline.workspace import project
+from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import digest, display_path, read_page
 from pipeline.workspace.plan import Plan
 from pipeline.workspace.workspace import Workspace
@@ -135,7 +136,7 @@ def git_history(cfg: Config, limit: int = 10) -> Callable[[str], Sequence[str]]:
     """Older committed versions of an English page (newest first), or nothing outside a git work tree."""
 
     def versions(name: str) -> Sequence[str]:
-        return project_git.versions(cfg.root, f"{cfg.source}/{name}.md", limit)
+        return project_git.versions(cfg.root, _english_file(cfg, name), limit)
 
     return versions
 
@@ -147,8 +148,15 @@ def translated_date(file: Path) -> str:
 
 def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
     """(commit, text) of the English page as committed on or before ``date``, from the project's git history."""
-    found = project_git.version_at(cfg.root, f"{cfg.source}/{name}.md", date)
+    found = project_git.version_at(cfg.root, _english_file(cfg, name), date)
     return (found.commit, found.text) if found is not None else None
+
+
+def _english_file(cfg: Config, name: str) -> str:
+    """The English page's file as git names it from the project root, with the page's own
+    extension (``.md`` or ``.mdx``: ``[site] extensions``)."""
+    ext = page_file(cfg, cfg.source_dir, name).name[len(name.rsplit("/", 1)[-1]) :]
+    return f"{cfg.source}/{name}{ext}"
 
 
 def check_options(cfg: Config) -> LinkOptions:
@@ -227,10 +235,10 @@ def findings(
             name = tp.doc.page.name
             if name not in site.english:
                 continue
-            found = english_at(cfg, name, translated_date(lint.translated / f"{name}.md"))
+            found = english_at(cfg, name, translated_date(tp.file)) if tp.file is not None else None
             if found is not None:
                 commit, text = found
-                path = f"{cfg.source}/{name}.md@{commit[:10]}"
+                path = f"{_english_file(cfg, name)}@{commit[:10]}"
                 try:
                     old[name] = page_facts(segment_page(Page(name, path, text), project.options(cfg)), opts.smartypants)
                 except InputError:
@@ -243,16 +251,18 @@ def _read_translated(cfg: Config, folder: Path, shown: str, options: Options) ->
     if not folder.is_dir():
         raise InputError("folder does not exist", shown, hint="pass the folder of translated pages")
     pages: list[TranslatedPage] = []
-    for file in sorted(folder.rglob("*.md")):
+    dialect = cfg.dialect
+    for file in sorted(folder.rglob("*")):
         rel = file.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
+        ext = dialect.suffix(rel.name)
+        if ext is None or any(part.startswith(".") for part in rel.parts) or not file.is_file():
             continue
-        name = rel.with_suffix("").as_posix()
+        name = rel.as_posix()[: -len(ext)]
         path = f"{shown.rstrip('/')}/{rel.as_posix()}"
         page = read_page(folder, file, name)
         page = Page(name, path, page.text, page.bom)
         first, last = late_front_matter(page.text)
-        pages.append(TranslatedPage(segment_page(page, options), path, first, last))
+        pages.append(TranslatedPage(segment_page(page, options), path, first, last, file))
     return pages
 
 

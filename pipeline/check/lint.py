@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.check.align import SHIFT_MARGIN, _similarity, pair_translated, renames_between
@@ -31,6 +32,8 @@ class TranslatedPage:
     so headings up to ``front_matter_end`` are not the page's.
     """
     front_matter_end: int
+    file: Path | None = None
+    """The page's file on disk (its date tells which English it was translated from)."""
 
 
 _FM_LATE = re.compile(r"\A(?:[ \t]*\r?\n)+---[ \t]*\r?\n(?:[^\n]*\n)*?---[ \t]*(?:\r?\n|\Z)")

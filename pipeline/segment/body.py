@@ -17,6 +17,13 @@ _HEADING_ID = re.compile(r"[ \t]*\{#([^\s{}]+)\}[ \t]*$")
 _HEADING_ANCHOR = re.compile(r"""[ \t]*<(a|span)[ \t]+id=(["'])([^"'<>\s]+)\2[ \t]*>[ \t]*</\1>[ \t]*$""")
 """An empty ``<a id="x"></a>`` ending a heading: an anchor that typography plugins leave alone."""
 _SVELTE_LINE = re.compile(r"^\{[#:/@][^{}]*\}$")
+_SHORTCODE_LINE = re.compile(
+    r"^\{\{(?:<-?\s*/?[A-Za-z_][\w./-]*(?:\s[^{}]*)?>|%-?\s*/?[A-Za-z_][\w./-]*(?:\s[^{}]*)?%)\}\}$"
+)
+"""A line that is one Hugo shortcode, ``{{< name args >}}`` or ``{{% /name %}}``: structure, like a
+Svelte block tag (the text between an opening and a closing one is a segment of its own)."""
+_SHORTCODE_PARAM = re.compile(r"""\s([A-Za-z_][\w-]*)=(?:"((?:[^"\\\n]|\\.)*)"|`([^`\n]*)`)""")
+"""A named shortcode parameter with a quoted value: ``title="…"`` or ``title=`…```."""
 _MD_TRIM = " \t\n\r\f\v"  # CommonMark whitespace for table cells
 
 
@@ -212,15 +219,47 @@ class Walker:
         ):
             self._image_alts(l0, l1, children, kind)
             return
-        # Split at lines that are only a Svelte block tag ({#if}, {:else}, {/if}, {@html}).
+        # Split at lines that are only a Svelte block tag ({#if}, {:else}, {/if}, {@html}) or
+        # only a Hugo shortcode ({{% notice %}} … {{% /notice %}}).
         run: list[tuple[int, str]] = []
         for ln, content in zip(range(l0, l1), content_lines, strict=True):
-            if _SVELTE_LINE.match(content.strip()):
+            line = content.strip()
+            if _SVELTE_LINE.match(line) or _SHORTCODE_LINE.match(line):
                 self._add(self._inline_segment(run, kind))
                 run = []
+                if line.startswith("{{"):
+                    self._shortcode_params(ln, line)
             else:
                 run.append((ln, content))
         self._add(self._inline_segment(run, kind))
+
+    def _shortcode_params(self, ln: int, line: str) -> None:
+        """The named parameters of a shortcode line listed in ``[segment] html_attributes``
+        (``{{< figure src="…" title="…" >}}``): segments, like an HTML tag's attributes."""
+        wanted = set(self.options.html_attributes)
+        src = self.lines.line(ln)
+        base = self.lines.starts[ln] + src.index(line)
+        name = re.match(r"\{\{[<%]-?\s*([\w./-]+)", line)
+        for m in _SHORTCODE_PARAM.finditer(line):
+            group = 2 if m.group(2) is not None else 3
+            value = m.group(group)
+            if m.group(1) not in wanted or "\\" in value or value != value.strip() or not has_text(value):
+                continue
+            a = base + m.start(group)
+            self._add(
+                Segment(
+                    msgid=value,
+                    kind=Kind.HTML_ATTR,
+                    render=Render.ATTR,
+                    pieces=(Span(a, a + len(value)),),
+                    line=ln + 1,
+                    comments=self.ctx.notes(
+                        f"{m.group(1)} of the shortcode {name.group(1) if name else ''}", Kind.HTML_ATTR, m.group(1)
+                    ),
+                    key=m.group(1),
+                    style='{{"' if group == 2 else "{{`",  # a Go string of a shortcode: see build
+                )
+            )
 
     def _inline_segment(self, run: list[tuple[int, str]], kind: Kind) -> Segment | None:
         if not run:

@@ -583,6 +583,10 @@ def _render_cell(doc: Document, seg: Segment, t: str) -> _Edit | None:
 
 def _render_attr(doc: Document, seg: Segment, t: str) -> _Edit | None:
     t = t.replace("\n", " ")
+    if seg.style.startswith("{{"):  # a Hugo shortcode parameter: a Go string, not HTML
+        if "{{" in t or "}}" in t or seg.style[2] in t or "\\" in t:
+            return None  # written as it is, or not at all: typographic quotes („…“) are fine
+        return _edit(seg, t, t)
     quote = seg.style or '"'
     escaped = t.replace(quote, "&quot;" if quote == '"' else "&#39;")
     for ch, entity in (("{", "&#123;"), ("}", "&#125;"), ("<", "&lt;"), (">", "&gt;")):

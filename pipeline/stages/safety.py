@@ -268,14 +268,29 @@ def _scheme(url: str) -> str:
 
 
 def _braces(text: str) -> list[str]:
-    """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too."""
+    """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too.
+
+    Inside a group, JavaScript strings (``'…'``, ``"…"``, ```…```) are skipped as a JavaScript
+    parser skips them, so a brace inside a string (``{`Array<{ label: `}``) neither opens nor
+    closes a group; outside groups quotes are prose (apostrophes).
+    """
     if "{" not in text:
         return []
     out: list[str] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
-        if ch == "{":
+    quote = ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch == "{":
             if depth == 0:
                 start = i
             depth += 1
@@ -283,6 +298,9 @@ def _braces(text: str) -> list[str]:
             depth -= 1
             if depth == 0:
                 out.append(re.sub(r"\s+", "", text[start : i + 1]))
+        elif depth and ch in "\"'`":
+            quote = ch
+        i += 1
     if depth:
         out.append(re.sub(r"\s+", "", text[start:]))
     return out
