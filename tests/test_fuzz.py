@@ -964,3 +964,13 @@ def test_regression_new_header_of_an_empty_po_file_has_a_content_type(tmp_path: 
     assert header["Content-Type"] == "text/plain; charset=UTF-8"
     assert header["Language"] == "nl" and "Plural-Forms" in header
     assert msgfmt_accepts(po_file.read_text(encoding="utf-8"), tmp_path)
+
+
+def test_regression_an_angle_destination_that_is_not_a_link_is_read_as_the_autolink_markdown_it_renders() -> None:
+    """``[a](<javascript:\\:>>)``: the ``>`` after the destination breaks the link, and markdown-it
+    renders the autolink ``<javascript:\\:>`` instead, backslash kept (found by Hypothesis)."""
+    from pipeline.stages.links import link_destinations, rendered_href
+
+    text = "[a](<javascript:\\:>>)"
+    assert set(rendered_links(text)) <= {rendered_href(d) for d in link_destinations(text)}
+    assert "javascript:%5C:" in {rendered_href(d) for d in link_destinations(text)}

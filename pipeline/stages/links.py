@@ -19,15 +19,18 @@ from markdown_it.helpers import parseLinkDestination
 
 _INLINE = re.compile(r"\]\(")
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[(?:[^\[\]\\]|\\.){1,999}\]:", re.MULTILINE)
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
+"""A URI autolink as markdown-it reads one (``<javascript:\\:>``: no unescaping inside)."""
 _GAP = re.compile(r"[ \t]*(?:\r\n|\n|\r)?[ \t]*")
 """Blanks and at most one line ending: what may stand before a destination."""
 
 
 def link_destinations(text: str) -> list[str]:
-    """Destinations of inline links, images and reference definitions, unescaped as CommonMark does."""
+    """Destinations of inline links, images, reference definitions and URI autolinks, unescaped
+    as CommonMark does (an autolink's text is its URL as written)."""
+    found = [m.group(1) for m in _AUTOLINK.finditer(text)] if "<" in text else []
     if "]" not in text:
-        return []
-    found: list[str] = []
+        return found
     for start in (*(m.end() for m in _INLINE.finditer(text)), *(m.end() for m in _REFERENCE.finditer(text))):
         pos = _GAP.match(text, start).end()  # type: ignore[union-attr]  # the pattern matches the empty string
         result = parseLinkDestination(text, pos, len(text))
