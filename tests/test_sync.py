@@ -221,3 +221,20 @@ def test_every_command_plans_through_one_pure_planner(
     planned = project.plan_project(load(root), getattr(project, request_name))
     assert snapshot(root) == before  # planning writes nothing; apply does
     assert planned.plan.writes or planned.plan.removals or planned.plan.unchanged
+
+
+def test_a_hand_edited_template_is_stale_and_sync_restores_it(tmp_path: Path, run: Callable[..., Run]) -> None:
+    """A template whose entries were edited by hand, its header (and recorded hash) left alone:
+    ``check`` reports it stale and ``sync`` writes the page's own entries back, date kept."""
+    root = small_site(tmp_path)
+    assert run(root, "sync", "-q").code == 0
+    pot = root / "locales" / "templates" / "index.pot"
+    synced = pot.read_bytes()
+    entries = [m for m in po.read_po(pot).messages]
+    edited = synced.replace(f'msgid "{entries[0].msgid}"'.encode(), b'msgid "Typed by hand"')
+    assert edited != synced
+    pot.write_bytes(edited)
+    found = run(root, "check")
+    assert "locales/templates/index.pot" in found.out + found.err and "stale-catalog" in found.out + found.err
+    assert run(root, "sync", "-q").code == 0
+    assert pot.read_bytes() == synced

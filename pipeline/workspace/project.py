@@ -19,11 +19,11 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.formats import po
 from pipeline.git.committed import refuse_cut_catalogs
 from pipeline.git.lock import source_commit
-from pipeline.model import Catalog, Finding, Page, Segment, Severity
+from pipeline.model import Catalog, Finding, Message, Page, Segment, Severity
 from pipeline.segment.walker import Document, Options, segment_page
 from pipeline.stages import stamp
 from pipeline.stages.build import Placement, build_page, translations
-from pipeline.stages.extract import make_template
+from pipeline.stages.extract import HASH_FIELD, content_hash, template_catalog, template_messages
 from pipeline.stages.merge import UpdateOptions, plural_mismatch
 from pipeline.translate.mark import publishing
 from pipeline.wording import counted as _count
@@ -220,11 +220,33 @@ names_under = _names_under
 def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) -> Catalog:
     """One page's template, planned for writing."""
     path = template_path(cfg, doc.page.name)
-    tpl = make_template(doc, _read_catalog(cfg, path), commit=commit)
+    entries = template_messages(doc)
+    tpl = template_catalog(doc.page.name, doc.page.path, entries, _old_template(cfg, path, entries), commit=commit)
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
     plan.page_of[path] = doc.page.name
     return tpl
+
+
+def _old_template(cfg: Config, path: Path, entries: tuple[Message, ...]) -> Catalog | None:
+    """The template on disk, as far as ``template_catalog`` needs it.
+
+    Its header records a hash of its messages: when that equals the hash of the messages the
+    page has now, only the header is parsed (the date and commit it keeps); else the whole file.
+    A template whose bytes differ from what the header implies is rewritten all the same.
+    """
+    if path.is_file():
+        inside(cfg, path)
+        data = Workspace.of(cfg).read_bytes(path)
+        end = data.find(b"\n\n")
+        if end > 0:
+            try:
+                head = po.parse_po(data[: end + 1].decode("utf-8"), display_path(cfg.root, path))
+            except (InputError, UnicodeDecodeError):
+                head = None  # the full read says what is wrong, and where
+            if head is not None and not head.messages and head.header_value(HASH_FIELD) == content_hash(entries):
+                return Catalog(header=head.header, messages=entries)
+    return _read_catalog(cfg, path)
 
 
 def _extract_rest(cfg: Config, plan: Plan, pages: set[str]) -> dict[str, Catalog]:
