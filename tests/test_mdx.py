@@ -155,7 +155,7 @@ def test_no_heading_id_is_written_in_mdx() -> None:
         ("Some <b>bold</b> text.", "Etwas <b>fett text.", "JSX tags differ"),
         ("Some <b>bold <i>it</i></b> text.", "Etwas <b>fett <i>es</b></i> Text.", "not nested"),
         ("Value {a} here.", "Wert {b} hier.", "placeholders"),
-        ("Plain text.", "Text mit { Klammer.", "unsafe: adds the Svelte code {klammer."),
+        ("Plain text.", "Text mit { Klammer.", "unsafe: adds the code {klammer."),
         ('See :abbr[HTML]{title="x"} here.', 'Siehe :ABBR[HTML]{title="x"} hier.', "text directives differ"),
         ("Plain text.", "Text <mit Spitze.", "unsafe: adds HTML <mit>"),
     ],

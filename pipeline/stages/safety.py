@@ -342,5 +342,5 @@ def _describe(key: tuple[str, str]) -> str:
         shown = name if name.startswith("<") else f"<{name}>"
         return f"adds HTML {shown} that the English does not have"
     if kind == "svelte":
-        return f"adds the Svelte code {name} that the English does not have"
+        return f"adds the code {name} that the English does not have"  # Svelte, JSX or a shortcode
     return f"adds the HTML attribute {name}= that the English does not have"
