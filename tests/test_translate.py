@@ -753,3 +753,31 @@ def test_ui_strings_of_message_files_are_translated_and_published_too(tmp_path: 
     assert run(root, "sync", "-q").code == 0
     built = json.loads((root / "messages/es.json").read_text())
     assert built == {"greeting": "HELLO {name}, WELCOME!", "nav_home": "HOME"}
+
+
+def test_translate_shard_fills_only_its_pages_and_the_shards_together_equal_one_run(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``translate --shard I/N`` (a CI matrix): each runner fills the PO files of its own pages
+    only, and the shards' files put together are what one unsharded run writes."""
+    from pipeline.workspace.shard import shard_of
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    script = tmp_path / "upper.py"
+    script.write_text(UPPER_SCRIPT)
+    pages = {f"p{k}": f"# Page {k}\n\nThe garden of page {k} has {k} trees.\n" for k in range(6)}
+    owner = {name: shard_of(name, 2) for name in pages}
+    assert set(owner.values()) == {1, 2}, owner  # both shards have pages (the partition is fixed)
+    results: dict[str, dict[str, bytes]] = {}
+    for label, args in (("all", ()), ("1", ("--shard", "1/2")), ("2", ("--shard", "2/2"))):
+        root = make_site(tmp_path / label, command_config(script), pages)
+        assert run(root, "sync", "-q").code == 0
+        before = {n: (root / "locales/es" / f"{n}.po").read_bytes() for n in pages}
+        result = run(root, "translate", *args)
+        assert result.code == 0, result.err
+        after = {n: (root / "locales/es" / f"{n}.po").read_bytes() for n in pages}
+        if label != "all":
+            assert {n for n in pages if after[n] != before[n]} == {n for n in pages if owner[n] == int(label)}
+        results[label] = after
+    merged = {n: results[str(owner[n])][n] for n in pages}
+    assert merged == results["all"]
