@@ -155,8 +155,7 @@ def english_at(cfg: Config, name: str, date: str) -> tuple[str, str] | None:
 def _english_file(cfg: Config, name: str) -> str:
     """The English page's file as git names it from the project root, with the page's own
     extension (``.md`` or ``.mdx``: ``[site] extensions``)."""
-    ext = page_file(cfg, cfg.source_dir, name).name[len(name.rsplit("/", 1)[-1]) :]
-    return f"{cfg.source}/{name}{ext}"
+    return f"{cfg.source}/{page_file(cfg, cfg.source_dir, name).relative_to(cfg.source_dir).as_posix()}"
 
 
 def check_options(cfg: Config) -> LinkOptions:

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 from pipeline.model import Kind, Page, Render, Segment, Span
 from pipeline.segment import mdx_segments
 from pipeline.segment.core import Context, Heading, Lines, Options, has_text, inline_children, plain_text
-from pipeline.segment.html import html_segments
+from pipeline.segment.html import attribute_segment, html_segments
 from pipeline.segment.slug import Slugger, astro_id
 
 _HEADING_ID = re.compile(r"[ \t]*\{#([^\s{}]+)\}[ \t]*$")
@@ -245,21 +245,9 @@ class Walker:
             value = m.group(group)
             if m.group(1) not in wanted or "\\" in value or value != value.strip() or not has_text(value):
                 continue
-            a = base + m.start(group)
-            self._add(
-                Segment(
-                    msgid=value,
-                    kind=Kind.HTML_ATTR,
-                    render=Render.ATTR,
-                    pieces=(Span(a, a + len(value)),),
-                    line=ln + 1,
-                    comments=self.ctx.notes(
-                        f"{m.group(1)} of the shortcode {name.group(1) if name else ''}", Kind.HTML_ATTR, m.group(1)
-                    ),
-                    key=m.group(1),
-                    style='{{"' if group == 2 else "{{`",  # a Go string of a shortcode: see build
-                )
-            )
+            owner = f"the shortcode {name.group(1) if name else ''}"
+            style = '{{"' if group == 2 else "{{`"  # a Go string of a shortcode: see build
+            self._add(attribute_segment(self.ctx, self.lines, base + m.start(group), value, m.group(1), owner, style))
 
     def _inline_segment(self, run: list[tuple[int, str]], kind: Kind) -> Segment | None:
         if not run:

@@ -263,6 +263,21 @@ def _is_inline(tok: HtmlTok) -> bool:
     return False
 
 
+def attribute_segment(ctx: Context, lines: Lines, start: int, value: str, name: str, owner: str, quote: str) -> Segment:
+    """A translatable attribute value at page offset ``start``: ``name`` of ``owner`` (``<img>``,
+    ``<Card>``, ``the shortcode figure``), written back between ``quote`` (see build's ATTR)."""
+    return Segment(
+        msgid=value,
+        kind=Kind.HTML_ATTR,
+        render=Render.ATTR,
+        pieces=(Span(start, start + len(value)),),
+        line=lines.line_of(start) + 1,
+        comments=ctx.notes(f"{name} of {owner}", Kind.HTML_ATTR, name),
+        key=name,
+        style=quote,
+    )
+
+
 def html_segments(text: str, offsets: list[int], options: Options, ctx: Context, lines: Lines) -> Iterator[Segment]:
     """Text runs (text with inline tags) and translatable attributes of one HTML block."""
     toks = html_tokens(text)
@@ -303,19 +318,7 @@ def html_segments(text: str, offsets: list[int], options: Options, ctx: Context,
                 continue
             if value != value.strip():
                 continue
-            pa = to_page(a)
-            found.append(
-                Segment(
-                    msgid=value,
-                    kind=Kind.HTML_ATTR,
-                    render=Render.ATTR,
-                    pieces=(Span(pa, pa + len(value)),),
-                    line=lines.line_of(pa) + 1,
-                    comments=ctx.notes(f"{aname} of <{tok.name}>", Kind.HTML_ATTR, aname),
-                    key=aname,
-                    style=quote,
-                )
-            )
+            found.append(attribute_segment(ctx, lines, to_page(a), value, aname, f"<{tok.name}>", quote))
     found.sort(key=lambda s: s.pieces[0].start)
     yield from found
 

@@ -13,6 +13,7 @@ from markdown_it.token import Token
 
 from pipeline.model import Kind, Render, Segment, Span
 from pipeline.segment.core import has_text
+from pipeline.segment.html import attribute_segment
 from pipeline.segment.jsx import JsxTag, jsx_tag
 from pipeline.segment.mdx import DirectiveLine
 from pipeline.segment.props import expression_prop_segments
@@ -39,18 +40,7 @@ def jsx_props(walker: Walker, tok: Token) -> list[Segment]:
             value = text[a:b]
             if "\n" in value or "\r" in value or not value.strip() or value != value.strip() or not has_text(value):
                 continue
-            found.append(
-                Segment(
-                    msgid=value,
-                    kind=Kind.HTML_ATTR,
-                    render=Render.ATTR,
-                    pieces=(Span(a, b),),
-                    line=walker.lines.line_of(a) + 1,
-                    comments=walker.ctx.notes(f"{attr.name} of <{tag.name}>", Kind.HTML_ATTR, attr.name),
-                    key=attr.name,
-                    style=attr.quote,
-                )
-            )
+            found.append(attribute_segment(walker.ctx, walker.lines, a, value, attr.name, f"<{tag.name}>", attr.quote))
     found.sort(key=lambda s: s.pieces[0].start)
     return found
 

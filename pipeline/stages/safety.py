@@ -26,6 +26,7 @@ from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.helpers import parseLinkDestination
 
 from pipeline.model import Kind
+from pipeline.segment.html import brace_end
 from pipeline.stages.links import link_destinations
 
 _DANGEROUS_TAGS = frozenset(
@@ -81,6 +82,7 @@ _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRIGGER = re.compile(r"[<:{]")
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_$][\w$]*\}")
+_BLANKS = re.compile(r"\s+")
 
 
 def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown: bool = True) -> str | None:
@@ -270,39 +272,18 @@ def _scheme(url: str) -> str:
 def _braces(text: str) -> list[str]:
     """Svelte ``{...}`` groups (outermost, nesting kept) with blanks removed; an unclosed one too.
 
-    Inside a group, JavaScript strings (``'…'``, ``"…"``, ```…```) are skipped as a JavaScript
-    parser skips them, so a brace inside a string (``{`Array<{ label: `}``) neither opens nor
+    A group ends where ``brace_end`` (the segmenter's own reading) ends it: JavaScript strings
+    inside are skipped, so a brace in a string (``{`Array<{ label: `}``) neither opens nor
     closes a group; outside groups quotes are prose (apostrophes).
     """
-    if "{" not in text:
-        return []
     out: list[str] = []
-    depth = 0
-    start = 0
-    quote = ""
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch == "{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                out.append(re.sub(r"\s+", "", text[start : i + 1]))
-        elif depth and ch in "\"'`":
-            quote = ch
-        i += 1
-    if depth:
-        out.append(re.sub(r"\s+", "", text[start:]))
+    start = text.find("{")
+    while start >= 0:
+        end = brace_end(text, start)
+        out.append(_BLANKS.sub("", text[start:] if end < 0 else text[start:end]))
+        if end < 0:
+            break
+        start = text.find("{", end)
     return out
 
 
