@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError, PipelineError
-from pipeline.formats import po
+from pipeline.lazy import lazy
+
+if TYPE_CHECKING:
+    from pipeline.formats import po
+else:
+    po = lazy("pipeline.formats.po")
 
 _TIMEOUT = 30
 

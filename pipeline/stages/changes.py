@@ -35,23 +35,9 @@ from enum import StrEnum
 
 from pipeline.segment.core import MD
 from pipeline.segment.html import brace_end
-
-
-class ChangeClass(StrEnum):
-    """What kind of difference between the old and the new English."""
-
-    LAYOUT = "layout"
-    URL = "url"
-    CODE = "code"
-    NUMBER = "number"
-    MARKUP = "markup"
-    TEXT = "text"
-
-
-CARRYABLE = frozenset(c for c in ChangeClass if c is not ChangeClass.TEXT)
-"""Classes that ``[update] auto_carry`` may name (text always needs a translator)."""
-
-DEFAULT_AUTO_CARRY = frozenset({ChangeClass.LAYOUT, ChangeClass.URL, ChangeClass.CODE})
+from pipeline.stages.update_options import CARRYABLE as CARRYABLE  # re-exported
+from pipeline.stages.update_options import DEFAULT_AUTO_CARRY as DEFAULT_AUTO_CARRY
+from pipeline.stages.update_options import ChangeClass as ChangeClass
 
 _ORDER = tuple(ChangeClass)
 

@@ -33,12 +33,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
 
 from pipeline.model import Catalog, Message
-from pipeline.stages.changes import CARRYABLE, DEFAULT_AUTO_CARRY, ChangeClass, carry, classify
+from pipeline.stages.changes import carry, classify
 from pipeline.stages.extract import COMMIT_FIELD, HASH_FIELD, SOURCE_FIELD
-from pipeline.tables import NO_FILE, ConfigText
+from pipeline.stages.update_options import Mode as Mode  # re-exported: the settings' home
+from pipeline.stages.update_options import UpdateOptions as UpdateOptions
 
 FUZZY_THRESHOLD = 0.6
 """msgmerge's ``FUZZY_THRESHOLD``: a candidate must score above it."""
@@ -54,48 +54,6 @@ CARRY_PREFIX = "pipeline: carried "
 _OURS = ("Project-Id-Version", "POT-Creation-Date", SOURCE_FIELD, HASH_FIELD)
 
 Key = tuple[str | None, str]
-
-
-class Mode(StrEnum):
-    """How ``update`` finds translations for changed entries (``[update] mode``)."""
-
-    SMART = "smart"
-    MSGMERGE = "msgmerge"
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateOptions:
-    """The ``[update]`` settings."""
-
-    mode: Mode = Mode.SMART
-    auto_carry: frozenset[ChangeClass] = DEFAULT_AUTO_CARRY
-    """Change classes carried into translations without a translator (smart mode only)."""
-    cross_context: bool = True
-    """Whether a fuzzy candidate may come from another msgctxt (msgmerge does; a catalog whose
-    contexts are identities, like UI-string keys, must not)."""
-
-    @classmethod
-    def from_table(cls, table: dict[str, Any], src: ConfigText = NO_FILE) -> UpdateOptions:
-        """Read and check ``[update]``: ``mode`` and ``auto_carry``."""
-        for key in sorted(table):
-            if key not in ("mode", "auto_carry"):
-                raise src.error(
-                    f"update.{key}", f"unknown setting 'update.{key}'", "the [update] keys are mode and auto_carry"
-                )
-        mode = table.get("mode", Mode.SMART.value)
-        if mode not in tuple(Mode):
-            raise src.error(
-                "update.mode", f"update.mode = {mode!r} is not a mode", 'use "smart" (default) or "msgmerge"'
-            )
-        classes = table.get("auto_carry", sorted(DEFAULT_AUTO_CARRY))
-        names = ", ".join(sorted(CARRYABLE))
-        if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
-            raise src.error("update.auto_carry", "update.auto_carry must be a list of strings", f"choose from {names}")
-        for name in classes:
-            if name not in CARRYABLE:
-                why = "text changes always need a translator" if name == ChangeClass.TEXT else "unknown change class"
-                raise src.error("update.auto_carry", f"update.auto_carry: {name!r}: {why}", f"choose from {names}")
-        return cls(Mode(mode), frozenset(ChangeClass(c) for c in classes))
 
 
 class Outcome(StrEnum):

@@ -14,20 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError, InputError
-from pipeline.formats import po
-from pipeline.git.committed import refuse_cut_catalogs
-from pipeline.git.lock import source_commit
+from pipeline.lazy import lazy
 from pipeline.model import Catalog, Finding, Message, Page, Segment, Severity
-from pipeline.segment.walker import Document, Options, segment_page
-from pipeline.stages import stamp
-from pipeline.stages.build import Placement, build_page, translations
-from pipeline.stages.extract import HASH_FIELD, content_hash, template_catalog, template_messages
-from pipeline.stages.merge import UpdateOptions, plural_mismatch
-from pipeline.translate.mark import publishing
 from pipeline.wording import counted as _count
-from pipeline.workspace import messages
 from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import (
     ABSENT,
@@ -49,6 +41,31 @@ from pipeline.workspace.shard import Shard, owns_path
 from pipeline.workspace.sources import PAGE, SourceKind, kind_of
 from pipeline.workspace.workers import die_with_parent
 from pipeline.workspace.workspace import Workspace
+
+# the stages load on first use: a no-op sync (the cache says every page is clean) runs none of them
+if TYPE_CHECKING:
+    from pipeline.formats import po
+    from pipeline.git import committed
+    from pipeline.git import lock as git_lock
+    from pipeline.segment import walker
+    from pipeline.segment.walker import Document, Options
+    from pipeline.stages import build, merge, stamp
+    from pipeline.stages import extract as extracting
+    from pipeline.stages.build import Placement
+    from pipeline.stages.update_options import UpdateOptions
+    from pipeline.translate import mark
+    from pipeline.workspace import messages
+else:
+    po = lazy("pipeline.formats.po")
+    committed = lazy("pipeline.git.committed")
+    git_lock = lazy("pipeline.git.lock")
+    walker = lazy("pipeline.segment.walker")
+    build = lazy("pipeline.stages.build")
+    extracting = lazy("pipeline.stages.extract")
+    merge = lazy("pipeline.stages.merge")
+    stamp = lazy("pipeline.stages.stamp")
+    mark = lazy("pipeline.translate.mark")
+    messages = lazy("pipeline.workspace.messages")
 
 ORPHANED_CATALOG = "orphaned-catalog"
 """Code of the warning for a PO file whose page is gone (kept with its translations)."""
@@ -220,8 +237,9 @@ names_under = _names_under
 def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) -> Catalog:
     """One page's template, planned for writing."""
     path = template_path(cfg, doc.page.name)
-    entries = template_messages(doc)
-    tpl = template_catalog(doc.page.name, doc.page.path, entries, _old_template(cfg, path, entries), commit=commit)
+    entries = extracting.template_messages(doc)
+    old = _old_template(cfg, path, entries)
+    tpl = extracting.template_catalog(doc.page.name, doc.page.path, entries, old, commit=commit)
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
     plan.page_of[path] = doc.page.name
@@ -244,7 +262,8 @@ def _old_template(cfg: Config, path: Path, entries: tuple[Message, ...]) -> Cata
                 head = po.parse_po(data[: end + 1].decode("utf-8"), display_path(cfg.root, path))
             except (InputError, UnicodeDecodeError):
                 head = None  # the full read says what is wrong, and where
-            if head is not None and not head.messages and head.header_value(HASH_FIELD) == content_hash(entries):
+            recorded = head.header_value(extracting.HASH_FIELD) if head is not None and not head.messages else None
+            if head is not None and recorded == extracting.content_hash(entries):
                 return Catalog(header=head.header, messages=entries)
     return _read_catalog(cfg, path)
 
@@ -305,7 +324,7 @@ def _plural_warnings(cfg: Config, path: Path, tpl: Catalog, old: Catalog) -> lis
             f"{len(m.msgstr_plural)} forms: write one msgstr and delete the msgid_plural and msgstr[n] lines",
         )
         for m in old.messages
-        if not m.obsolete and m.key in english and plural_mismatch(english[m.key], m)
+        if not m.obsolete and m.key in english and merge.plural_mismatch(english[m.key], m)
     ]
 
 
@@ -345,7 +364,7 @@ def _note_update(plan: Plan, catalogs: int, locales: tuple[str, ...], fuzzy: int
 def placement(cfg: Config, locale: str, name: str) -> Placement:
     """Where ``name``'s page for ``locale`` is served and stored (what build adapts in its structure)."""
     site = cfg.site
-    return Placement(
+    return build.Placement(
         locale=locale,
         link_prefix=site.locale_prefix.replace("{locale}", locale) if site.localize_links else "",
         locales=(*cfg.target_locales(), site.source_locale, *site.locales),
@@ -361,7 +380,8 @@ def _build_one(
     cfg: Config, locale: str, doc: Document, catalog: Catalog | None, plan: Plan, opts: Options, stamping: bool
 ) -> int:
     """One translated page, planned for writing; returns the segments written from translations."""
-    built = build_page(doc, translations(catalog, publishing(cfg.raw)), opts, placement(cfg, locale, doc.page.name))
+    given = build.translations(catalog, mark.publishing(cfg.raw))
+    built = build.build_page(doc, given, opts, placement(cfg, locale, doc.page.name))
     text = stamp.stamp_page(doc, built.text, stamp.fields(catalog), opts) if stamping else built.text
     out = output_path(cfg, locale, doc.page.name)
     plan.writes[out] = page_bytes(text, doc.page.bom)
@@ -415,7 +435,7 @@ def plan_build_messages(
                     hint="leave the source language out of locales",
                 )
             catalog = catalogs.get((locale, spec.name))
-            built = messages.build_messages(spec, english, catalog, publishing(cfg.raw))
+            built = messages.build_messages(spec, english, catalog, mark.publishing(cfg.raw))
             plan.writes[out] = built.data
             plan.stage_of[out] = "build"
             plan.page_of[out] = spec.name
@@ -648,7 +668,7 @@ def plan_project(cfg: Config, request: Request = SYNC, progress: Progress = SILE
         files = {name: _page_files(cfg, name, page_file(cfg, cfg.source_dir, name), locales) for name in pages}
         clean = frozenset(name for name, paths in files.items() if cache.clean(cfg.root, name, paths))
     dirty = [name for name in pages if name not in clean]
-    commit = source_commit(cfg) if request.extract else None
+    commit = git_lock.source_commit(cfg) if request.extract else None
     plan = Plan()
     part = _plan_parallel(cfg, dirty, locales, request, commit, plan, progress, given)
     rest: dict[str, Catalog] = {}
@@ -808,7 +828,7 @@ def extract(cfg: Config, progress: Progress = SILENT) -> Outcome:
 
 def update_command(cfg: Config, progress: Progress = SILENT) -> Outcome:
     locales = cfg.target_locales()
-    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
+    committed.refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     planned = plan_project(cfg, UPDATE, progress)
     return _outcome(cfg, planned.plan, len(planned.pages), locales)
 
@@ -870,7 +890,7 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     only that shard's pages, and only the files it owns (``pipeline.workspace.shard``).
     """
     locales = cfg.target_locales()
-    refuse_cut_catalogs(cfg.root, cfg.locales_dir)
+    committed.refuse_cut_catalogs(cfg.root, cfg.locales_dir)
     planned = plan_project(cfg, replace(SYNC, shard=shard), progress)
     plan, cache, files, clean = planned.plan, planned.cache, planned.files, planned.clean
     assert cache is not None
@@ -916,4 +936,4 @@ def last_changes(cfg: Config) -> dict[str, str]:
 
 
 def segments_of(cfg: Config, page: Page) -> tuple[Segment, ...]:
-    return segment_page(page, options(cfg)).segments
+    return walker.segment_page(page, options(cfg)).segments

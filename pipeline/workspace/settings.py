@@ -19,9 +19,9 @@ from babel import Locale, UnknownLocaleError
 from pipeline.check.options import CheckOptions, Equivalent, SiteOptions
 from pipeline.errors import ConfigError
 from pipeline.git.options import UpstreamOptions
-from pipeline.segment.core import Options
+from pipeline.segment.options import Options
 from pipeline.stages.build_options import BuildOptions
-from pipeline.stages.merge import UpdateOptions
+from pipeline.stages.update_options import UpdateOptions
 from pipeline.tables import CONFIG_FILE, ConfigText, key_line, toml_error_line
 from pipeline.tables import line_of as _line_of
 from pipeline.workspace.dialect import MDX_PROPS, Dialect

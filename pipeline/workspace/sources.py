@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from pipeline.lazy import lazy
 from pipeline.model import Catalog
-from pipeline.stages.merge import UpdateOptions, update
-from pipeline.stages.messages import update_catalog
 
 if TYPE_CHECKING:
+    from pipeline.stages import merge, messages
+    from pipeline.stages.update_options import UpdateOptions
     from pipeline.workspace.settings import Settings
+else:
+    merge = lazy("pipeline.stages.merge")
+    messages = lazy("pipeline.stages.messages")
 
 
 class SourceKind(Protocol):
@@ -44,7 +48,7 @@ class MarkdownPage:
     upstream_history: bool = True
 
     def update(self, template: Catalog, old: Catalog | None, locale: str, options: UpdateOptions) -> Catalog:
-        return update(template, old, locale, options)
+        return merge.update(template, old, locale, options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,7 @@ class InlangFile:
     upstream_history: bool = False
 
     def update(self, template: Catalog, old: Catalog | None, locale: str, options: UpdateOptions) -> Catalog:
-        return update_catalog(template, old, locale)
+        return messages.update_catalog(template, old, locale)
 
 
 PAGE: SourceKind = MarkdownPage()

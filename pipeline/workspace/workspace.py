@@ -26,13 +26,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError
-from pipeline.formats import po
+from pipeline.lazy import lazy
 from pipeline.model import Catalog, Page
-from pipeline.segment.walker import Document, segment_page
 from pipeline.workspace.files import decode, display_path
 
 if TYPE_CHECKING:
+    from pipeline.formats import po
+    from pipeline.segment import walker
+    from pipeline.segment.walker import Document
     from pipeline.workspace.settings import Settings
+
+else:
+    po = lazy("pipeline.formats.po")
+    walker = lazy("pipeline.segment.walker")
 
 _Key = tuple[int, int, int, int]
 
@@ -107,7 +113,9 @@ class Workspace:
         """A page read and segmented with the project's options."""
         options = self.settings.segment
         try:
-            doc: Document = self._memo(f"doc:{name}", file, lambda _data: segment_page(self.page(file, name), options))
+            doc: Document = self._memo(
+                f"doc:{name}", file, lambda _data: walker.segment_page(self.page(file, name), options)
+            )
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", display_path(self.settings.root, file)) from None
         return doc
