@@ -15,6 +15,22 @@ from pipeline.segment.toml_front import BOUNDARY as TOML_BOUNDARY
 from pipeline.segment.toml_front import toml_front_matter
 
 _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml (the wheels are)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """``yaml.compose`` with the safe loader: libyaml's when PyYAML has it (about ten times faster).
+
+    Its nodes have the same character offsets, lines, columns, tags and values; plain scalars
+    have style ``""`` instead of ``None``. Text it rejects is read again by the pure-Python
+    loader, so an error's message and place are always that loader's.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def front_matter(page: Page, lines: Lines, options: Options) -> tuple[Span | None, int, str | None, list[Segment]]:
@@ -39,7 +55,7 @@ def front_matter(page: Page, lines: Lines, options: Options) -> tuple[Span | Non
     end = lines.starts[close]
     fm_text = page.text[start:end]
     try:
-        root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+        root = compose(fm_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = lines.line_of(start + min(mark.index, len(fm_text))) + 1 if mark is not None else 2

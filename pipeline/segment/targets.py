@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from pipeline.model import IMPORT, LINK, Segment, Span, Target
 from pipeline.segment.core import Lines
+from pipeline.segment.frontmatter import compose
 from pipeline.segment.jsx import jsx_tag
 
 _TAG_START = re.compile(r"<[A-Za-z]")
@@ -97,7 +98,7 @@ def _inside(covered: list[tuple[int, int]], start: int, end: int) -> bool:
 def yaml_links(text: str, span: Span, names: Iterable[str]) -> list[Target]:
     """``front_matter_links`` of the YAML front matter at ``span`` (already read once without error)."""
     try:
-        root = yaml.compose(text[span.start : span.end], Loader=yaml.SafeLoader)
+        root = compose(text[span.start : span.end])
     except yaml.YAMLError:  # pragma: no cover - the segmenter has read it already
         return []
     return front_matter_links(text, span.start, root, frozenset(names)) if isinstance(root, yaml.MappingNode) else []
