@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,11 +81,14 @@ def test_after_sync_the_stale_finding_is_gone(tmp_path: Path, run: Callable[...,
         (lambda r: (r / "source/sub/page.md").unlink(), "locales/templates/sub/page.pot"),
         (lambda r: (r / "locales/nl/index.po").unlink(), "locales/nl/index.po"),
         (
-            lambda r: write(r / "locales/nl/index.po", (r / "locales/nl/index.po").read_text() + "\n"),
+            lambda r: write(
+                r / "locales/nl/index.po",
+                (r / "locales/nl/index.po").read_text().replace("#. kind: ", "#. kind (edited by hand): ", 1),
+            ),
             "locales/nl/index.po",
         ),
     ],
-    ids=["new-page", "removed-page", "missing-catalog", "reformatted-catalog"],
+    ids=["new-page", "removed-page", "missing-catalog", "hand-edited-comment"],
 )
 def test_every_kind_of_stale_catalog_is_found(
     tmp_path: Path, run: Callable[..., Run], breakage: Callable[[Path], object], path: str
@@ -205,3 +209,32 @@ def test_stale_finding_points_at_the_first_changed_entry(tmp_path: Path, run: Ca
     number = int(line.split(":")[1])
     pot = (root / "locales/templates/index.pot").read_text().splitlines()
     assert pot[number - 1] == 'msgid "Calm"'
+
+
+def test_a_catalog_wrapped_by_another_editor_is_not_stale_and_sync_rewraps_it(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    """The gate and status compare entries, not layout: an editor's own wrapping is nothing to fix."""
+    root = synced(tmp_path, run)
+    po = root / "locales/nl/index.po"
+    ours = po.read_bytes()
+    rewrapped = (
+        subprocess.run(["msgcat", "--no-wrap", "--width=200", str(po)], check=True, capture_output=True).stdout + b"\n"
+    )  # a trailing blank line too, as some editors leave it
+    assert rewrapped != ours
+    po.write_bytes(rewrapped)
+
+    def stale() -> list[bool]:
+        pages = json.loads(run(root, "status", "--format", "json").out)["pages"]
+        return [row["stale_catalog"] for row in pages if row["locale"] == "nl" and row["page"] == "index"]
+
+    assert not any(code == "stale-catalog" for _, code, _ in codes(run, root))
+    assert run(root, "check").code == 0
+    assert stale() == [False]
+    english = root / "source/index.md"
+    write(english, english.read_text() + "\nA new paragraph.\n")  # now its entries are behind
+    assert ("locales/nl/index.po", "stale-catalog", "error") in codes(run, root)
+    assert stale() == [True]
+    write(english, english.read_text().replace("\nA new paragraph.\n", ""))
+    run(root, "sync")
+    assert po.read_bytes() == ours  # sync still writes its own layout

@@ -597,6 +597,27 @@ def test_round_trip_parse_of_format_is_identity(catalog: Catalog) -> None:
         assert re.match(r"(#~ )?msgid ", lines[message.lineno - 1]), message
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(oracle=False), st.integers(0, 4), st.text(max_size=3))
+def test_equal_written_forms_are_exactly_equal_bytes(a: Catalog, pick: int, text: str) -> None:
+    """``written_form`` (the gate's staleness by entries) says "same bytes" exactly when format_po does."""
+    messages = list(a.messages)
+    if pick == 0:  # the same entries laid out by another editor: line numbers and wrapping differ
+        b = po.parse_po(po.format_po(a, width=200), "other.po")
+    elif pick == 1 and messages:  # one translation edited (maybe to the same text)
+        messages[0] = dataclasses.replace(messages[0], msgstr=messages[0].msgstr + text)
+        b = dataclasses.replace(a, messages=tuple(messages))
+    elif pick == 2:  # entries in another order
+        b = dataclasses.replace(a, messages=a.messages[::-1])
+    elif pick == 3:  # an obsolete entry without a translation (msgcat leaves it out)
+        gone = Message(msgid="gone" + text, obsolete=True)
+        b = dataclasses.replace(a, messages=(*a.messages, gone))
+    else:  # a header field changed (maybe to the same value)
+        b = a.with_header(Language=(a.header_value("Language") or "") + text)
+    same_bytes = po.format_po(a) == po.format_po(b)
+    assert (po.written_form(a) == po.written_form(b)) == same_bytes
+
+
 SAMPLE = r"""# Dutch translation.
 #, fuzzy
 msgid ""

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 from pipeline.check.options import FUZZY, STALE, UNTRANSLATED, Policy
 from pipeline.formats import po
-from pipeline.model import Catalog, Finding, Message, Severity
+from pipeline.model import Catalog, Counts, Finding, Message, Severity
 from pipeline.status.stats import count, words
 from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import display_path
-from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, template_path
+from pipeline.workspace.project import SyncPlan, catalog_changes, plan_sync, po_path, read_catalog, template_path
 from pipeline.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ _SYNC_HINT = "run 'pipeline sync' and commit the result"
 
 def findings(cfg: Config) -> list[Finding]:
     """Everything the gate reports for the project, sorted by place; writes nothing."""
-    planned = plan_sync(cfg)
+    planned = plan_sync(cfg, by_entries=True)
     rules = cfg.check.policies(planned.locales)
     out = _stale(cfg, planned, rules)
     for (locale, name), catalog in sorted(planned.catalogs.items()):
@@ -108,8 +108,32 @@ def _policy_findings(
     path = po_path(cfg, locale, name)
     rel = display_path(cfg.root, path)
     counts = count(catalog)
-    data = planned.plan.writes.get(path)
-    written = po.parse_po(data.decode("utf-8"), rel) if data is not None else catalog
+    out: list[Finding] = []
+    if FUZZY in rule.fail_on or UNTRANSLATED in rule.fail_on:
+        out += _progress_findings(cfg, planned, path, rel, catalog, counts, rule)
+    if rule.min_translated > 0 and counts.share < rule.min_translated:
+        out.append(
+            Finding(
+                rel,
+                0,
+                0,
+                MIN_TRANSLATED,
+                Severity.ERROR,
+                f"{counts.share:.0%} of the English words translated, below min_translated = {rule.min_translated:.0%}",
+                "translate more of the page (fuzzy entries do not count until reviewed)",
+            )
+        )
+    return out
+
+
+def _progress_findings(
+    cfg: Config, planned: SyncPlan, path: Path, rel: str, catalog: Catalog, counts: Counts, rule: Policy
+) -> list[Finding]:
+    """Fuzzy and untranslated entries, for a locale whose policy fails on them; lines as sync writes them."""
+    # the lines as the file will be: as sync writes it, or (its entries unchanged) as it is on disk
+    data = planned.plan.writes.get(path)  # parsed only here: most policies never need its lines
+    on_disk = read_catalog(cfg, path) if data is None else None  # already read, once, by the plan
+    written = po.parse_po(data.decode("utf-8"), rel) if data is not None else on_disk or catalog
     active = [m for m in written.messages if not m.obsolete]
     fuzzy = [m for m in active if m.fuzzy and (m.msgstr or any(m.msgstr_plural))]
     untranslated = [m for m in active if not m.translated and not (m.fuzzy and (m.msgstr or any(m.msgstr_plural)))]
@@ -146,18 +170,6 @@ def _policy_findings(
                 _severity(UNTRANSLATED, rule),
                 message,
                 "translate the empty msgstr entries, then run 'pipeline sync'",
-            )
-        )
-    if rule.min_translated > 0 and counts.share < rule.min_translated:
-        out.append(
-            Finding(
-                rel,
-                0,
-                0,
-                MIN_TRANSLATED,
-                Severity.ERROR,
-                f"{counts.share:.0%} of the English words translated, below min_translated = {rule.min_translated:.0%}",
-                "translate more of the page (fuzzy entries do not count until reviewed)",
             )
         )
     return out

@@ -673,6 +673,43 @@ def format_po(catalog: Catalog, width: int = PAGE_WIDTH) -> str:
     return b"".join(writer.out).decode("utf-8")
 
 
+def written_form(catalog: Catalog) -> tuple[object, ...]:
+    """Everything of ``catalog`` that ``format_po`` writes, but the line layout.
+
+    Two catalogs with equal forms are written as the same bytes (``format_po`` reads nothing
+    else: flags and references in their written form, live entries before obsolete ones, an
+    obsolete entry without a translation left out). A file on disk whose parsed form equals
+    a planned catalog's holds the same entries, whatever wrapping its editor used.
+    """
+    header_text = _header_text(catalog.header)
+    entries: list[tuple[object, ...]] = []
+    for obsolete in (False, True):
+        for m in catalog.messages:
+            if m.obsolete is not obsolete:
+                continue
+            first = m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural else m.msgstr
+            if obsolete and not first:
+                continue
+            entries.append(
+                (
+                    m.comments,
+                    m.auto_comments,
+                    _normal_references(tuple(m.references)) if m.references else (),
+                    canonical_flags(m.flags, first, obsolete),
+                    m.previous_msgctxt,
+                    m.previous_msgid,
+                    m.previous_msgid_plural,
+                    m.msgctxt,
+                    m.msgid,
+                    m.msgid_plural,
+                    m.msgstr_plural if m.msgid_plural is not None else m.msgstr,
+                    obsolete,
+                )
+            )
+    head = (header_text, catalog.header_comments, canonical_flags(catalog.header_flags, header_text))
+    return (bool(catalog.header or catalog.header_comments or catalog.header_flags), head, tuple(entries))
+
+
 def write_po(path: Path, catalog: Catalog) -> bool:
     """Write ``catalog`` to ``path`` atomically unless it already holds these bytes; True if written."""
     return write_atomic(path, format_po(catalog).encode("utf-8"))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def page_status(cfg: Config) -> list[PageStatus]:
     """Per locale and page: counts, state, words to review and English commits behind."""
-    planned = plan_sync(cfg)
+    planned = plan_sync(cfg, by_entries=True)
     stale = set(catalog_changes(cfg, planned))
     rows: list[PageStatus] = []
     memo: dict[tuple[str, str | None, str | None], tuple[upstream.Change, ...]] = {}

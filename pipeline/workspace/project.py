@@ -240,10 +240,19 @@ def _extract_page(cfg: Config, doc: Document, plan: Plan, commit: str | None) ->
     entries = extracting.template_messages(doc)
     old = _old_template(cfg, path, entries)
     tpl = extracting.template_catalog(doc.page.name, doc.page.path, entries, old, commit=commit)
+    # a template is ours alone (translators edit PO files): any other byte of it is stale
     plan.writes[path] = po.format_po(tpl).encode("utf-8")
     plan.stage_of[path] = "extract"
     plan.page_of[path] = doc.page.name
     return tpl
+
+
+def _plan_catalog(plan: Plan, path: Path, new: Catalog, old: Catalog | None) -> None:
+    """Plan writing ``new`` at ``path``, unless ``old`` (given) has the same entries (``Request.by_entries``)."""
+    if old is not None and po.written_form(new) == po.written_form(old):
+        plan.unchanged.add(path)
+    else:
+        plan.writes[path] = po.format_po(new).encode("utf-8")
 
 
 def _old_template(cfg: Config, path: Path, entries: tuple[Message, ...]) -> Catalog | None:
@@ -290,15 +299,22 @@ def _note_extract(plan: Plan, pages: int, skipped: int, entries: int) -> None:
 
 
 def _update_one(
-    cfg: Config, locale: str, name: str, tpl: Catalog, plan: Plan, opts: UpdateOptions, kind: SourceKind
+    cfg: Config,
+    locale: str,
+    name: str,
+    tpl: Catalog,
+    plan: Plan,
+    opts: UpdateOptions,
+    kind: SourceKind,
+    by_entries: bool = False,
 ) -> Catalog:
-    """One catalog updated to its template, planned for writing."""
+    """One catalog updated to its template, planned for writing (``by_entries``: see ``Request``)."""
     path = po_path(cfg, locale, name)
     old, read = _read_catalog_bytes(cfg, path)
     if old is not None and kind is PAGE:
         plan.warnings.extend(_plural_warnings(cfg, path, tpl, old))
     new = kind.update(tpl, old, locale, opts)
-    plan.writes[path] = po.format_po(new).encode("utf-8")
+    _plan_catalog(plan, path, new, old if by_entries else None)
     plan.stage_of[path] = "update"
     plan.read[path] = read
     plan.page_of[path] = name
@@ -347,13 +363,14 @@ def _orphans(cfg: Config, locales: Iterable[str], names: set[str], plan: Plan) -
 
 
 def _update_rest(
-    cfg: Config, templates: dict[str, Catalog], locales: tuple[str, ...], plan: Plan
+    cfg: Config, templates: dict[str, Catalog], locales: tuple[str, ...], plan: Plan, by_entries: bool = False
 ) -> dict[tuple[str, str], Catalog]:
     """The message files' PO files updated to their templates (``templates``), locale by locale."""
     catalogs: dict[tuple[str, str], Catalog] = {}
     for locale in locales:
         for name, tpl in templates.items():
-            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, cfg.update, kind_of(cfg, name))
+            kind = kind_of(cfg, name)
+            catalogs[(locale, name)] = _update_one(cfg, locale, name, tpl, plan, cfg.update, kind, by_entries)
     return catalogs
 
 
@@ -506,6 +523,11 @@ class Request:
     """Leave out the pages the incremental cache knows to be clean (their files are what sync would write)."""
     shard: Shard | None = None
     """Only this shard's pages, and only the files it owns (``pipeline.workspace.shard``)."""
+    by_entries: bool = False
+    """A planned PO file whose entries equal the file on disk is left out of the writes
+    (``po.written_form``), unformatted: an editor may have wrapped it its own way, but nothing
+    in it is stale. The CI gate's and ``status``'s rule; a sync still rewrites the layout.
+    Templates are ours alone (translators never edit them): any byte of theirs counts."""
     parallel: bool = False
     """Page by page (each page's stages at once), in worker processes when it pays.
 
@@ -521,7 +543,9 @@ EXTRACT = Request(update=False, build=False)
 UPDATE = Request(extract=False, build=False)
 BUILD = Request(extract=False, update=False)
 CATALOGS = Request(build=False, incremental=True)
-"""The templates and catalogs as sync would write them (status, the CI gate, report, translate)."""
+"""The templates and catalogs as sync would write them (report, translate)."""
+STALENESS = replace(CATALOGS, by_entries=True)
+"""The templates and catalogs whose entries sync would change (the CI gate, status)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -597,7 +621,9 @@ def _plan_pages(
     def update(locale: str, name: str) -> None:
         tpl = templates[name]
         if tpl is not None:
-            catalog = _update_one(cfg, locale, name, tpl, part.plan, update_opts, kind_of(cfg, name))
+            catalog = _update_one(
+                cfg, locale, name, tpl, part.plan, update_opts, kind_of(cfg, name), request.by_entries
+            )
             part.catalogs[(locale, name)] = catalog
             part.fuzzy += sum(1 for m in catalog.messages if m.fuzzy and not m.obsolete)
 
@@ -677,7 +703,7 @@ def plan_project(cfg: Config, request: Request = SYNC, progress: Progress = SILE
         _note_extract(plan, len(dirty), len(clean), part.entries + sum(len(t.messages) for t in rest.values()))
     catalogs: dict[tuple[str, str], Catalog] = {}
     if request.update:
-        catalogs = _update_rest(cfg, rest, locales, plan)
+        catalogs = _update_rest(cfg, rest, locales, plan, request.by_entries)
         _orphans(cfg, locales, set(names) | rest.keys(), plan)
         fuzzy = part.fuzzy + sum(1 for c in catalogs.values() for m in c.messages if m.fuzzy and not m.obsolete)
         _note_update(plan, len(dirty) * len(locales) + len(catalogs), locales, fuzzy)
@@ -842,13 +868,14 @@ Planned = SyncPlan
 """The old name of :class:`SyncPlan`."""
 
 
-def plan_sync(cfg: Config) -> SyncPlan:
+def plan_sync(cfg: Config, by_entries: bool = False) -> SyncPlan:
     """The templates and catalogs ``sync`` would write, for ``status``, the CI gate and ``translate``.
 
     Pages that sync's cache knows to be clean are read from disk (their files are exactly what
     sync would write); the others are extracted and updated in memory. Nothing is written.
+    ``by_entries``: the gate's and status's rule (``Request.by_entries``).
     """
-    planned = plan_project(cfg, CATALOGS)
+    planned = plan_project(cfg, STALENESS if by_entries else CATALOGS)
     for name in sorted(planned.clean):
         template = _read_catalog(cfg, template_path(cfg, name))
         if template is not None:
