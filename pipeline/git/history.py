@@ -16,10 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import git
-
 from pipeline.errors import PipelineError
 from pipeline.git import upstream
+from pipeline.lazy import lazy
 from pipeline.model import Page
 from pipeline.segment.walker import Options, segment_page
 from pipeline.stages.extract import content_hash, template_messages
@@ -28,9 +27,11 @@ from pipeline.workspace.dialect import page_file
 from pipeline.workspace.files import decode
 
 if TYPE_CHECKING:
-    from pipeline.workspace.settings import Config
+    import git
 
-_ERRORS = (git.GitCommandError, git.GitCommandNotFound, OSError)
+    from pipeline.workspace.settings import Config
+else:
+    git = lazy("git")  # GitPython loads when a command first calls git, not on every start-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class Version:
 def _run(cwd: Path, *args: str) -> str | None:
     try:
         return str(git.Git(str(cwd)).execute(["git", *args], strip_newline_in_stdout=False))
-    except _ERRORS:
+    except (git.GitCommandError, git.GitCommandNotFound, OSError):
         return None
 
 
@@ -57,7 +58,7 @@ def _show(cwd: Path, commit: str, rel: str) -> str | None:
         data = git.Git(str(cwd)).execute(
             ["git", "show", f"{commit}:./{rel}"], stdout_as_string=False, strip_newline_in_stdout=False
         )
-    except _ERRORS:
+    except (git.GitCommandError, git.GitCommandNotFound, OSError):
         return None
     return bytes(data).decode("utf-8", "replace").removeprefix("\ufeff")
 
@@ -213,7 +214,7 @@ def changed_files(cwd: Path, folder: str) -> list[str] | None:
             stdout_as_string=False,
             strip_newline_in_stdout=False,
         )
-    except _ERRORS:
+    except (git.GitCommandError, git.GitCommandNotFound, OSError):
         return None
     entries = bytes(out).decode("utf-8", "replace").split("\0")
     return [entry[3:] for entry in entries if len(entry) > 3]

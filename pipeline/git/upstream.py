@@ -18,16 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import git
-
 from pipeline.errors import ConfigError, GitError
 from pipeline.git.options import Settings as Settings
 from pipeline.git.options import upstream_line
+from pipeline.lazy import lazy
 from pipeline.model import Change as Change
 from pipeline.workspace.runlock import private_dir, state_dir
 
 if TYPE_CHECKING:
+    import git
+
     from pipeline.workspace.settings import Config
+else:
+    git = lazy("git")  # GitPython loads when a command first calls git, not on every start-up
 
 CACHE_DIR = ".pipeline"
 """Folder in the project root for the pipeline's own caches (ignored by git)."""
