@@ -232,3 +232,28 @@ def test_error_in_a_worker_is_one_clear_line_and_nothing_written(
     assert result.code == 2
     assert result.err.startswith("source/p17.md:3: error: front matter is not valid YAML")
     assert tree(root) == before
+
+
+def test_files_staged_ahead_are_gone_when_a_later_page_fails(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parallel sync writes each batch's files ahead, under temporary names, while the workers go on
+    (``files.Stager``); a page failing after that leaves no temporary file, no new folder, nothing renamed."""
+    root = many_pages(tmp_path / "site")
+    run(root, "sync")
+    for k in range(29):  # every page changes, so every batch has files to stage
+        write(root / "source" / f"p{k:02d}.md", f"---\ntitle: Page {k}\n---\n\n# Heading {k}\n\nNew text {k}.\n")
+    write(root / "source/sub/deeper/p30.md", "# New page in a new folder\n")
+    write(root / "source/zz.md", "---\ntitle: [broken\n---\n")  # the last batch fails
+    monkeypatch.setenv("PIPELINE_JOBS", "2")
+    entries = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".pipeline" not in p.parts)
+    before = tree(root)
+    result = run(root, "sync")
+    assert result.code == 2
+    assert result.err.startswith("source/zz.md:3: error: front matter is not valid YAML")
+    assert tree(root) == before
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".pipeline" not in p.parts) == entries
+    (root / "source/zz.md").unlink()
+    assert run(root, "sync").code == 0  # and the next run writes them all
+    assert "New text 3." in (root / "locales/nl/p03.po").read_text()
+    assert (root / "build/de/sub/deeper/p30.md").is_file()

@@ -30,6 +30,7 @@ from pipeline.workspace.files import (
 from pipeline.workspace.paths import inside
 
 if TYPE_CHECKING:
+    from pipeline.workspace.files import Stager
     from pipeline.workspace.settings import Settings as Config
 
 FALLBACK = "fallback"
@@ -106,7 +107,9 @@ class Outcome:
     """``[[messages]]`` files handled besides the pages."""
 
 
-def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
+def apply(
+    cfg: Config, plan: Plan, changed: dict[str, int] | None = None, stager: Stager | None = None
+) -> tuple[list[str], list[str], int]:
     """Write and remove what the plan says; return (written, removed, unchanged).
 
     Every path is checked to stay inside the project before anything is touched, and
@@ -114,7 +117,8 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
     A PO file the run read is replaced only while it still holds the bytes read (checked
     before the first write and again right before its rename); when one changed, nothing
     more of its page is written and an error names it once the other pages are done.
-    ``changed`` (if given) counts the files each stage actually wrote or removed.
+    ``changed`` (if given) counts the files each stage actually wrote or removed. ``stager``:
+    temporary files already written with the planned bytes (``files.Stager``), renamed into place.
     """
     for path in sorted(plan.writes.keys() | plan.removals):
         inside(cfg, path)
@@ -123,8 +127,9 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             refuse_read_only(path, plan.writes[path])
         except OSError as exc:
             raise _write_error(cfg, path, exc) from None
+    ours = stager.pending() if stager is not None else frozenset()
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
-        remove_stale_temps(folder)
+        remove_stale_temps(folder, ours)
     changed_on_disk: list[Path] = []
     held: set[str] = set()
     written: list[str] = []
@@ -145,7 +150,9 @@ def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tup
             if plan.page_of.get(path, "") in held and path in plan.page_of:
                 continue
             # a file a worker already compared (it has a digest) differs from the disk: no read-back
-            job = WriteJob(path, plan.writes[path], plan.read.get(path), compare=path not in plan.digests)
+            data = plan.writes[path]
+            staged = stager.take(path, data) if stager is not None else None
+            job = WriteJob(path, data, plan.read.get(path), compare=path not in plan.digests, staged=staged)
             groups.setdefault(plan.page_of.get(path, path), []).append(job)
         results = write_groups(list(groups.values()))
         for path in order:
