@@ -768,6 +768,9 @@ def _plan_parallel(
         parts = []
         from concurrent.futures import ProcessPoolExecutor  # a no-op sync does not pay for importing it
 
+        for module in (po, walker, extracting, merge, build, stamp, mark, messages):
+            getattr(module, "__name__", None)  # loaded once here: forked workers inherit them, not import each
+
         pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
         with pool:
             futures = [pool.submit(_plan_pages, cfg, chunk, locales, request, commit) for chunk in chunks]
