@@ -358,3 +358,22 @@ def test_pull_never_writes_through_a_linked_source_folder(tmp_path: Path, run: C
     assert result.err.startswith("source/news/spring.md: error: leads outside the project"), result.err
     assert list(outside.iterdir()) == []
     assert not (root / "pipeline.git.lock").exists()
+
+
+def test_first_outside_resolves_folders_once_and_still_follows_a_linked_file(tmp_path: Path) -> None:
+    from pipeline.workspace.paths import first_outside
+    from pipeline.workspace.settings import load
+
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "build" / "nl").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.md").write_text("x")
+    cfg = load(root)
+    plain = [root / "build" / "nl" / f"p{k}.md" for k in range(5)]
+    assert first_outside(cfg, plain) is None
+    (root / "build" / "nl" / "p3.md").symlink_to(outside / "x.md")  # one file linked out, its folder inside
+    assert first_outside(cfg, plain) == root / "build" / "nl" / "p3.md"
+    (root / "build" / "de").symlink_to(outside, target_is_directory=True)  # a whole folder linked out
+    assert first_outside(cfg, [root / "build" / "de" / "p0.md", *plain]) == root / "build" / "de" / "p0.md"

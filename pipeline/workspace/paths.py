@@ -8,6 +8,7 @@ a link planted inside the project cannot lead a run out of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
@@ -33,6 +34,23 @@ def inside(cfg: Config, path: Path) -> Path:
             hint="replace the link with a real file or folder inside the project",
         )
     return path
+
+
+def first_outside(cfg: Config, paths: Iterable[Path]) -> Path | None:
+    """The first of ``paths`` that ``inside`` refuses, else None: each folder resolved once.
+
+    A file resolves to its folder's resolved path plus its name unless the file itself is a
+    link, so a run writing thousands of files resolves each folder once, and links fully.
+    """
+    root = _resolved(cfg.root)
+    folders: dict[Path, bool] = {}
+    for path in paths:
+        ok = folders.get(path.parent)
+        if ok is None:
+            ok = folders[path.parent] = path.parent.resolve().is_relative_to(root)
+        if not ok or (path.is_symlink() and not path.resolve().is_relative_to(root)):
+            return path
+    return None
 
 
 @lru_cache(maxsize=64)

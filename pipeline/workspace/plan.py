@@ -27,7 +27,7 @@ from pipeline.workspace.files import (
     remove_stale_temps,
     write_groups,
 )
-from pipeline.workspace.paths import inside
+from pipeline.workspace.paths import first_outside, inside
 
 if TYPE_CHECKING:
     from pipeline.workspace.files import Stager
@@ -120,8 +120,9 @@ def apply(
     ``changed`` (if given) counts the files each stage actually wrote or removed. ``stager``:
     temporary files already written with the planned bytes (``files.Stager``), renamed into place.
     """
-    for path in sorted(plan.writes.keys() | plan.removals):
-        inside(cfg, path)
+    outside = first_outside(cfg, sorted(plan.writes.keys() | plan.removals))
+    if outside is not None:
+        inside(cfg, outside)  # raises, naming it
     for path in sorted(plan.writes):
         try:
             refuse_read_only(path, plan.writes[path])

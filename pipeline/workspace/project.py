@@ -29,7 +29,7 @@ from pipeline.workspace.files import (
     page_bytes,
 )
 from pipeline.workspace.incremental import Cache
-from pipeline.workspace.paths import check_references, inside
+from pipeline.workspace.paths import check_references, first_outside, inside
 from pipeline.workspace.plan import FALLBACK as FALLBACK  # the plan and its writer, re-exported
 from pipeline.workspace.plan import Fallback as Fallback
 from pipeline.workspace.plan import Outcome as Outcome
@@ -803,14 +803,12 @@ def _plan_parallel(
 
 def _stage(cfg: Config, plan: Plan, shard: Shard | None, stager: Stager) -> None:
     """Stage a batch's planned files (those inside the project, and the shard's own)."""
-    for path, data in plan.writes.items():
-        if shard is not None and not owns_path(cfg, shard, path, frozenset(spec.name for spec in cfg.messages)):
-            continue
-        try:
-            inside(cfg, path)
-        except InputError:
-            continue  # ``apply`` refuses it before writing anything
-        stager.stage(path, data)
+    names = frozenset(spec.name for spec in cfg.messages)
+    todo = [path for path in plan.writes if shard is None or owns_path(cfg, shard, path, names)]
+    if first_outside(cfg, todo) is not None:
+        return  # ``apply`` refuses it before writing anything; stage nothing of a run that will fail
+    for path in todo:
+        stager.stage(path, plan.writes[path])
 
 
 def _settle(plan: Plan) -> None:
