@@ -598,7 +598,7 @@ def test_round_trip_parse_of_format_is_identity(catalog: Catalog) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(catalogs(oracle=False), st.integers(0, 4), st.text(max_size=3))
+@given(catalogs(oracle=False), st.integers(0, 4), st.text(st.sampled_from('ab é\\"\t'), max_size=3))
 def test_equal_written_forms_are_exactly_equal_bytes(a: Catalog, pick: int, text: str) -> None:
     """``written_form`` (the gate's staleness by entries) says "same bytes" exactly when format_po does."""
     messages = list(a.messages)

@@ -554,9 +554,10 @@ _BAD_CHARS = re.compile("[\x00\x04]")
 
 
 _SEP = "\x1f"
-_BAD_IN_STRINGS = re.compile(r"[\x00\x04]")
-_BAD_IN_LINES = re.compile(r"[\n\r\x00]|\\\x1f")
-_BAD_IN_REFERENCES = re.compile(r"[\n\r\x00 \t]|\\\x1f|\x1f\x1f")
+_BAD_LINE_PARTS = ("\n", "\r", "\x00", "\\" + _SEP)
+"""What no comment line may hold: a line break, a NUL, or a backslash at its end."""
+_BAD_REFERENCE_PARTS = (*_BAD_LINE_PARTS, " ", "\t", _SEP + _SEP)
+"""Nor a reference: besides, a blank inside it, or an empty one."""
 
 
 def _check(catalog: Catalog) -> None:
@@ -583,10 +584,15 @@ def _check(catalog: Catalog) -> None:
         lines.extend(m.comments)
         lines.extend(m.auto_comments)
         references.extend(m.references)
+    joined = _SEP.join(strings)
+    text = _SEP.join(lines) + _SEP
+    refs = _SEP + _SEP.join(references) + _SEP if references else ""
+    # substring tests (memchr) rather than one regex: the same questions, several times faster
     if (
-        _BAD_IN_STRINGS.search(_SEP.join(strings))
-        or _BAD_IN_LINES.search(_SEP.join(lines) + _SEP)
-        or (references and _BAD_IN_REFERENCES.search(_SEP + _SEP.join(references) + _SEP))
+        "\x00" in joined
+        or "\x04" in joined
+        or any(bad in text for bad in _BAD_LINE_PARTS)
+        or (refs and any(bad in refs for bad in _BAD_REFERENCE_PARTS))
     ):
         return _check_all(catalog)
     for name, value in catalog.header:
