@@ -85,9 +85,8 @@ def main() -> None:
     if code != 0:
         sys.exit(f"sync exited {code}")
     units = args.pages * args.locales
-    print(
-        f"full sync of {args.pages} pages x {args.locales} locales in one process: {total:.1f} s CPU ({wall:.1f} s wall)"
-    )
+    size = f"{args.pages} pages x {args.locales} locales"
+    print(f"full sync of {size} in one process: {total:.1f} s CPU ({wall:.1f} s wall)")
     print(f"{'stage':20} {'CPU s':>7} {'share':>6} {'ms per page x locale':>21}")
     for _, _, label in STAGES:
         seconds = spent.get(label, 0.0)
