@@ -43,13 +43,20 @@ _BLOCK_START = re.compile(
 _MDX_LINE_START = re.compile(r"(?:\{|:{2,}|(?:import|export)[ \t{*])")
 """In MDX a line starting like this would open an expression, a directive or ESM."""
 # A space a line may break at, protection aside: more text follows the run of spaces it is in,
-# and that text does not start block syntax (nor, in MDX, a JSX tag or directive).
-_BREAK = re.compile(rf" (?= *+[^ ])(?! *+{_BLOCK_START.pattern})")
-_MDX_BREAK = re.compile(rf" (?= *+[^ ])(?! *+{_BLOCK_START.pattern})(?! *+{_MDX_LINE_START.pattern})")
+# and that text does not start block syntax (nor, in MDX, a JSX tag or directive). Each pattern
+# is only tried after a character it can start with (most words start with a letter).
+_BREAK = re.compile(rf" (?= *+[^ ])(?! *+(?=[-#>+*\d=:|`~<{{_]){_BLOCK_START.pattern})")
+_MDX_BREAK = re.compile(
+    rf" (?= *+[^ ])(?! *+(?=[-#>+*\d=:|`~<{{_]){_BLOCK_START.pattern})(?! *+(?=[{{:ie]){_MDX_LINE_START.pattern})"
+)
 _FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
 _ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
 _PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\}")
+_PROTECTED_START = re.compile(r"[`\]<{]")
+"""A text without these characters has nothing ``_PROTECTED`` (most translations)."""
+_PROTECTED_SCAN = re.compile(rf"(?={_PROTECTED_START.pattern})(?:{_PROTECTED.pattern})")
+"""``_PROTECTED``, tried only where it can start: the same matches, found faster."""
 _LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
@@ -75,7 +82,11 @@ class _Edit:
     end: int
     text: str
     raw: str  # the translation as it will read back (before normalising)
-    expected: str  # what the segment should read back as (normalised)
+
+    @property
+    def expected(self) -> str:
+        """What the segment should read back as (normalised; only a read-back asks)."""
+        return _normal(self.raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
     text = doc.page.text
     fallbacks: list[tuple[Segment, str]] = []
     edits: dict[int, _Edit] = {}
+    mdx = options.mdx
     for index, seg in enumerate(doc.segments):
         t = table.get((seg.msgctxt, seg.msgid))
         if t is None or t == seg.msgid:
@@ -148,7 +160,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
         if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
             fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
             continue
-        if options.mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
+        if mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
             reason = structure_reason(seg.msgid, t)
             if reason is not None:
                 fallbacks.append((seg, reason))
@@ -426,7 +438,7 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
         index = by_line.get(heading.line)
         edit = active.get(index) if index is not None else None
         plain = _plain(edit.raw) if edit else heading.plain
-        if heading.inline_anchor or slugger.peek(plain) == heading.anchor or index is None:
+        if heading.inline_anchor or index is None or slugger.peek(plain) == heading.anchor:
             slugger.slug(plain)
             continue
         end = edit.end if edit else doc.segments[index].pieces[-1].end
@@ -561,7 +573,7 @@ def _clean(text: str) -> str:
 
 
 def _edit(seg: Segment, new: str, expected: str) -> _Edit:
-    return _Edit(seg, seg.pieces[0].start, seg.pieces[-1].end, new, expected, _normal(expected))
+    return _Edit(seg, seg.pieces[0].start, seg.pieces[-1].end, new, expected)
 
 
 def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
@@ -645,11 +657,14 @@ def _render_html_text(doc: Document, seg: Segment, t: str) -> _Edit | None:
     return _render_inline(doc, seg, t)
 
 
+_CLOSING_HASHES = re.compile(r"[ \t]#+$")
+
+
 def _render_atx(doc: Document, seg: Segment, t: str) -> _Edit | None:
     t = _TRAILING_ID.sub("", t.replace("\n", " ")).strip()
     if not t:
         return None
-    if re.search(r"[ \t]#+$", t) or t == "#" * len(t):
+    if _CLOSING_HASHES.search(t) or t == "#" * len(t):
         t = t[: len(t.rstrip("#"))] + "\\" + t[len(t.rstrip("#")) :]
     return _edit(seg, t, t)
 
@@ -774,7 +789,7 @@ def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
     if quote == seg.style or not seg.style:
         return _edit(seg, escaped, one)
     start, end = seg.pieces[0].start - 1, seg.pieces[-1].end + 1
-    return _Edit(seg, start, end, quote + escaped + quote, one, _normal(one))
+    return _Edit(seg, start, end, quote + escaped + quote, one)
 
 
 def _page_quote(doc: Document) -> str:
@@ -882,9 +897,9 @@ def _escape_block_start(line: str) -> str:
 def _break_points(text: str, mdx: bool = False) -> list[int]:
     """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
     points = [m.start() for m in (_MDX_BREAK if mdx else _BREAK).finditer(text)]
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
-    if not protected:
+    if not points or _PROTECTED_START.search(text) is None:
         return points
+    protected = [(m.start(), m.end()) for m in _PROTECTED_SCAN.finditer(text)]
     kept: list[int] = []
     j = 0
     for i in points:
