@@ -750,12 +750,25 @@ def _english_lines(text: str, piece: Span) -> list[str]:
     return [ln.strip() for ln in text[piece.start : piece.end].splitlines() if ln.strip()]
 
 
+_SURELY_PLAIN = re.compile(
+    r"[^\W\d_](?:[^\W_]|[ ,.!?'()/&%+\-]|[\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd])*"
+)
+"""A plain YAML scalar that reads back as this very string: a letter first (YAML types a plain
+scalar by its first character: a letter can only start a boolean or null word), then letters,
+digits, spaces, punctuation YAML gives no meaning inside a scalar and printable non-ASCII
+characters other than line separators and the byte order mark."""
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+"""Plain scalars YAML 1.1 reads as booleans or null (in some case mixes: left to the parser)."""
+
+
 def _plain_ok(value: str) -> bool:
     """True when ``value`` can be written as a plain YAML scalar and read back unchanged."""
     if not value or value != value.strip() or "\n" in value:
         return False
     if ": " in value or " #" in value:  # a mapping inside, or a comment: never one plain scalar
         return False
+    if _SURELY_PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return True  # what reading it back would say, without a YAML parser (most titles)
     try:
         return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
     except yaml.YAMLError:
