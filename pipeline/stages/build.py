@@ -758,7 +758,7 @@ scalar by its first character: a letter can only start a boolean or null word), 
 digits, spaces, punctuation YAML gives no meaning inside a scalar and printable non-ASCII
 characters other than line separators and the byte order mark."""
 _YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
-"""Plain scalars YAML 1.1 reads as booleans or null (in some case mixes: left to the parser)."""
+"""Plain scalars YAML 1.1 reads as booleans or null, lowercased (a case mix like ``yEs`` goes to the parser)."""
 
 
 def _plain_ok(value: str) -> bool:
