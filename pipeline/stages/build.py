@@ -42,10 +42,21 @@ _BLOCK_START = re.compile(
 )
 _MDX_LINE_START = re.compile(r"(?:\{|:{2,}|(?:import|export)[ \t{*])")
 """In MDX a line starting like this would open an expression, a directive or ESM."""
+# A space a line may break at, protection aside: more text follows the run of spaces it is in,
+# and that text does not start block syntax (nor, in MDX, a JSX tag or directive). Each pattern
+# is only tried after a character it can start with (most words start with a letter).
+_BREAK = re.compile(rf" (?= *+[^ ])(?! *+(?=[-#>+*\d=:|`~<{{_]){_BLOCK_START.pattern})")
+_MDX_BREAK = re.compile(
+    rf" (?= *+[^ ])(?! *+(?=[-#>+*\d=:|`~<{{_]){_BLOCK_START.pattern})(?! *+(?=[{{:ie]){_MDX_LINE_START.pattern})"
+)
 _FIRST_ESCAPE = re.compile(r"(#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|```|~~~)")
 _ORDERED = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _TRAILING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
 _PROTECTED = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)|\]\([^)]*\)|<[^<>]*>|\{[^{}]*\}")
+_PROTECTED_START = re.compile(r"[`\]<{]")
+"""A text without these characters has nothing ``_PROTECTED`` (most translations)."""
+_PROTECTED_SCAN = re.compile(rf"(?={_PROTECTED_START.pattern})(?:{_PROTECTED.pattern})")
+"""``_PROTECTED``, tried only where it can start: the same matches, found faster."""
 _LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
@@ -71,7 +82,11 @@ class _Edit:
     end: int
     text: str
     raw: str  # the translation as it will read back (before normalising)
-    expected: str  # what the segment should read back as (normalised)
+
+    @property
+    def expected(self) -> str:
+        """What the segment should read back as (normalised; only a read-back asks)."""
+        return _normal(self.raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +133,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
     text = doc.page.text
     fallbacks: list[tuple[Segment, str]] = []
     edits: dict[int, _Edit] = {}
+    mdx = options.mdx
     for index, seg in enumerate(doc.segments):
         t = table.get((seg.msgctxt, seg.msgid))
         if t is None or t == seg.msgid:
@@ -144,7 +160,7 @@ def _splice(doc: Document, table: Mapping[Key, str], options: Options) -> tuple[
         if seg.render is Render.HTML_TEXT and seg.style and _JS_UNSAFE[seg.style].search(t):
             fallbacks.append((seg, f"it would end the JavaScript string around it (a {seg.style} or \\)"))
             continue
-        if options.mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
+        if mdx and seg.render not in (Render.YAML, Render.YAML_KEY, Render.ATTR, Render.JS_STRING):
             reason = structure_reason(seg.msgid, t)
             if reason is not None:
                 fallbacks.append((seg, reason))
@@ -214,7 +230,17 @@ def _plain_swap(text: str, edit: _Edit) -> bool:
         last = seg.pieces[-1]  # a pipe moved above the underline may make a table: read it back
         if "|" not in text[last.start : last.end]:
             return False
-    return _SKELETON.findall(edit.raw) == _SKELETON.findall(seg.msgid)
+    return _NOT_SKELETON.sub("", edit.raw) == _skeleton(seg.msgid)
+
+
+_NOT_SKELETON = re.compile(r"[^*_\[\]()<>{}|#!`~&\\\n]+")
+"""Everything but ``_SKELETON``'s characters: removing it leaves a text's skeleton characters in order."""
+
+
+@lru_cache(maxsize=4096)
+def _skeleton(msgid: str) -> str:
+    """The skeleton characters of an English text in order (cached: every locale compares with it)."""
+    return _NOT_SKELETON.sub("", msgid)
 
 
 def _check_blocks(
@@ -328,6 +354,49 @@ def _first_culprit(doc: Document, active: dict[int, _Edit], options: Options) ->
     return keys[lo - 1]
 
 
+# --------------------------------------------------------------------------- per-page memo
+
+
+class _Page:
+    """What build derives from a page's English alone, worked out once for all its locales.
+
+    Everything here is a function of the ``Document`` it holds (which is immutable), so it
+    is valid for every locale's build of that page; entries are filled on first use.
+    """
+
+    __slots__ = ("doc", "heading_segments", "layouts")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.layouts: dict[int, tuple[Segment, _Layout]] = {}
+        """id of a segment of ``doc`` -> (that segment, its layout); the segment is held so the id stays its."""
+        self.heading_segments = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
+        """Line -> index of the heading segment there."""
+
+    def layout(self, seg: Segment) -> _Layout:
+        hit = self.layouts.get(id(seg))
+        if hit is not None and hit[0] is seg:
+            return hit[1]
+        lay = _layout(self.doc, seg)
+        self.layouts[id(seg)] = (seg, lay)
+        return lay
+
+
+_PAGES_KEPT = 4
+_pages: dict[int, _Page] = {}
+"""id of a Document -> its memo, for the last few pages built (sync builds a page's locales in a
+row). A memo holds its Document, so an id here cannot be reused by another one while it is kept."""
+
+
+def _page(doc: Document) -> _Page:
+    memo = _pages.get(id(doc))
+    if memo is None or memo.doc is not doc:
+        while len(_pages) >= _PAGES_KEPT:
+            del _pages[next(iter(_pages))]  # the oldest
+        memo = _pages[id(doc)] = _Page(doc)
+    return memo
+
+
 # --------------------------------------------------------------------------- assembly
 
 
@@ -360,7 +429,7 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     """
     if options.mdx:
         return []  # MDX serves each locale's headings under ids of their own text: no {#id}
-    by_line = {seg.line: i for i, seg in enumerate(doc.segments) if seg.anchor is not None}
+    by_line = _page(doc).heading_segments
     slugger = Slugger()
     inserts: list[tuple[int, int, str]] = []
     for heading in doc.headings:
@@ -369,7 +438,7 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
         index = by_line.get(heading.line)
         edit = active.get(index) if index is not None else None
         plain = _plain(edit.raw) if edit else heading.plain
-        if heading.inline_anchor or slugger.peek(plain) == heading.anchor or index is None:
+        if heading.inline_anchor or index is None or slugger.peek(plain) == heading.anchor:
             slugger.slug(plain)
             continue
         end = edit.end if edit else doc.segments[index].pieces[-1].end
@@ -381,8 +450,11 @@ def _anchor_edits(doc: Document, active: Mapping[int, _Edit], options: Options) 
     return inserts
 
 
-_NO_INLINE_MARKUP = re.compile(r"[^\n\r!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00]*")
-"""Text in which no inline rule of ``MD`` can start (nor normalising change a character)."""
+_NO_INLINE_MARKUP = re.compile(r"[^\n\r!&*<\[\\\]_`~\x00]*")
+"""Text in which no inline rule of ``MD`` can start (nor normalising change a character).
+
+``MD`` (no linkify, no typographer) starts an inline rule only at a line break, a backslash, a
+backtick or one of ``~ * _ [ ! < &``; ``]`` is left out to be safe. Other punctuation is text."""
 
 
 def _plain(markdown: str) -> str:
@@ -493,49 +565,75 @@ def _render(doc: Document, seg: Segment, translation: str) -> _Edit | None:
 
 def _clean(text: str) -> str:
     """Trim, unify line endings, collapse blank lines (a blank line would end the block)."""
+    if "\n" not in text and "\r" not in text:
+        return text.strip()  # one line (most translations): the same as the general case
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.strip() for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
 
 
 def _edit(seg: Segment, new: str, expected: str) -> _Edit:
-    return _Edit(seg, seg.pieces[0].start, seg.pieces[-1].end, new, expected, _normal(expected))
+    return _Edit(seg, seg.pieces[0].start, seg.pieces[-1].end, new, expected)
 
 
 def _render_inline(doc: Document, seg: Segment, t: str) -> _Edit | None:
-    text = doc.page.text
-    glue = [text[a.end : b.start] for a, b in zip(seg.pieces, seg.pieces[1:], strict=False)]
-    english = [text[p.start : p.end] for p in seg.pieces]
-    # English groups separated by hard breaks
-    groups: list[list[int]] = [[0]]
-    for i, brk in enumerate(seg.hard_breaks):
-        if brk:
-            groups.append([i + 1])
-        else:
-            groups[-1].append(i + 1)
-    soft_glues = [g for g, brk in zip(glue, seg.hard_breaks, strict=False) if not brk]
-    hard_glues = [g for g, brk in zip(glue, seg.hard_breaks, strict=False) if brk]
-    cont = _continuation(doc, seg)
-    soft_default = soft_glues[-1] if soft_glues else doc.newline + cont
-    hard_default = hard_glues[-1] if hard_glues else "\\" + doc.newline + cont
+    lay = _page(doc).layout(seg)
+    mdx = doc.dialect == "mdx"
     parts = t.split("\n")
     out: list[str] = []
     soft_i = 0
     for gi, part in enumerate(parts):
-        eg = groups[min(gi, len(groups) - 1)]
-        lines = _distribute(part, [english[i] for i in eg], doc.dialect == "mdx")
-        if seg.render is Render.SETEXT and gi == len(parts) - 1 and "|" not in english[-1]:
+        lines = _distribute(part, lay.groups[min(gi, len(lay.groups) - 1)], mdx)
+        if seg.render is Render.SETEXT and gi == len(parts) - 1 and not lay.pipe_last:
             lines = _no_pipe_above_underline(lines)
         if seg.render in (Render.INLINE, Render.SETEXT):
             lines[0] = _escape_block_start(lines[0])
         if gi > 0:
-            out.append(hard_glues[gi - 1] if gi - 1 < len(hard_glues) else hard_default)
+            out.append(lay.hard_glues[gi - 1] if gi - 1 < len(lay.hard_glues) else lay.hard_default)
         for li, line in enumerate(lines):
             if li > 0:
-                out.append(soft_glues[soft_i] if soft_i < len(soft_glues) else soft_default)
+                out.append(lay.soft_glues[soft_i] if soft_i < len(lay.soft_glues) else lay.soft_default)
                 soft_i += 1
             out.append(line)
     return _edit(seg, "".join(out), t)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The English line layout of an inline segment: what its translations are written into."""
+
+    groups: tuple[tuple[str, ...], ...]
+    """The English lines, grouped between hard breaks."""
+    soft_glues: tuple[str, ...]
+    hard_glues: tuple[str, ...]
+    soft_default: str
+    """Glue for a soft break the English lacks (a continuation line)."""
+    hard_default: str
+    pipe_last: bool
+    """The English's last line has a ``|``."""
+
+
+def _layout(doc: Document, seg: Segment) -> _Layout:
+    text = doc.page.text
+    glue = [text[a.end : b.start] for a, b in pairwise(seg.pieces)]
+    english = [text[p.start : p.end] for p in seg.pieces]
+    groups: list[list[str]] = [[english[0]]]
+    for line, brk in zip(english[1:], seg.hard_breaks, strict=False):
+        if brk:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    soft_glues = tuple(g for g, brk in zip(glue, seg.hard_breaks, strict=False) if not brk)
+    hard_glues = tuple(g for g, brk in zip(glue, seg.hard_breaks, strict=False) if brk)
+    cont = _continuation(doc, seg)
+    return _Layout(
+        groups=tuple(tuple(g) for g in groups),
+        soft_glues=soft_glues,
+        hard_glues=hard_glues,
+        soft_default=soft_glues[-1] if soft_glues else doc.newline + cont,
+        hard_default=hard_glues[-1] if hard_glues else "\\" + doc.newline + cont,
+        pipe_last="|" in english[-1],
+    )
 
 
 def _no_pipe_above_underline(lines: list[str]) -> list[str]:
@@ -559,11 +657,14 @@ def _render_html_text(doc: Document, seg: Segment, t: str) -> _Edit | None:
     return _render_inline(doc, seg, t)
 
 
+_CLOSING_HASHES = re.compile(r"[ \t]#+$")
+
+
 def _render_atx(doc: Document, seg: Segment, t: str) -> _Edit | None:
     t = _TRAILING_ID.sub("", t.replace("\n", " ")).strip()
     if not t:
         return None
-    if re.search(r"[ \t]#+$", t) or t == "#" * len(t):
+    if _CLOSING_HASHES.search(t) or t == "#" * len(t):
         t = t[: len(t.rstrip("#"))] + "\\" + t[len(t.rstrip("#")) :]
     return _edit(seg, t, t)
 
@@ -649,12 +750,25 @@ def _english_lines(text: str, piece: Span) -> list[str]:
     return [ln.strip() for ln in text[piece.start : piece.end].splitlines() if ln.strip()]
 
 
+_SURELY_PLAIN = re.compile(
+    r"[^\W\d_](?:[^\W_]|[ ,.!?'()/&%+\-]|[\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd])*"
+)
+"""A plain YAML scalar that reads back as this very string: a letter first (YAML types a plain
+scalar by its first character: a letter can only start a boolean or null word), then letters,
+digits, spaces, punctuation YAML gives no meaning inside a scalar and printable non-ASCII
+characters other than line separators and the byte order mark."""
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+"""Plain scalars YAML 1.1 reads as booleans or null, lowercased (a case mix like ``yEs`` goes to the parser)."""
+
+
 def _plain_ok(value: str) -> bool:
     """True when ``value`` can be written as a plain YAML scalar and read back unchanged."""
     if not value or value != value.strip() or "\n" in value:
         return False
     if ": " in value or " #" in value:  # a mapping inside, or a comment: never one plain scalar
         return False
+    if _SURELY_PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return True  # what reading it back would say, without a YAML parser (most titles)
     try:
         return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
     except yaml.YAMLError:
@@ -688,7 +802,7 @@ def _render_js_string(doc: Document, seg: Segment, t: str) -> _Edit | None:
     if quote == seg.style or not seg.style:
         return _edit(seg, escaped, one)
     start, end = seg.pieces[0].start - 1, seg.pieces[-1].end + 1
-    return _Edit(seg, start, end, quote + escaped + quote, one, _normal(one))
+    return _Edit(seg, start, end, quote + escaped + quote, one)
 
 
 def _page_quote(doc: Document) -> str:
@@ -795,27 +909,24 @@ def _escape_block_start(line: str) -> str:
 
 def _break_points(text: str, mdx: bool = False) -> list[int]:
     """Positions of spaces where a line may break (not inside code, URLs, tags, expressions)."""
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
-    points: list[int] = []
+    points = [m.start() for m in (_MDX_BREAK if mdx else _BREAK).finditer(text)]
+    if not points or _PROTECTED_START.search(text) is None:
+        return points
+    protected = [(m.start(), m.end()) for m in _PROTECTED_SCAN.finditer(text)]
+    kept: list[int] = []
     j = 0
-    n = len(text)
-    i = text.find(" ")
-    while i >= 0:
+    for i in points:
         while j < len(protected) and protected[j][1] <= i:
             j += 1
-        if not (j < len(protected) and protected[j][0] <= i < protected[j][1]):
-            k = i + 1
-            while k < n and text[k] == " ":
-                k += 1
-            # never start a line with block syntax (nor, in MDX, with a JSX tag or directive)
-            if k != n and not _BLOCK_START.match(text, k) and not (mdx and _MDX_LINE_START.match(text, k)):
-                points.append(i)
-        i = text.find(" ", i + 1)
-    return points
+        if not (j < len(protected) and protected[j][0] <= i):
+            kept.append(i)
+    return kept
 
 
 _CLOSERS = frozenset("\"'’”»)]*_")
 _ENDERS = frozenset(".!?…:")
+_SENTENCE_TAIL = _CLOSERS | _ENDERS | {"\n"}
+"""The character before the end of a sentence is one of these (a cheap first test)."""
 
 
 def _ends_sentence(text: str, end: int) -> bool:
@@ -828,7 +939,7 @@ def _ends_sentence(text: str, end: int) -> bool:
     return k > 0 and text[k - 1] in _ENDERS
 
 
-def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
+def _distribute(text: str, english: Sequence[str], mdx: bool = False) -> list[str]:
     """Lay out a translation over lines the way its English was laid out.
 
     A hard-wrapped English paragraph (lines of similar width, breaking mid-sentence) is
@@ -842,12 +953,8 @@ def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
     points = _break_points(text, mdx)
     if not points:
         return [text]
-    ends = [bool(_SENTENCE_END.search(line)) for line in english[:-1]]
-    width = max(len(line) for line in english)
-    if not all(ends) and width >= 40 and all(len(line) >= 0.6 * width for line in english[:-1]):
-        cuts = _wrap(text, points, width)
-    else:
-        cuts = _proportional(text, points, english, ends)
+    shape = _shape(tuple(english))
+    cuts = _wrap(text, points, shape.width) if shape.wrapped else _proportional(text, points, shape)
     lines: list[str] = []
     prev = 0
     for c in cuts:
@@ -855,6 +962,34 @@ def _distribute(text: str, english: list[str], mdx: bool = False) -> list[str]:
         prev = c + 1
     lines.append(text[prev:].strip(" "))
     return [ln for ln in lines if ln] or [text]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How English lines are laid out, as ``_distribute`` reads them."""
+
+    ends: tuple[bool, ...]
+    """For each line but the last: it ends a sentence."""
+    width: int
+    wrapped: bool
+    """Hard-wrapped: lines of similar width (at least 40), not all ending a sentence."""
+    fractions: tuple[float, ...]
+    """For each line but the last: how far through the text (line breaks counted) it ends."""
+
+
+@lru_cache(maxsize=4096)
+def _shape(english: tuple[str, ...]) -> _Shape:
+    """The ``_Shape`` of English lines (cached: every locale's translation is laid out over them)."""
+    ends = tuple(bool(_SENTENCE_END.search(line)) for line in english[:-1])
+    width = max(len(line) for line in english)
+    wrapped = not all(ends) and width >= 40 and all(len(line) >= 0.6 * width for line in english[:-1])
+    total = sum(len(line) for line in english) + len(english) - 1
+    fractions: list[float] = []
+    done = 0
+    for line in english[:-1]:
+        done += len(line) + 1
+        fractions.append(done / total)
+    return _Shape(ends, width, wrapped, tuple(fractions))
 
 
 def _wrap(text: str, points: list[int], width: int) -> list[int]:
@@ -871,25 +1006,38 @@ def _wrap(text: str, points: list[int], width: int) -> list[int]:
     return cuts
 
 
-def _proportional(text: str, points: list[int], english: list[str], ends: list[bool]) -> list[int]:
+def _proportional(text: str, points: list[int], shape: _Shape) -> list[int]:
     sentence = [
         p
         for p in points
-        if _ends_sentence(text, p) and (m := _CUT_BEFORE.match(text, p + 1)) is not None and not m.group(0).islower()
+        if text[p - 1] in _SENTENCE_TAIL  # a cheap first test (for p = 0 too: no sentence ends there)
+        and _ends_sentence(text, p)
+        and (m := _CUT_BEFORE.match(text, p + 1)) is not None
+        and not m.group(0).islower()
     ]
-    total = sum(len(line) for line in english) + len(english) - 1
     cuts: list[int] = []
     prev = -1
-    done = 0
-    for line, at_end in zip(english[:-1], ends, strict=False):
-        done += len(line) + 1
-        target = done / total * len(text)
-        pool = [p for p in (sentence if at_end else points) if p > prev]
-        if not pool:
-            pool = [p for p in points if p > prev]
-        if not pool:
+    for fraction, at_end in zip(shape.fractions, shape.ends, strict=True):
+        target = fraction * len(text)
+        best = _nearest(sentence, prev, target) if at_end else None
+        if best is None:
+            best = _nearest(points, prev, target)
+        if best is None:
             break
-        best = min(pool, key=lambda p: (abs(p - target), p))
         cuts.append(best)
         prev = best
     return cuts
+
+
+def _nearest(positions: list[int], after: int, target: float) -> int | None:
+    """The position after ``after`` nearest to ``target`` (the lower one on a tie); ``positions`` is sorted."""
+    lo = bisect.bisect_right(positions, after)
+    if lo == len(positions):
+        return None
+    i = bisect.bisect_left(positions, target, lo)
+    if i == lo:
+        return positions[i]
+    if i == len(positions):
+        return positions[i - 1]
+    below, above = positions[i - 1], positions[i]
+    return below if target - below <= above - target else above

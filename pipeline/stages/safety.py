@@ -83,6 +83,11 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRIGGER = re.compile(r"[<:{]")
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_$][\w$]*\}")
 _BLANKS = re.compile(r"\s+")
+_SCHEME_IN_JUNK = re.compile(
+    "|".join(r"[\x00-\x20\x7f\\]*".join(map(re.escape, scheme + ":")) for scheme in sorted(_URL_SCHEMES))
+)
+"""A dangerous ``scheme:`` with URL junk (blanks, controls) or backslashes anywhere in it: it
+reads as the scheme once the junk is dropped and the backslash escapes are gone (rendered)."""
 
 
 def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown: bool = True) -> str | None:
@@ -103,10 +108,9 @@ def unsafe_reason(msgid: str, msgstr: str, kind: Kind | None = None, *, markdown
     folded = fold(msgstr)
     if not _TRIGGER.search(folded) and not _TRIGGER.search(msgstr):
         return None  # no '<', ':' or '{' in any reading: no tag, URL or code can be there
-    if "<" not in folded and "{" not in folded and "<" not in msgstr and "{" not in msgstr:
-        squeezed = _URL_JUNK.sub("", folded).replace("\\", "")  # a backslash escape is gone once rendered
-        if not any(scheme + ":" in squeezed for scheme in _URL_SCHEMES):
-            return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
+    markup = "<" in folded or "{" in folded or "<" in msgstr or "{" in msgstr
+    if not markup and not _SCHEME_IN_JUNK.search(folded):
+        return None  # ':' only in prose ("Note: …"): no tag, no code, no dangerous scheme
     code = markdown and kind is not Kind.FRONT_MATTER  # UI strings: braces are placeholders, checked elsewhere
     added: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -149,7 +153,20 @@ def fold(text: str) -> str:
     if out.isascii():  # the common case, without a pass over every character in Python
         return _ASCII_CONTROL.sub("", out.lower())
     out = unicodedata.normalize("NFKC", out).casefold()
-    return out.translate(_invisible())
+    return out.translate(_invisible()) if _invisible_pattern().search(out) else out
+
+
+@lru_cache(maxsize=1)
+def _invisible_pattern() -> re.Pattern[str]:
+    """The characters ``_invisible`` deletes, as one character class: finding out that a text
+    has none (the common case) is much quicker than translating it."""
+    ranges: list[list[int]] = []
+    for c in sorted(_invisible()):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -295,8 +312,11 @@ def placeholders(text: str) -> tuple[list[str], list[str]]:
     placeholders differ from the English (the page would show the wrong value or fail), and
     ``check`` reports it under its own code.
     """
+    folded_text = fold(text)
+    if "{" not in text and "{" not in folded_text:
+        return [], []  # no brace in either reading (most texts)
     written = sorted(e for e in _braces(text) if _PLACEHOLDER.fullmatch(e))
-    folded = sorted(e for e in _braces(fold(text)) if _PLACEHOLDER.fullmatch(e))
+    folded = sorted(e for e in _braces(folded_text) if _PLACEHOLDER.fullmatch(e))
     return written, folded
 
 
