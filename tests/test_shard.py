@@ -167,7 +167,10 @@ def test_cached_and_uncached_syncs_write_the_same_bytes(
     for cached in (po._wrapped, po._canonical_flags, po._normal_references, safety._english_views):
         cached.cache_clear()
     safety._english_features.cache_clear()
-    build._english_placeholders.cache_clear()
+    safety._invisible_pattern.cache_clear()
+    for english in (build._english_placeholders, build._shape, build._skeleton):
+        english.cache_clear()
+    build._pages.clear()
     po._PARSED.clear()
     assert run(cold, "sync").code == 0  # cold: every page, every cache empty
     assert tree(site) == tree(cold)

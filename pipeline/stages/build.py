@@ -771,7 +771,7 @@ def _plain_ok(value: str) -> bool:
         return True  # what reading it back would say, without a YAML parser (most titles)
     try:
         return bool(yaml.safe_load(f"k: {value}\n") == {"k": value})
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # PyYAML's constructors raise these too ("0x_")
         return False
 
 
