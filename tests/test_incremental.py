@@ -234,14 +234,14 @@ def test_error_in_a_worker_is_one_clear_line_and_nothing_written(
     assert tree(root) == before
 
 
-def test_files_staged_ahead_are_gone_when_a_later_page_fails(
+def test_a_page_failing_in_the_last_batch_leaves_no_file_and_no_folder(
     tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A parallel sync writes each batch's files ahead, under temporary names, while the workers go on
-    (``files.Stager``); a page failing after that leaves no temporary file, no new folder, nothing renamed."""
+    """Workers plan batch after batch; when the last fails, nothing of the batches before is written:
+    no temporary file, no new folder, nothing renamed."""
     root = many_pages(tmp_path / "site")
     run(root, "sync")
-    for k in range(29):  # every page changes, so every batch has files to stage
+    for k in range(29):  # every page changes, so every batch has files to write
         write(root / "source" / f"p{k:02d}.md", f"---\ntitle: Page {k}\n---\n\n# Heading {k}\n\nNew text {k}.\n")
     write(root / "source/sub/deeper/p30.md", "# New page in a new folder\n")
     write(root / "source/zz.md", "---\ntitle: [broken\n---\n")  # the last batch fails

@@ -188,11 +188,9 @@ def test_editor_save_between_read_and_write_is_kept_and_sync_stops(
     built_before = (root / "build" / "nl" / "index.md").read_bytes()
     real_apply = project.apply
 
-    def editor_saves_then_apply(
-        cfg: object, plan: project.Plan, changed: object = None, stager: object = None
-    ) -> object:
+    def editor_saves_then_apply(cfg: object, plan: project.Plan, changed: object = None) -> object:
         save_by_rename(po_file, saved)  # the translator saves while sync is between read and write
-        return real_apply(cfg, plan, changed, stager)  # type: ignore[arg-type]
+        return real_apply(cfg, plan, changed)  # type: ignore[arg-type]
 
     monkeypatch.setattr(project, "apply", editor_saves_then_apply)
     result = run(root, "sync")
@@ -248,11 +246,9 @@ def test_editor_that_truncates_then_writes_loses_nothing(
     po_file.write_bytes(b"")  # sync reads the file while the editor has truncated it ...
     real_apply = project.apply
 
-    def editor_finishes_then_apply(
-        cfg: object, plan: project.Plan, changed: object = None, stager: object = None
-    ) -> object:
+    def editor_finishes_then_apply(cfg: object, plan: project.Plan, changed: object = None) -> object:
         po_file.write_bytes(full)  # ... and the editor writes its content before sync writes
-        return real_apply(cfg, plan, changed, stager)  # type: ignore[arg-type]
+        return real_apply(cfg, plan, changed)  # type: ignore[arg-type]
 
     monkeypatch.setattr(project, "apply", editor_finishes_then_apply)
     result = run(root, "sync")

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.model import Page
@@ -137,7 +136,6 @@ def write_atomic(
     *,
     compare: bool = True,
     sync_folder: bool = True,
-    staged: str | None = None,
 ) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; return True if written.
 
@@ -152,35 +150,14 @@ def write_atomic(
     again, and if it no longer holds the bytes the run read (an editor saved it meanwhile),
     nothing is replaced and ``ChangedOnDiskError`` is raised. ``compare=False`` skips reading
     the file first (the caller knows it differs); ``sync_folder=False`` leaves flushing the
-    folder to the caller (one ``fsync_dir`` per folder after many writes). ``staged``: the
-    temporary file ``stage_file`` already wrote with ``data`` (``Stager``), taken over here.
+    folder to the caller (one ``fsync_dir`` per folder after many writes).
     """
     if compare:
         try:
             if path.read_bytes() == data:
-                _discard(staged)
                 return False
         except FileNotFoundError:
             pass
-    tmp = staged if staged is not None else stage_file(path, data)
-    try:
-        if expect is not None and current_digest(path) != expect:
-            raise ChangedOnDiskError(path)
-        os.replace(tmp, path)
-    except BaseException:
-        _discard(tmp)
-        raise
-    if sync_folder:
-        fsync_dir(path.parent)
-    return True
-
-
-def stage_file(path: Path, data: bytes) -> str:
-    """The first half of ``write_atomic``: ``data`` flushed to a temporary file beside ``path``.
-
-    Returns the temporary file's name; ``write_atomic(..., staged=name)`` renames it into place.
-    The permission bits are the current file's (0644 for a new one); a read-only file is refused.
-    """
     mode = _mode_of(path)
     if mode is not None and not mode & stat.S_IWUSR:
         raise ReadOnlyError(path)
@@ -193,16 +170,16 @@ def stage_file(path: Path, data: bytes) -> str:
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
             os.chmod(tmp, 0o644 if mode is None else mode)
+        if expect is not None and current_digest(path) != expect:
+            raise ChangedOnDiskError(path)
+        os.replace(tmp, path)
     except BaseException:
-        _discard(tmp)
-        raise
-    return tmp
-
-
-def _discard(tmp: str | None) -> None:
-    if tmp is not None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise
+    if sync_folder:
+        fsync_dir(path.parent)
+    return True
 
 
 WRITE_THREADS = 8
@@ -218,8 +195,6 @@ class WriteJob:
     data: bytes
     expect: str | None = None
     compare: bool = True
-    staged: str | None = None
-    """A temporary file ``Stager`` wrote ahead with ``data``: only renamed into place."""
 
 
 WriteResult = bool | OSError | ChangedOnDiskError | None
@@ -240,9 +215,7 @@ def write_groups(groups: Sequence[Sequence[WriteJob]], threads: int = WRITE_THRE
             if stop.is_set():
                 return
             try:
-                results[job.path] = write_atomic(
-                    job.path, job.data, job.expect, compare=job.compare, sync_folder=False, staged=job.staged
-                )
+                results[job.path] = write_atomic(job.path, job.data, job.expect, compare=job.compare, sync_folder=False)
             except ChangedOnDiskError as exc:
                 results[job.path] = exc
                 return
@@ -306,15 +279,15 @@ def make_dirs(folder: Path) -> None:
         fsync_dir(made.parent)
 
 
-def remove_stale_temps(folder: Path, keep: frozenset[str] = frozenset()) -> list[Path]:
-    """Delete temporary files a killed ``write_atomic`` left in ``folder`` (but ``keep``: this run's); return them."""
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files a killed ``write_atomic`` left in ``folder``; return them."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        if TEMP_NAME.match(entry.name) and entry.path not in keep and entry.is_file(follow_symlinks=False):
+        if TEMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
@@ -331,76 +304,3 @@ def remove(path: Path) -> bool:
         return False
     fsync_dir(path.parent)
     return True
-
-
-class Stager:
-    """Temporary files written ahead, in threads, while a run still computes the rest.
-
-    A big sync plans pages in worker processes; each batch of pages that comes back is staged
-    here (``stage_file``: written and flushed beside its target, under a temporary name) while
-    the workers go on, so the disk's waiting overlaps the computing. Nothing is renamed into
-    place before ``apply`` (which takes each staged file with ``take``): a run that fails
-    leaves every file as it was, and ``close`` deletes whatever was not taken, with the folders
-    staging had to create if they stayed empty.
-    """
-
-    def __init__(self, threads: int = WRITE_THREADS) -> None:
-        self._threads = threads
-        self._pool: Any = None
-        self._jobs: dict[Path, tuple[bytes, Any]] = {}
-        self._made: set[Path] = set()
-
-    def stage(self, path: Path, data: bytes) -> None:
-        """Start writing ``data`` to a temporary file beside ``path``."""
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(max_workers=self._threads)
-        old = self._jobs.pop(path, None)
-        if old is not None:
-            _discard(_staged_name(old[1]))
-        if not path.parent.is_dir():
-            self._made.update(p for p in (path.parent, *path.parent.parents) if not p.is_dir())
-        self._jobs[path] = (data, self._pool.submit(stage_file, path, data))
-
-    def take(self, path: Path, data: bytes) -> str | None:
-        """The staged temporary file of ``path`` if it holds ``data`` (the caller's now); else None."""
-        job = self._jobs.pop(path, None)
-        if job is None:
-            return None
-        tmp = _staged_name(job[1])
-        if tmp is not None and job[0] is not data and job[0] != data:
-            _discard(tmp)
-            return None
-        return tmp
-
-    def pending(self) -> frozenset[str]:
-        """Names of the temporary files staged and not yet taken (``remove_stale_temps`` keeps them)."""
-        return frozenset(name for _, job in self._jobs.values() if (name := _staged_name(job)) is not None)
-
-    def close(self) -> None:
-        """Wait for the writes; delete what was not taken, and the folders made for it if empty."""
-        for _, job in self._jobs.values():
-            _discard(_staged_name(job))
-        self._jobs.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        for folder in sorted(self._made, key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only an empty one goes
-        self._made.clear()
-
-    def __enter__(self) -> Stager:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _staged_name(job: Any) -> str | None:
-    """A staging job's temporary file, once written; None when it failed (``write_atomic`` tries again)."""
-    try:
-        return str(job.result())
-    except OSError:
-        return None

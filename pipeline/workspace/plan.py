@@ -30,7 +30,6 @@ from pipeline.workspace.files import (
 from pipeline.workspace.paths import first_outside, inside
 
 if TYPE_CHECKING:
-    from pipeline.workspace.files import Stager
     from pipeline.workspace.settings import Settings as Config
 
 FALLBACK = "fallback"
@@ -107,9 +106,7 @@ class Outcome:
     """``[[messages]]`` files handled besides the pages."""
 
 
-def apply(
-    cfg: Config, plan: Plan, changed: dict[str, int] | None = None, stager: Stager | None = None
-) -> tuple[list[str], list[str], int]:
+def apply(cfg: Config, plan: Plan, changed: dict[str, int] | None = None) -> tuple[list[str], list[str], int]:
     """Write and remove what the plan says; return (written, removed, unchanged).
 
     Every path is checked to stay inside the project before anything is touched, and
@@ -117,8 +114,7 @@ def apply(
     A PO file the run read is replaced only while it still holds the bytes read (checked
     before the first write and again right before its rename); when one changed, nothing
     more of its page is written and an error names it once the other pages are done.
-    ``changed`` (if given) counts the files each stage actually wrote or removed. ``stager``:
-    temporary files already written with the planned bytes (``files.Stager``), renamed into place.
+    ``changed`` (if given) counts the files each stage actually wrote or removed.
     """
     outside = first_outside(cfg, sorted(plan.writes.keys() | plan.removals))
     if outside is not None:
@@ -128,9 +124,8 @@ def apply(
             refuse_read_only(path, plan.writes[path])
         except OSError as exc:
             raise _write_error(cfg, path, exc) from None
-    ours = stager.pending() if stager is not None else frozenset()
     for folder in sorted({p.parent for p in plan.writes.keys() | plan.removals}):
-        remove_stale_temps(folder, ours)
+        remove_stale_temps(folder)
     changed_on_disk: list[Path] = []
     held: set[str] = set()
     written: list[str] = []
@@ -151,9 +146,7 @@ def apply(
             if plan.page_of.get(path, "") in held and path in plan.page_of:
                 continue
             # a file a worker already compared (it has a digest) differs from the disk: no read-back
-            data = plan.writes[path]
-            staged = stager.take(path, data) if stager is not None else None
-            job = WriteJob(path, data, plan.read.get(path), compare=path not in plan.digests, staged=staged)
+            job = WriteJob(path, plan.writes[path], plan.read.get(path), compare=path not in plan.digests)
             groups.setdefault(plan.page_of.get(path, path), []).append(job)
         results = write_groups(list(groups.values()))
         for path in order:

@@ -23,13 +23,12 @@ from pipeline.wording import counted as _count
 from pipeline.workspace.dialect import dialect, page_file
 from pipeline.workspace.files import (
     ABSENT,
-    Stager,
     digest,
     display_path,
     page_bytes,
 )
 from pipeline.workspace.incremental import Cache
-from pipeline.workspace.paths import check_references, first_outside, inside
+from pipeline.workspace.paths import check_references, inside
 from pipeline.workspace.plan import FALLBACK as FALLBACK  # the plan and its writer, re-exported
 from pipeline.workspace.plan import Fallback as Fallback
 from pipeline.workspace.plan import Outcome as Outcome
@@ -464,9 +463,9 @@ def plan_build_messages(
                 )
 
 
-def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...], stager: Stager | None = None) -> Outcome:
+def _outcome(cfg: Config, plan: Plan, pages: int, locales: tuple[str, ...]) -> Outcome:
     changed: dict[str, int] = {}
-    written, removed, unchanged = apply(cfg, plan, changed, stager)
+    written, removed, unchanged = apply(cfg, plan, changed)
     stages = tuple(
         StageNote(stage, f"{note}, {_count(changed.get(stage, 0), 'file')} changed")
         for stage, note in plan.notes.items()
@@ -671,16 +670,13 @@ def _plan_pages(
     return part
 
 
-def plan_project(
-    cfg: Config, request: Request = SYNC, progress: Progress = SILENT, stager: Stager | None = None
-) -> SyncPlan:
+def plan_project(cfg: Config, request: Request = SYNC, progress: Progress = SILENT) -> SyncPlan:
     """The one planner: a command's templates, catalogs and outputs, with its notes as ``Finding``s.
 
     Pure: it reads the project and writes nothing (``apply`` does). Pages first (in worker
     processes for a big parallel plan), then what belongs to no page: the message files, the
     removals of vanished pages' files, the orphaned PO files. ``update`` alone follows the
-    templates on disk, pages or not. ``stager`` (sync): each batch of pages the workers plan is
-    staged as temporary files while they go on (``files.Stager``); ``apply`` renames them.
+    templates on disk, pages or not.
     """
     locales = cfg.target_locales()
     given: dict[str, Catalog] | None = None
@@ -700,7 +696,7 @@ def plan_project(
     dirty = [name for name in pages if name not in clean]
     commit = git_lock.source_commit(cfg) if request.extract else None
     plan = Plan()
-    part = _plan_parallel(cfg, dirty, locales, request, commit, plan, progress, given, stager)
+    part = _plan_parallel(cfg, dirty, locales, request, commit, plan, progress, given)
     rest: dict[str, Catalog] = {}
     if request.extract:
         rest = _extract_rest(cfg, plan, set(names))
@@ -752,12 +748,8 @@ def _plan_parallel(
     plan: Plan,
     progress: Progress,
     given: dict[str, Catalog] | None,
-    stager: Stager | None = None,
 ) -> _Part:
-    """``_plan_pages`` over ``pages``, in worker processes when it pays; merged into ``plan``.
-
-    With ``stager``, each batch's files are staged as it comes back, while the workers go on.
-    """
+    """``_plan_pages`` over ``pages``, in worker processes when it pays; merged into ``plan``."""
     workers = jobs()
     if not request.parallel or workers == 1 or len(pages) * max(len(locales), 1) < PARALLEL_MIN or len(pages) < 2:
         parts = [_plan_pages(cfg, pages, locales, request, commit, given, progress)]
@@ -776,8 +768,6 @@ def _plan_parallel(
             futures = [pool.submit(_plan_pages, cfg, chunk, locales, request, commit) for chunk in chunks]
             for future, chunk in zip(futures, chunks, strict=True):
                 parts.append(future.result())  # in page order; a worker's error is raised here
-                if stager is not None:
-                    _stage(cfg, parts[-1].plan, request.shard, stager)
                 for _ in chunk:
                     progress.advance()
     whole = _Part(plan)
@@ -799,16 +789,6 @@ def _plan_parallel(
         whole.templates.update(part.templates)
         whole.catalogs.update(part.catalogs)
     return whole
-
-
-def _stage(cfg: Config, plan: Plan, shard: Shard | None, stager: Stager) -> None:
-    """Stage a batch's planned files (those inside the project, and the shard's own)."""
-    names = frozenset(spec.name for spec in cfg.messages)
-    todo = [path for path in plan.writes if shard is None or owns_path(cfg, shard, path, names)]
-    if first_outside(cfg, todo) is not None:
-        return  # ``apply`` refuses it before writing anything; stage nothing of a run that will fail
-    for path in todo:
-        stager.stage(path, plan.writes[path])
 
 
 def _settle(plan: Plan) -> None:
@@ -941,11 +921,10 @@ def sync(cfg: Config, progress: Progress = SILENT, shard: Shard | None = None) -
     """
     locales = cfg.target_locales()
     committed.refuse_cut_catalogs(cfg.root, cfg.locales_dir)
-    with Stager() as stager:  # files written ahead while workers plan; renamed into place by apply
-        planned = plan_project(cfg, replace(SYNC, shard=shard), progress, stager)
-        plan, cache, files, clean = planned.plan, planned.cache, planned.files, planned.clean
-        assert cache is not None
-        outcome = _outcome(cfg, plan, len(planned.pages), locales, stager)
+    planned = plan_project(cfg, replace(SYNC, shard=shard), progress)
+    plan, cache, files, clean = planned.plan, planned.cache, planned.files, planned.clean
+    assert cache is not None
+    outcome = _outcome(cfg, plan, len(planned.pages), locales)
     outcome = replace(outcome, unchanged=outcome.unchanged + sum(len(files[name]) - 1 for name in clean))
     by_page: dict[str, list[list[object]]] = {}
     for f in plan.fallbacks:
