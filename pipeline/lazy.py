@@ -36,3 +36,10 @@ def lazy(name: str) -> ModuleType:
     if parent:
         setattr(sys.modules[parent], child, module)  # as an import would: ``pipeline.formats.po`` works
     return module
+
+
+def load(*modules: ModuleType) -> None:
+    """Execute lazy modules now (any attribute read does): a process about to fork workers loads
+    them once, and the workers inherit them instead of importing each."""
+    for module in modules:
+        getattr(module, "__name__", None)

@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -475,13 +475,9 @@ class _Writer:
         if flags:
             self.out.append(b"#, " + ", ".join(flags).encode("ascii") + b"\n")
 
-    def message(self, message: Message) -> bool:
-        """Write one entry (message_print / message_print_obsolete); False if msgcat skips it."""
-        plural = message.msgid_plural is not None
-        first = message.msgstr_plural[0] if plural else message.msgstr
+    def message(self, message: Message, first: str) -> None:
+        """Write one entry (message_print / message_print_obsolete); ``first``: its first msgstr."""
         obsolete = message.obsolete
-        if obsolete and not first:
-            return False  # msgcat writes no obsolete entry without a translation
         if self.out:
             self.out.append(b"\n")
         self.comments(message.comments, message.auto_comments)
@@ -506,7 +502,20 @@ class _Writer:
                 self.wrap(prefix, b"msgstr[%d]" % i, text, do_wrap)
         else:
             self.wrap(prefix, b"msgstr", message.msgstr, do_wrap)
-        return True
+
+
+def _written(messages: Sequence[Message]) -> Iterator[tuple[Message, str]]:
+    """The entries ``format_po`` writes, in its order, each with its first msgstr.
+
+    Live entries first, then obsolete ones; an obsolete entry without a translation is left
+    out, as msgcat does (``format_po`` and ``written_form`` share this rule).
+    """
+    for obsolete in (False, True):
+        for m in messages:
+            if m.obsolete is obsolete:
+                first = m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural else m.msgstr
+                if not (obsolete and not first):
+                    yield m, first
 
 
 @lru_cache(maxsize=4096)
@@ -670,12 +679,8 @@ def format_po(catalog: Catalog, width: int = PAGE_WIDTH) -> str:
         do_wrap = "no-wrap" not in flags
         writer.wrap(b"", b"msgid", "", do_wrap)
         writer.wrap(b"", b"msgstr", header_text, do_wrap)
-    for message in catalog.messages:
-        if not message.obsolete:
-            writer.message(message)
-    for message in catalog.messages:
-        if message.obsolete:
-            writer.message(message)
+    for message, first in _written(catalog.messages):
+        writer.message(message, first)
     return b"".join(writer.out).decode("utf-8")
 
 
@@ -688,32 +693,25 @@ def written_form(catalog: Catalog) -> tuple[object, ...]:
     a planned catalog's holds the same entries, whatever wrapping its editor used.
     """
     header_text = _header_text(catalog.header)
-    entries: list[tuple[object, ...]] = []
-    for obsolete in (False, True):
-        for m in catalog.messages:
-            if m.obsolete is not obsolete:
-                continue
-            first = m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural else m.msgstr
-            if obsolete and not first:
-                continue
-            entries.append(
-                (
-                    m.comments,
-                    m.auto_comments,
-                    _normal_references(tuple(m.references)) if m.references else (),
-                    canonical_flags(m.flags, first, obsolete),
-                    m.previous_msgctxt,
-                    m.previous_msgid,
-                    m.previous_msgid_plural,
-                    m.msgctxt,
-                    m.msgid,
-                    m.msgid_plural,
-                    m.msgstr_plural if m.msgid_plural is not None else m.msgstr,
-                    obsolete,
-                )
-            )
+    entries = tuple(
+        (
+            m.comments,
+            m.auto_comments,
+            _normal_references(tuple(m.references)) if m.references else (),
+            canonical_flags(m.flags, first, m.obsolete),
+            m.previous_msgctxt,
+            m.previous_msgid,
+            m.previous_msgid_plural,
+            m.msgctxt,
+            m.msgid,
+            m.msgid_plural,
+            m.msgstr_plural if m.msgid_plural is not None else m.msgstr,
+            m.obsolete,
+        )
+        for m, first in _written(catalog.messages)
+    )
     head = (header_text, catalog.header_comments, canonical_flags(catalog.header_flags, header_text))
-    return (bool(catalog.header or catalog.header_comments or catalog.header_flags), head, tuple(entries))
+    return (bool(catalog.header or catalog.header_comments or catalog.header_flags), head, entries)
 
 
 def write_po(path: Path, catalog: Catalog) -> bool:

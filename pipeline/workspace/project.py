@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError, InputError
-from pipeline.lazy import lazy
+from pipeline.lazy import lazy, load
 from pipeline.model import Catalog, Finding, Message, Page, Segment, Severity
 from pipeline.wording import counted as _count
 from pipeline.workspace.dialect import dialect, page_file
@@ -760,8 +760,7 @@ def _plan_parallel(
         parts = []
         from concurrent.futures import ProcessPoolExecutor  # a no-op sync does not pay for importing it
 
-        for module in (po, walker, extracting, merge, build, stamp, mark, messages):
-            getattr(module, "__name__", None)  # loaded once here: forked workers inherit them, not import each
+        load(po, walker, extracting, merge, build, stamp, mark, messages)  # the forked workers inherit them
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
         with pool:
